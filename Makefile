@@ -1,0 +1,62 @@
+# Mofan — the two commands: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PYTHONPATH := $(CURDIR)/src
+
+.PHONY: demo test browser venv devvenv lint typecheck migrations-check messages-check pytest messages bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==0.13.9
+
+venv: $(BIN)/python
+	$(UV) pip sync --quiet -p $(BIN)/python requirements/base.lock
+
+devvenv: $(BIN)/python
+	$(UV) pip sync --quiet -p $(BIN)/python requirements/base.lock requirements/dev.lock
+
+demo: venv
+	$(BIN)/python -m mofan migrate --noinput
+	$(BIN)/python -m mofan collectstatic --noinput --verbosity 0
+	$(BIN)/python -m mofan demo
+	$(BIN)/python -m mofan run_huey --workers 2 & echo $$! > var/huey.pid; \
+	trap 'kill $$(cat var/huey.pid) 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/gunicorn mofan.wsgi:application --bind $(HOST):$(PORT) --workers 3 --access-logfile -
+
+test: devvenv browser lint typecheck migrations-check messages-check pytest
+
+# Browser tests drive Debian's Chromium; install it (with CJK fonts) where it is missing.
+browser:
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || \
+	  { [ "$$(id -u)" = 0 ] && (apt-get install -y -qq chromium fonts-noto-cjk gettext \
+	    || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk gettext)) \
+	    || sudo apt-get install -y chromium fonts-noto-cjk gettext; }
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy
+
+migrations-check:
+	$(BIN)/python -m mofan makemigrations --check --dry-run
+
+messages-check:
+	$(BIN)/python -m mofan messages_check
+
+pytest:
+	MOFAN_HUEY_IMMEDIATE=1 $(BIN)/pytest -q
+
+messages:
+	$(BIN)/python -m mofan messages_update
+
+bench: devvenv
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var

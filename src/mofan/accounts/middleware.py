@@ -1,0 +1,47 @@
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mofan.accounts.services import session_close, session_touch
+
+LAST_ACTIVITY = "mofan_last_activity"
+TOUCH_EVERY_SECONDS = 60
+
+
+class SessionSecurityMiddleware:
+    """Idle timeout, forced password change, and the online-users record."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            now = timezone.now()
+            last_raw = request.session.get(LAST_ACTIVITY)
+            last = datetime.fromisoformat(last_raw) if last_raw else now
+            key = request.session.session_key or ""
+            if now - last > settings.IDLE_TIMEOUT:
+                logout(request)
+                session_close(session_key=key, reason="idle timeout")
+                messages.info(request, _("You were signed out after a period of inactivity."))
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            request.session[LAST_ACTIVITY] = now.isoformat()
+            if (now - last).total_seconds() >= TOUCH_EVERY_SECONDS:
+                session_touch(session_key=key)
+            allowed = {reverse("accounts:password_change"), reverse("accounts:logout")}
+            if (
+                getattr(user, "must_change_password", False)
+                and request.path not in allowed
+                and not request.path.startswith(settings.STATIC_URL)
+            ):
+                return redirect("accounts:password_change")
+        return self.get_response(request)

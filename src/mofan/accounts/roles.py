@@ -1,0 +1,56 @@
+"""The built-in roles and their permission codes (三员分立: the three administrators hold
+system codes only and see no business data by their role alone)."""
+
+from mofan.accounts import permissions as acc
+from mofan.accounts.models import Role
+from mofan.core import permissions as core
+from mofan.members import permissions as members
+from mofan.orgs import permissions as orgs
+
+B = Role.Builtin
+
+BUILTIN_ROLES: dict[str, list[str]] = {
+    B.WORK_COMMITTEE_ADMIN: [
+        orgs.VIEW,
+        orgs.MANAGE,
+        orgs.MANAGE_PARTNERS,
+        members.VIEW,
+        members.MANAGE,
+        core.SEND_NOTICE,
+    ],
+    B.COMMITTEE_ADMIN: [
+        orgs.VIEW,
+        orgs.MANAGE,
+        orgs.MANAGE_PARTNERS,
+        members.VIEW,
+        members.MANAGE,
+        core.SEND_NOTICE,
+    ],
+    B.BRANCH_SECRETARY: [orgs.VIEW, orgs.MANAGE, members.VIEW, members.MANAGE, core.SEND_NOTICE],
+    B.BRANCH_COMMITTEE: [orgs.VIEW, members.VIEW],
+    B.MEMBER: [orgs.VIEW],
+    B.PARTNER_CONTACT: [],
+    B.REVIEWER: [],
+    B.SYSTEM_ADMIN: [acc.MANAGE_USERS],
+    B.SECURITY_ADMIN: [
+        acc.MANAGE_ROLES,
+        acc.MANAGE_GRANTS,
+        acc.VIEW_LOGIN_LOG,
+        acc.MANAGE_SESSIONS,
+    ],
+    B.AUDIT_ADMIN: [core.VIEW_AUDIT],
+}
+
+# Role names are data: stored in Chinese, the language of the deployment.
+BUILTIN_ROLE_NAMES: dict[str, str] = {
+    B.WORK_COMMITTEE_ADMIN: "工委管理员",
+    B.COMMITTEE_ADMIN: "党委管理员",
+    B.BRANCH_SECRETARY: "支部书记",
+    B.BRANCH_COMMITTEE: "支部委员",
+    B.MEMBER: "党员",
+    B.PARTNER_CONTACT: "共建单位联络人",
+    B.REVIEWER: "评审专家",
+    B.SYSTEM_ADMIN: "系统管理员",
+    B.SECURITY_ADMIN: "安全管理员",
+    B.AUDIT_ADMIN: "审计管理员",
+}

@@ -1,0 +1,117 @@
+"""Reads of accounts for the administrators' pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from mofan.accounts import permissions as perms
+from mofan.accounts.models import Grant, LoginRecord, Role, User, UserSession
+from mofan.core import access
+
+
+def user_list(*, actor: Any, query: str = "") -> QuerySet[User]:
+    if not access.has_permission(actor, perms.MANAGE_USERS):
+        return User.objects.none()
+    qs = User.objects.annotate(
+        n_grants=Count("grants", filter=Q(grants__revoked_at__isnull=True))
+    ).order_by("username")
+    if query:
+        qs = qs.filter(
+            Q(username__icontains=query)
+            | Q(full_name__icontains=query)
+            | Q(mobile__startswith=query)
+        )
+    return qs
+
+
+def user_get(*, actor: Any, pk: int) -> User:
+    user: User = _get(user_list(actor=actor), pk)
+    return user
+
+
+def _get(qs: QuerySet[Any], pk: int) -> Any:
+    from django.http import Http404
+
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def role_list(*, actor: Any) -> QuerySet[Role]:
+    if not access.has_permission(actor, perms.MANAGE_ROLES):
+        return Role.objects.none()
+    return Role.objects.annotate(
+        n_grants=Count("grants", filter=Q(grants__revoked_at__isnull=True))
+    ).order_by("-is_builtin", "id")
+
+
+def role_get(*, actor: Any, pk: int) -> Role:
+    role: Role = _get(role_list(actor=actor), pk)
+    return role
+
+
+def grant_list(*, actor: Any, include_revoked: bool = False) -> QuerySet[Grant]:
+    qs = access.scope(
+        Grant.objects.select_related("user", "role", "org", "created_by"),
+        actor,
+        perms.MANAGE_GRANTS,
+    )
+    if not include_revoked:
+        qs = qs.filter(revoked_at__isnull=True)
+    return qs.order_by("-id")
+
+
+def grant_get(*, actor: Any, pk: int) -> Grant:
+    return access.get_for_actor(
+        grant_list(actor=actor, include_revoked=True), actor, perms.MANAGE_GRANTS, pk=pk
+    )
+
+
+def login_log(*, actor: Any, query: str = "", failures_only: bool = False) -> QuerySet[LoginRecord]:
+    if not access.has_permission(actor, perms.VIEW_LOGIN_LOG):
+        return LoginRecord.objects.none()
+    qs = LoginRecord.objects.order_by("-id")
+    if query:
+        qs = qs.filter(username__icontains=query)
+    if failures_only:
+        qs = qs.filter(success=False)
+    return qs
+
+
+def online_sessions(*, actor: Any) -> QuerySet[UserSession]:
+    if not access.has_permission(actor, perms.MANAGE_SESSIONS):
+        return UserSession.objects.none()
+    since = timezone.now() - settings.IDLE_TIMEOUT
+    return (
+        UserSession.objects.filter(ended_at__isnull=True, last_seen__gte=since)
+        .select_related("user")
+        .order_by("-last_seen")
+    )
+
+
+def online_session_get(*, actor: Any, pk: int) -> UserSession:
+    session: UserSession = _get(online_sessions(actor=actor), pk)
+    return session
+
+
+def locked_accounts(*, actor: Any) -> list[dict[str, Any]]:
+    """Accounts currently locked by too many failed sign-ins."""
+    from axes.models import AccessAttempt
+
+    if not access.has_permission(actor, perms.MANAGE_SESSIONS):
+        return []
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    rows = (
+        AccessAttempt.objects.filter(
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since
+        )
+        .values("username")
+        .annotate(n=Count("id"))
+        .order_by("username")
+    )
+    return [{"username": r["username"]} for r in rows]

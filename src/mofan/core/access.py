@@ -1,0 +1,125 @@
+"""The one place that decides who may do what where.
+
+A user's data scope is the union of their active grants: each grant gives the permission codes of
+its role on one organisation, and on everything under it when `include_subtree` is set. Nothing
+else in Mofan checks roles; views declare `permission` and call these functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from mofan.orgs.models import Organisation
+
+# View declarations that are not permission codes.
+PUBLIC = "public"  # anyone, signed in or not
+AUTHENTICATED = "authenticated"  # any signed-in user acting on their own records
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class GrantScope:
+    org_id: int
+    path: str
+    include_subtree: bool
+    permissions: frozenset[str]
+
+    def covers(self, org: Organisation) -> bool:
+        if self.include_subtree:
+            return org.path.startswith(self.path)
+        return org.pk == self.org_id
+
+
+def grants_of(actor: Any) -> list[GrantScope]:
+    """The actor's active grants, read once per request and kept on the user object."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return []
+    cached: list[GrantScope] | None = getattr(actor, "_mofan_grants", None)
+    if cached is None:
+        from mofan.accounts.models import Grant
+
+        rows = Grant.objects.filter(user_id=actor.pk, revoked_at__isnull=True).values_list(
+            "org_id", "org__path", "include_subtree", "role__permissions"
+        )
+        cached = [
+            GrantScope(org_id, path, subtree, frozenset(perms or ()))
+            for org_id, path, subtree, perms in rows
+        ]
+        actor._mofan_grants = cached
+    return cached
+
+
+def forget_grants(actor: Any) -> None:
+    """Drop the per-request cache after the actor's grants changed."""
+    if actor is not None and hasattr(actor, "_mofan_grants"):
+        del actor._mofan_grants
+
+
+def has_permission(actor: Any, permission: str) -> bool:
+    """Whether the actor holds `permission` on at least one organisation."""
+    if permission == PUBLIC:
+        return True
+    if actor is None or not actor.is_authenticated:
+        return False
+    if permission == AUTHENTICATED:
+        return True
+    return any(permission in g.permissions for g in grants_of(actor))
+
+
+def can(actor: Any, permission: str, org: Organisation | None) -> bool:
+    """Whether the actor holds `permission` on `org` (directly or through a subtree grant)."""
+    if org is None:
+        return has_permission(actor, permission)
+    return any(permission in g.permissions and g.covers(org) for g in grants_of(actor))
+
+
+def require(actor: Any, permission: str, org: Organisation | None) -> None:
+    """Services call this; `actor=None` is the system itself (commands, periodic tasks)."""
+    if actor is None:
+        return
+    if not can(actor, permission, org):
+        raise PermissionDenied(_("You do not have permission to do this here."))
+
+
+def _scope_q(actor: Any, permission: str, field: str) -> Q:
+    grants = [g for g in grants_of(actor) if permission in g.permissions]
+    subtree_paths = sorted({g.path for g in grants if g.include_subtree})
+    # A path already covered by a shorter one adds nothing to the filter.
+    kept: list[str] = []
+    for path in subtree_paths:
+        if not any(path.startswith(k) for k in kept):
+            kept.append(path)
+    prefix = f"{field}__" if field else ""
+    condition = Q(pk__in=[])
+    for path in kept:
+        condition |= Q(**{f"{prefix}path__startswith": path})
+    exact_ids = {g.org_id for g in grants if not g.include_subtree}
+    if exact_ids:
+        condition |= Q(**{f"{prefix}pk__in": sorted(exact_ids)})
+    return condition
+
+
+def scope(queryset: QuerySet[M], actor: Any, permission: str) -> QuerySet[M]:
+    """Only the rows whose organisation lies in the actor's scope for `permission`.
+
+    The model names the path to its organisation in `scope_field` ("" for the organisation
+    itself, "org" by default).
+    """
+    field: str = getattr(queryset.model, "scope_field", "org")
+    return queryset.filter(_scope_q(actor, permission, field))
+
+
+def get_for_actor(queryset: QuerySet[M], actor: Any, permission: str, **lookup: Any) -> M:
+    """Fetch one row and check scope at once: 404 for missing and for out-of-scope alike."""
+    obj = scope(queryset, actor, permission).filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj

@@ -1,0 +1,45 @@
+"""Excel export shared by every list: a header row, then the rows, streamed into one sheet."""
+
+from collections.abc import Iterable, Sequence
+from io import BytesIO
+from typing import Any
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def _safe(value: Any) -> Any:
+    # A cell starting like a formula would run in the reader's spreadsheet program.
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def xlsx_response(
+    title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, filename: str
+) -> HttpResponse:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    bold = Font(bold=True)
+    from openpyxl.cell import WriteOnlyCell
+
+    header_cells = []
+    for text in header:
+        cell = WriteOnlyCell(sheet, value=str(text))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([_safe(v) for v in row])
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

@@ -1,0 +1,46 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mofan.core import permissions as perms
+from mofan.orgs.models import Organisation
+from mofan.orgs.selectors import org_choices
+
+
+class NoticeForm(forms.Form):
+    sender_org = forms.TypedChoiceField(label=_("Sending organisation"), coerce=int)
+    org = forms.TypedChoiceField(
+        label=_("Addressed to"),
+        coerce=int,
+        help_text=_("Everyone in this organisation and below it receives the notice."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = org_choices(actor=actor, permission=perms.SEND_NOTICE)
+        self.fields["sender_org"].choices = choices  # type: ignore[attr-defined]
+        self.fields["org"].choices = choices  # type: ignore[attr-defined]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        orgs = Organisation.objects.in_bulk([data["sender_org"], data["org"]])
+        return {
+            "sender_org": orgs[data["sender_org"]],
+            "org": orgs[data["org"]],
+            "title": data["title"],
+            "body": data["body"],
+        }
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Action starts with"), required=False)
+    actor_name = forms.CharField(label=_("Actor"), required=False)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

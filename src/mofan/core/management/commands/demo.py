@@ -1,0 +1,237 @@
+"""Load the demo scenario of PRODUCT.md through the services. Running it twice changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from mofan.accounts.models import Role, User
+from mofan.accounts.services import grant_create, roles_ensure_builtin, user_create
+from mofan.core.services import notice_mark_read, notice_send
+from mofan.members.models import Member, MemberStatus
+from mofan.members.services import member_create
+from mofan.orgs.models import Organisation, OrgKind, PartnerKind, SeatPosition
+from mofan.orgs.services import (
+    org_create,
+    organ_create,
+    partner_contact_add,
+    partner_create,
+    seat_assign,
+    term_start,
+)
+
+ROOT_NAME = "中共兰州市委市直机关工委"
+DEMO_PASSWORD = "Mofan@2026"
+
+# (username, full name, role code, organisation name, include subtree)
+DEMO_LOGINS = [
+    ("gongwei", "工委管理员（演示）", Role.Builtin.WORK_COMMITTEE_ADMIN, ROOT_NAME, True),
+    ("swb_admin", "市委办公室党委管理员", Role.Builtin.COMMITTEE_ADMIN, "市委办公室机关党委", True),
+    ("zhibu4", "第四支部书记", Role.Builtin.BRANCH_SECRETARY, "市委办公室机关第四支部", True),
+    ("weiyuan4", "第四支部委员", Role.Builtin.BRANCH_COMMITTEE, "市委办公室机关第四支部", True),
+    ("dangyuan", "第四支部党员", Role.Builtin.MEMBER, "市委办公室机关第四支部", False),
+    ("sfj_admin", "市司法局党委管理员", Role.Builtin.COMMITTEE_ADMIN, "市司法局直属机关党委", True),
+    ("shequ", "桥门社区联络人", Role.Builtin.PARTNER_CONTACT, "市司法局直属机关党委", False),
+    ("zhuanjia", "评审专家（演示）", Role.Builtin.REVIEWER, ROOT_NAME, False),
+    ("sysadmin", "系统管理员", Role.Builtin.SYSTEM_ADMIN, ROOT_NAME, True),
+    ("secadmin", "安全管理员", Role.Builtin.SECURITY_ADMIN, ROOT_NAME, True),
+    ("auditadmin", "审计管理员", Role.Builtin.AUDIT_ADMIN, ROOT_NAME, True),
+]
+
+
+def years_ago(today: date, years: float, days: int = 0) -> date:
+    return today - timedelta(days=int(years * 365.25) + days)
+
+
+class Command(BaseCommand):
+    help = "Load the demo scenario (idempotent) and print the demo logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        roles_ensure_builtin()
+        if Organisation.objects.filter(depth=1, name=ROOT_NAME).exists():
+            self.stdout.write("演示数据已存在，未重复加载。")
+        else:
+            with transaction.atomic():
+                self._load()
+            self.stdout.write("演示数据已加载。")
+        self._print_logins()
+
+    def _print_logins(self) -> None:
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for username, full_name, role, org, _subtree in DEMO_LOGINS:
+            label = Role.objects.get(code=role).name
+            self.stdout.write(f"  {username:<11} {label:<8} {full_name} · {org}")
+        self.stdout.write("\n打开 http://127.0.0.1:8000/ 登录。\n")
+
+    def _load(self) -> None:
+        fake = Faker("zh_CN")
+        Faker.seed(20220329)
+        today = timezone.localdate()
+        organs = {
+            name: organ_create(actor=None, name=name)
+            for name in ["市直机关工委", "市委办公室", "市教育局", "市司法局", "律师行业"]
+        }
+
+        def make(
+            name: str,
+            kind: str,
+            parent: Organisation | None,
+            organ: str | None = None,
+            **extra: Any,
+        ) -> Organisation:
+            return org_create(
+                actor=None,
+                name=name,
+                kind=kind,
+                parent=parent,
+                organ=organs[organ] if organ else None,
+                **extra,
+            )
+
+        root = make(ROOT_NAME, OrgKind.WORK_COMMITTEE, None, "市直机关工委")
+        swb = make("市委办公室机关党委", OrgKind.PARTY_COMMITTEE, root, "市委办公室")
+        swb_branches = [
+            make(f"市委办公室机关第{n}支部", OrgKind.BRANCH, swb) for n in "一二三四五六七八"
+        ]
+        fourth = swb_branches[3]
+        groups = [make(f"第四支部第{n}党小组", OrgKind.GROUP, fourth) for n in "一二"]
+        make("第二支部第一党小组", OrgKind.GROUP, swb_branches[1])
+        jyj_group = make("市教育局党组", OrgKind.LEADING_GROUP, root, "市教育局")
+        jyj = make("市教育局机关党委", OrgKind.PARTY_COMMITTEE, root, "市教育局")
+        jyj_branches = [make(f"市教育局机关第{n}支部", OrgKind.BRANCH, jyj) for n in "一二三"]
+        jyj_branches.append(
+            make("市教育局离退休干部联合党支部", OrgKind.BRANCH, jyj, is_joint=True)
+        )
+        sfj = make("市司法局直属机关党委", OrgKind.PARTY_COMMITTEE, root, "市司法局")
+        sfj_branches = [make(f"市司法局机关第{n}支部", OrgKind.BRANCH, sfj) for n in "一二三"]
+        jds = make("市强制隔离戒毒所党委", OrgKind.PARTY_COMMITTEE, sfj)
+        sfj_branches += [make(f"戒毒所第{n}支部", OrgKind.BRANCH, jds) for n in "一二"]
+        lawyers = make("律师行业党委", OrgKind.PARTY_COMMITTEE, root, "律师行业", is_external=True)
+        leinuo = make("甘肃雷诺律师事务所党支部", OrgKind.BRANCH, lawyers, is_external=True)
+        del jyj_group
+
+        # Members: ordinary branches of 5–12; two branches outside the bounds on purpose.
+        sizes = {
+            b.pk: 5 + (i * 3) % 8 for i, b in enumerate(swb_branches + jyj_branches + sfj_branches)
+        }
+        sizes[fourth.pk] = 11
+        sizes[swb_branches[6].pk] = 2  # fewer than three full members
+        sizes[sfj_branches[1].pk] = 9  # seven or more full members, no committee yet
+        sizes[leinuo.pk] = 6
+        members: dict[int, list[Member]] = {}
+        for branch in [*swb_branches, *jyj_branches, *sfj_branches, leinuo]:
+            rows = []
+            for i in range(sizes[branch.pk]):
+                status = MemberStatus.PROBATIONARY if i % 7 == 6 else MemberStatus.FULL
+                group = groups[i % 2] if branch.pk == fourth.pk else None
+                rows.append(
+                    member_create(
+                        actor=None,
+                        full_name=fake.name(),
+                        org=branch,
+                        status=status,
+                        group=group,
+                        is_leading_cadre=(i == 0),
+                    )
+                )
+            members[branch.pk] = rows
+
+        # Committees and terms. 第七支部's term ran out half a year ago; 市委办公室机关党委's ends
+        # within six months; 司法局机关第二支部 has nine full members and no committee yet.
+        for branch in [*swb_branches, *jyj_branches, *sfj_branches, leinuo]:
+            people = members[branch.pk]
+            elected = years_ago(today, 1 + (branch.pk % 3) * 0.6, days=branch.pk * 11)
+            if branch.pk == swb_branches[6].pk:
+                elected = years_ago(today, 3.5)
+            term_start(actor=None, org=branch, starts_on=elected)
+            if branch.pk == sfj_branches[1].pk:
+                continue
+            seat_assign(
+                actor=None,
+                org=branch,
+                position=SeatPosition.SECRETARY,
+                holder=people[0],
+                starts_on=elected,
+            )
+            if len(people) >= 7:
+                seat_assign(
+                    actor=None,
+                    org=branch,
+                    position=SeatPosition.ORGANISATION,
+                    holder=people[1],
+                    starts_on=elected,
+                )
+                seat_assign(
+                    actor=None,
+                    org=branch,
+                    position=SeatPosition.PUBLICITY,
+                    holder=people[2],
+                    starts_on=elected,
+                )
+        term_start(actor=None, org=swb, starts_on=years_ago(today, 4.7))
+        term_start(actor=None, org=jyj, starts_on=years_ago(today, 2))
+        term_start(actor=None, org=sfj, starts_on=years_ago(today, 3))
+        term_start(actor=None, org=jds, starts_on=years_ago(today, 1))
+
+        # Partner units of co-building.
+        partners = [
+            ("临夏路街道桥门社区", PartnerKind.COMMUNITY, "城关区临夏路街道", "王主任", "社区书记"),
+            ("东岗街道深沟桥社区", PartnerKind.COMMUNITY, "城关区东岗街道", "李主任", "社区主任"),
+            ("兰州市第三十二中学", PartnerKind.SCHOOL, "兰州市城关区", "赵老师", "德育主任"),
+        ]
+        for name, kind, address, contact, position in partners:
+            partner = partner_create(actor=None, org=sfj, name=name, kind=kind, address=address)
+            partner_contact_add(
+                actor=None,
+                partner=partner,
+                name=contact,
+                position=position,
+                phone="0931-8" + str(abs(hash(name)) % 1000000).zfill(6),
+            )
+
+        # Logins, one per role.
+        by_name = {o.name: o for o in Organisation.objects.all()}
+        users = {}
+        for username, full_name, role_code, org_name, subtree in DEMO_LOGINS:
+            user = user_create(
+                actor=None,
+                username=username,
+                full_name=full_name,
+                password=DEMO_PASSWORD,
+                must_change_password=False,
+            )
+            grant_create(
+                actor=None,
+                user=user,
+                role=Role.objects.get(code=role_code),
+                org=by_name[org_name],
+                include_subtree=subtree,
+            )
+            users[username] = user
+        User.objects.filter(username="sysadmin").update(is_staff=True)
+        member = members[fourth.pk][3]
+        member.user = users["dangyuan"]
+        member.save(update_fields=["user"])
+
+        notice = notice_send(
+            actor=users["gongwei"],
+            sender_org=root,
+            org=root,
+            title="关于做好2026年度基层党组织组织生活会准备工作的通知",
+            body="各机关党委（党组）、各党支部：\n\n请于12月底前完成组织生活会会前学习、谈心谈话和"
+            "征求意见等准备工作，并将会议方案报市直机关工委。\n\n市直机关工委",
+        )
+        receipt = notice.receipts.get(user=users["zhibu4"])
+        notice_mark_read(actor=users["zhibu4"], receipt=receipt)
+        notice_send(
+            actor=users["swb_admin"],
+            sender_org=swb,
+            org=fourth,
+            title="第四支部主题党日活动安排",
+            body="本月主题党日定于第三周周五下午举行，请全体党员准时参加。",
+        )

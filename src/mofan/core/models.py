@@ -1,0 +1,161 @@
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One append-only, hash-chained line of the audit log. Written by services only."""
+
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    actor_label = models.CharField(_("actor name"), max_length=150, blank=True)
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=100, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_label = models.CharField(_("target"), max_length=255, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    scope_field = "org"
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ValueError("audit events are append-only")
+
+
+class AuditChainHead(models.Model):
+    """The newest hash and the length of the chain; its row lock serialises audit writers."""
+
+    last_hash = models.CharField(_("last hash"), max_length=64)
+    length = models.PositiveBigIntegerField(_("length"), default=0)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain heads")
+
+    def __str__(self) -> str:
+        return f"{self.length}:{self.last_hash[:12]}"
+
+
+class Notice(models.Model):
+    """通知公告: sent by an organisation to everyone in a subtree, with read receipts."""
+
+    sender_org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("sending organisation"),
+        on_delete=models.PROTECT,
+        related_name="notices_sent",
+    )
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("addressed to"),
+        help_text=_("The notice reaches everyone in this organisation and below it."),
+        on_delete=models.PROTECT,
+        related_name="notices_received",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="notices_written",
+    )
+    published_at = models.DateTimeField(_("published at"), db_index=True)
+
+    scope_field = "sender_org"
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticeReceipt(models.Model):
+    notice = models.ForeignKey(
+        Notice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="receipts"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notice_receipts",
+    )
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notice receipt")
+        verbose_name_plural = _("notice receipts")
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "user"], name="notice_receipt_once"),
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="receipt_user_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id}→{self.user_id}"
+
+
+class Message(models.Model):
+    """An in-app message to one user (reminders such as an expiring term)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="inbox_messages",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="message_once_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,152 @@
+"""Reads of the core: notices, messages, the audit log, home figures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from mofan.core import access
+from mofan.core import permissions as perms
+from mofan.core.models import AuditEvent, Message, Notice, NoticeReceipt
+
+
+def notice_inbox(*, actor: Any) -> QuerySet[NoticeReceipt]:
+    return (
+        NoticeReceipt.objects.filter(user=actor)
+        .select_related("notice", "notice__sender_org")
+        .order_by("-notice__published_at", "-id")
+    )
+
+
+def notice_unread_count(*, actor: Any) -> int:
+    if not actor.is_authenticated:
+        return 0
+    return NoticeReceipt.objects.filter(user=actor, read_at__isnull=True).count()
+
+
+def notice_receipt_get(*, actor: Any, notice_pk: int) -> NoticeReceipt:
+    """The actor's own copy of a notice; 404 when they were not among its recipients."""
+    receipt = notice_inbox(actor=actor).filter(notice_id=notice_pk).first()
+    if receipt is None:
+        raise Http404
+    return receipt
+
+
+def notice_sent_list(*, actor: Any) -> QuerySet[Notice]:
+    return (
+        access.scope(Notice.objects.all(), actor, perms.SEND_NOTICE)
+        .select_related("sender_org", "org", "author")
+        .annotate(
+            n_recipients=Count("receipts"),
+            n_read=Count("receipts", filter=Q(receipts__read_at__isnull=False)),
+        )
+        .order_by("-published_at", "-id")
+    )
+
+
+def notice_sent_get(*, actor: Any, pk: int) -> Notice:
+    return access.get_for_actor(notice_sent_list(actor=actor), actor, perms.SEND_NOTICE, pk=pk)
+
+
+def notice_receipts(*, notice: Notice) -> QuerySet[NoticeReceipt]:
+    return notice.receipts.select_related("user").order_by("read_at", "user__username")
+
+
+def message_inbox(*, actor: Any) -> QuerySet[Message]:
+    return Message.objects.filter(user=actor)
+
+
+def message_unread_count(*, actor: Any) -> int:
+    if not actor.is_authenticated:
+        return 0
+    return Message.objects.filter(user=actor, read_at__isnull=True).count()
+
+
+def audit_list(
+    *,
+    actor: Any,
+    action: str = "",
+    actor_name: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[AuditEvent]:
+    """The audit log for audit administrators: every entry, filtered."""
+    if not access.has_permission(actor, perms.VIEW_AUDIT):
+        return AuditEvent.objects.none()
+    qs = AuditEvent.objects.select_related("org").order_by("-id")
+    if action:
+        qs = qs.filter(action__startswith=action)
+    if actor_name:
+        qs = qs.filter(actor_label__icontains=actor_name)
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    if until is not None:
+        qs = qs.filter(created_at__lt=until)
+    return qs
+
+
+def home_figures(*, actor: Any) -> list[dict[str, Any]]:
+    """The figures on the home page, each counted from records in the actor's scope."""
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from mofan.accounts import permissions as acc
+    from mofan.accounts.models import UserSession
+    from mofan.members.models import Member
+    from mofan.orgs import permissions as org_perms
+    from mofan.orgs import selectors as org_selectors
+
+    figures: list[dict[str, Any]] = []
+    if access.has_permission(actor, org_perms.VIEW):
+        orgs = org_selectors.org_list(actor=actor)
+        members = access.scope(
+            Member.objects.filter(archived_at__isnull=True), actor, org_perms.VIEW
+        )
+        watch = org_selectors.term_watchlist(actor=actor)
+        figures += [
+            {"label": _("Organisations"), "value": orgs.count(), "url": reverse("orgs:tree")},
+            {"label": _("Party members"), "value": members.count(), "url": reverse("orgs:tree")},
+            {
+                "label": _("Terms expired or ending soon"),
+                "value": sum(1 for row in watch if row.state in {"expired", "expiring"}),
+                "url": reverse("orgs:terms"),
+            },
+            {
+                "label": _("Branches to check"),
+                "value": len(org_selectors.branch_flags(actor=actor)),
+                "url": reverse("orgs:flags"),
+            },
+        ]
+    if access.has_permission(actor, acc.MANAGE_SESSIONS):
+        since = timezone.now() - settings.IDLE_TIMEOUT
+        figures.append(
+            {
+                "label": _("Users online"),
+                "value": UserSession.objects.filter(
+                    ended_at__isnull=True, last_seen__gte=since
+                ).count(),
+                "url": reverse("accounts:sessions"),
+            }
+        )
+    if access.has_permission(actor, perms.VIEW_AUDIT):
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        figures.append(
+            {
+                "label": _("Audit events today"),
+                "value": AuditEvent.objects.filter(created_at__gte=today).count(),
+                "url": reverse("core:audit"),
+            }
+        )
+    figures.append(
+        {
+            "label": _("Unread notices"),
+            "value": notice_unread_count(actor=actor),
+            "url": reverse("core:notice_inbox"),
+        }
+    )
+    return figures

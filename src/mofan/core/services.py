@@ -1,0 +1,114 @@
+"""Writes of the core: notices with read receipts, in-app messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mofan.core import access
+from mofan.core import permissions as perms
+from mofan.core.audit import audit_record
+from mofan.core.errors import DomainError
+from mofan.core.models import Message, Notice, NoticeReceipt
+
+ADMIN_ROLE_CODES = ("system_admin", "security_admin", "audit_admin")
+
+
+def notice_recipient_ids(*, org: Any) -> set[int]:
+    """Everyone in the subtree: members with a login and holders of business roles there."""
+    from mofan.accounts.models import Grant, User
+    from mofan.members.models import Member
+
+    member_users = Member.objects.filter(
+        org__path__startswith=org.path,
+        archived_at__isnull=True,
+        user__isnull=False,
+        user__is_active=True,
+    ).values_list("user_id", flat=True)
+    grant_users = (
+        Grant.objects.filter(
+            org__path__startswith=org.path, revoked_at__isnull=True, user__is_active=True
+        )
+        .exclude(role__code__in=ADMIN_ROLE_CODES)
+        .values_list("user_id", flat=True)
+    )
+    ids = {uid for uid in member_users if uid is not None} | set(grant_users)
+    return set(User.objects.filter(pk__in=ids).values_list("pk", flat=True))
+
+
+@transaction.atomic
+def notice_send(*, actor: Any, sender_org: Any, org: Any, title: str, body: str) -> Notice:
+    access.require(actor, perms.SEND_NOTICE, sender_org)
+    if not org.path.startswith(sender_org.path):
+        raise DomainError(
+            {"org": _("A notice goes to the sending organisation or those below it.")}
+        )
+    title = " ".join((title or "").split())
+    body = (body or "").strip()
+    if not title:
+        raise DomainError({"title": _("Enter a title.")})
+    if not body:
+        raise DomainError({"body": _("Enter the text of the notice.")})
+    notice = Notice.objects.create(
+        sender_org=sender_org,
+        org=org,
+        title=title[:200],
+        body=body,
+        author=actor,
+        published_at=timezone.now(),
+    )
+    recipients = notice_recipient_ids(org=org)
+    NoticeReceipt.objects.bulk_create(
+        [NoticeReceipt(notice=notice, user_id=uid) for uid in sorted(recipients)]
+    )
+    audit_record(
+        actor=actor,
+        action="core.notice.send",
+        target=notice,
+        org=sender_org,
+        changes={
+            "title": [None, title],
+            "addressed_to": [None, org.name],
+            "recipients": [None, len(recipients)],
+        },
+    )
+    return notice
+
+
+@transaction.atomic
+def notice_mark_read(*, actor: Any, receipt: NoticeReceipt) -> NoticeReceipt:
+    """Reading a notice leaves a receipt; a second reading changes nothing."""
+    updated = NoticeReceipt.objects.filter(pk=receipt.pk, user=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    receipt.refresh_from_db(fields=["read_at"])
+    if updated:
+        audit_record(
+            actor=actor,
+            action="core.notice.read",
+            target=receipt.notice,
+            org=receipt.notice.sender_org,
+        )
+    return receipt
+
+
+def message_send(
+    *, user_id: int, title: str, body: str = "", link: str = "", dedupe_key: str = ""
+) -> Message | None:
+    """An in-app message; with a dedupe key, at most one per user and key."""
+    try:
+        with transaction.atomic():
+            return Message.objects.create(
+                user_id=user_id, title=title[:200], body=body, link=link, dedupe_key=dedupe_key
+            )
+    except IntegrityError:
+        return None
+
+
+def message_mark_read(*, actor: Any, message: Message) -> None:
+    Message.objects.filter(pk=message.pk, user=actor, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

@@ -1,0 +1,35 @@
+"""Presentation helpers for templates; no business rules here."""
+
+from typing import Any
+
+from django import template
+from django.forms import BoundField
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+@register.filter
+def control(field: BoundField) -> SafeString:
+    """Render a form field's widget with Bootstrap's classes."""
+    css = "form-select" if field.widget_type in {"select", "selectmultiple"} else "form-control"
+    if field.errors:
+        css += " is-invalid"
+    return field.as_widget(attrs={"class": css})
+
+
+@register.filter
+def cn_datetime(value: Any) -> str:
+    """2026年11月26日 14:05 — dates and times the way Chinese offices write them."""
+    if not value:
+        return ""
+    value = timezone.localtime(value)
+    return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+
+
+@register.filter
+def cn_date(value: Any) -> str:
+    if not value:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"

@@ -1,0 +1,207 @@
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django import forms as djforms
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from mofan.core import access, selectors, services
+from mofan.core import permissions as perms
+from mofan.core.errors import DomainError
+from mofan.core.exports import xlsx_response
+from mofan.core.forms import AuditFilterForm, NoticeForm
+
+
+class ScopedView(View):
+    """Every Mofan view declares `permission`; this checks it before anything else runs.
+
+    Object lookups inside the view go through `core.access.get_for_actor` (404 when missing
+    or out of scope).
+    """
+
+    permission: str = ""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not self.permission:
+            raise UndeclaredPermissionError(type(self).__name__)
+        if self.permission != access.PUBLIC and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not access.has_permission(request.user, self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class UndeclaredPermissionError(RuntimeError):
+    """A view without a permission declaration is a programming error."""
+
+
+def apply_domain_error(form: djforms.BaseForm, error: DomainError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, error.messages)
+
+
+def paginate(request: HttpRequest, queryset: Any, per_page: int = 25) -> Any:
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+class HomeView(ScopedView):
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        figures = selectors.home_figures(actor=request.user)
+        latest = selectors.notice_inbox(actor=request.user)[:5]
+        return render(request, "core/home.html", {"figures": figures, "latest": latest})
+
+
+class NoticeInboxView(ScopedView):
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        page = paginate(request, selectors.notice_inbox(actor=request.user))
+        return render(request, "core/notice_inbox.html", {"page": page})
+
+
+class NoticeDetailView(ScopedView):
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest, notice_id: int) -> HttpResponse:
+        receipt = selectors.notice_receipt_get(actor=request.user, notice_pk=notice_id)
+        services.notice_mark_read(actor=request.user, receipt=receipt)
+        return render(
+            request, "core/notice_detail.html", {"notice": receipt.notice, "receipt": receipt}
+        )
+
+
+class NoticeSentView(ScopedView):
+    permission = perms.SEND_NOTICE
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        page = paginate(request, selectors.notice_sent_list(actor=request.user))
+        return render(request, "core/notice_sent.html", {"page": page})
+
+
+class NoticeCreateView(ScopedView):
+    permission = perms.SEND_NOTICE
+
+    def _form(self, request: HttpRequest, data: Any = None) -> NoticeForm:
+        return NoticeForm(data, actor=request.user)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "core/notice_form.html", {"form": self._form(request)})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = self._form(request, request.POST)
+        if form.is_valid():
+            try:
+                notice = services.notice_send(actor=request.user, **form.service_kwargs())
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The notice was sent to %(n)d people.") % {"n": notice.receipts.count()},
+                )
+                return redirect("core:notice_receipts", notice_id=notice.pk)
+        return render(request, "core/notice_form.html", {"form": form})
+
+
+class NoticeReceiptsView(ScopedView):
+    permission = perms.SEND_NOTICE
+
+    def get(self, request: HttpRequest, notice_id: int) -> HttpResponse:
+        notice = selectors.notice_sent_get(actor=request.user, pk=notice_id)
+        receipts = selectors.notice_receipts(notice=notice)
+        return render(
+            request, "core/notice_receipts.html", {"notice": notice, "receipts": receipts}
+        )
+
+
+class MessageInboxView(ScopedView):
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        page = paginate(request, selectors.message_inbox(actor=request.user))
+        return render(request, "core/messages.html", {"page": page})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        for message in selectors.message_inbox(actor=request.user).filter(read_at__isnull=True):
+            services.message_mark_read(actor=request.user, message=message)
+        return redirect("core:messages")
+
+
+def _audit_filters(request: HttpRequest) -> tuple[AuditFilterForm, dict[str, Any]]:
+    form = AuditFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters["action"] = data.get("action") or ""
+        filters["actor_name"] = data.get("actor_name") or ""
+        tz = timezone.get_current_timezone()
+        if data.get("since"):
+            filters["since"] = datetime.combine(data["since"], time.min, tzinfo=tz)
+        if data.get("until"):
+            filters["until"] = datetime.combine(
+                data["until"] + timedelta(days=1), time.min, tzinfo=tz
+            )
+    return form, filters
+
+
+class AuditListView(ScopedView):
+    permission = perms.VIEW_AUDIT
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form, filters = _audit_filters(request)
+        page = paginate(request, selectors.audit_list(actor=request.user, **filters), 50)
+        return render(
+            request,
+            "core/audit_list.html",
+            {"form": form, "page": page, "query": request.GET.urlencode()},
+        )
+
+
+class AuditExportView(ScopedView):
+    permission = perms.VIEW_AUDIT
+    max_rows = 50_000
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _form, filters = _audit_filters(request)
+        rows = selectors.audit_list(actor=request.user, **filters)[: self.max_rows]
+        header = [
+            _("Time"),
+            _("Actor"),
+            _("Organisation"),
+            _("Action"),
+            _("Target"),
+            _("Changes"),
+            _("IP address"),
+            _("Hash"),
+        ]
+        body = (
+            [
+                timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                e.actor_label,
+                e.org.name if e.org else "",
+                e.action,
+                e.target_label,
+                "; ".join(
+                    f"{k}: {v[0]} → {v[1]}" if isinstance(v, list) and len(v) == 2 else f"{k}: {v}"
+                    for k, v in e.changes.items()
+                ),
+                e.ip or "",
+                e.hash,
+            ]
+            for e in rows.iterator(chunk_size=2000)
+        )
+        return xlsx_response(_("Audit log"), header, body, filename="audit-log.xlsx")

@@ -1,0 +1,252 @@
+"""Reads of the organisation tree, already scoped to the actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mofan.core import access
+from mofan.members.models import Member, MemberStatus
+from mofan.orgs import permissions as perms
+from mofan.orgs.models import CommitteeSeat, Organisation, OrgKind, PartnerUnit, Term
+from mofan.orgs.rules import (
+    BRANCH_COMMITTEE_FROM_FULL_MEMBERS,
+    BRANCH_COMMITTEE_MIN_SEATS,
+    BRANCH_MAX_MEMBERS,
+    BRANCH_MIN_FULL_MEMBERS,
+)
+
+
+def org_list(
+    *, actor: Any, permission: str = perms.VIEW, include_archived: bool = False
+) -> QuerySet[Organisation]:
+    qs = access.scope(Organisation.objects.select_related("organ"), actor, permission)
+    if not include_archived:
+        qs = qs.filter(archived_at__isnull=True)
+    return qs.order_by("path")
+
+
+def org_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> Organisation:
+    return access.get_for_actor(
+        Organisation.objects.select_related("organ"), actor, permission, pk=pk
+    )
+
+
+def org_choices(
+    *,
+    actor: Any,
+    permission: str,
+    kinds: set[str] | None = None,
+    exclude_subtree_of: Organisation | None = None,
+) -> list[tuple[int, str]]:
+    """The options of a tree picker: only organisations in the actor's scope, indented."""
+    qs = org_list(actor=actor, permission=permission)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    if exclude_subtree_of is not None:
+        qs = qs.exclude(path__startswith=exclude_subtree_of.path)
+    rows = list(qs.values_list("pk", "name", "depth"))
+    top = min((depth for _pk, _name, depth in rows), default=1)
+    return [(pk, "　" * (depth - top) + name) for pk, name, depth in rows]
+
+
+def _subtree_member_counts(orgs: list[Organisation]) -> dict[int, int]:
+    """Members in each organisation's subtree: one grouped query, summed up the paths."""
+    if not orgs:
+        return {}
+    own = dict(
+        Member.objects.filter(archived_at__isnull=True, org__in=[o.pk for o in orgs])
+        .values("org_id")
+        .annotate(n=Count("id"))
+        .values_list("org_id", "n")
+    )
+    by_path = {o.path: o for o in orgs}
+    totals = {o.pk: own.get(o.pk, 0) for o in orgs}
+    steplen = Organisation.steplen
+    for org in sorted(orgs, key=lambda o: len(o.path), reverse=True):
+        parent_path = org.path[:-steplen]
+        parent = by_path.get(parent_path)
+        if parent is not None:
+            totals[parent.pk] += totals[org.pk]
+    return totals
+
+
+@dataclass
+class TreeNode:
+    org: Organisation
+    member_count: int
+    matched: bool
+    children: list[TreeNode] = field(default_factory=list)
+
+
+def org_tree(*, actor: Any, query: str = "", include_archived: bool = False) -> list[TreeNode]:
+    """The visible forest. A node's parent is its nearest visible ancestor; never an implicit one.
+
+    With a query, only matches and the visible ancestors leading to them are kept.
+    """
+    orgs = list(org_list(actor=actor, include_archived=include_archived))
+    counts = _subtree_member_counts(orgs)
+    query = query.strip()
+    nodes = {o.path: TreeNode(o, counts[o.pk], bool(query) and query in o.name) for o in orgs}
+    roots: list[TreeNode] = []
+    for org in orgs:
+        node = nodes[org.path]
+        parent = None
+        path = org.path
+        while len(path) > Organisation.steplen and parent is None:
+            path = path[: -Organisation.steplen]
+            parent = nodes.get(path)
+        (parent.children if parent is not None else roots).append(node)
+    if not query:
+        return roots
+
+    def keep(node: TreeNode) -> bool:
+        node.children = [child for child in node.children if keep(child)]
+        return node.matched or bool(node.children)
+
+    return [root for root in roots if keep(root)]
+
+
+def seat_list(*, org: Organisation, current_only: bool = True) -> QuerySet[CommitteeSeat]:
+    qs = CommitteeSeat.objects.filter(org=org).select_related("holder")
+    if current_only:
+        today = timezone.localdate()
+        qs = qs.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+    return qs.order_by("position", "starts_on")
+
+
+def seat_get(*, actor: Any, pk: int) -> CommitteeSeat:
+    return access.get_for_actor(
+        CommitteeSeat.objects.select_related("org", "holder"), actor, perms.MANAGE, pk=pk
+    )
+
+
+@dataclass(frozen=True)
+class TermStatus:
+    org: Organisation
+    term: Term | None
+    state: str  # "expired", "expiring", "missing"
+
+    @property
+    def state_label(self) -> str:
+        return {
+            "expired": _("Term expired"),
+            "expiring": _("Term ends within six months"),
+            "missing": _("No term recorded"),
+        }[self.state]
+
+
+def term_watchlist(*, actor: Any, today: date | None = None) -> list[TermStatus]:
+    """Organisations whose term has expired, ends soon, or was never recorded."""
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=settings.MOFAN_TERM_REMINDER_DAYS)
+    orgs = list(
+        org_list(actor=actor)
+        .filter(kind__in=[OrgKind.PARTY_COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH])
+        .filter(is_external=False)
+    )
+    latest: dict[int, Term] = {}
+    for row in Term.objects.filter(org__in=[o.pk for o in orgs]).order_by("org_id", "starts_on"):
+        latest[row.org_id] = row
+    rows = []
+    for org in orgs:
+        term = latest.get(org.pk)
+        if term is None:
+            rows.append(TermStatus(org, None, "missing"))
+        elif term.ends_on < today:
+            rows.append(TermStatus(org, term, "expired"))
+        elif term.ends_on <= soon:
+            rows.append(TermStatus(org, term, "expiring"))
+    order = {"expired": 0, "expiring": 1, "missing": 2}
+    return sorted(rows, key=lambda r: (order[r.state], r.org.path))
+
+
+def terms_expiring(*, today: date | None = None) -> QuerySet[Term]:
+    """Current terms ending within the reminder window that have not been reminded (system)."""
+    today = today or timezone.localdate()
+    soon = today + timedelta(days=settings.MOFAN_TERM_REMINDER_DAYS)
+    return Term.objects.filter(
+        ends_on__gte=today,
+        ends_on__lte=soon,
+        reminded_at__isnull=True,
+        org__archived_at__isnull=True,
+    ).select_related("org")
+
+
+def term_list(*, org: Organisation) -> QuerySet[Term]:
+    return Term.objects.filter(org=org).order_by("-starts_on")
+
+
+@dataclass(frozen=True)
+class BranchFlag:
+    org: Organisation
+    full_members: int
+    members: int
+    seats: int
+    reasons: tuple[str, ...]
+
+
+def branch_flags(*, actor: Any, orgs: QuerySet[Organisation] | None = None) -> list[BranchFlag]:
+    """Branches outside the set-up bounds of the branch regulations."""
+    today = timezone.localdate()
+    branches = (
+        (orgs if orgs is not None else org_list(actor=actor))
+        .filter(kind=OrgKind.BRANCH, archived_at__isnull=True)
+        .annotate(
+            n_members=Count("members", filter=Q(members__archived_at__isnull=True), distinct=True),
+            n_full=Count(
+                "members",
+                filter=Q(members__archived_at__isnull=True, members__status=MemberStatus.FULL),
+                distinct=True,
+            ),
+            n_seats=Count(
+                "seats",
+                filter=Q(seats__ends_on__isnull=True) | Q(seats__ends_on__gte=today),
+                distinct=True,
+            ),
+        )
+    )
+    flags = []
+    for org in branches:
+        reasons = []
+        if org.n_full < BRANCH_MIN_FULL_MEMBERS:
+            reasons.append(_("fewer than %(n)d full members") % {"n": BRANCH_MIN_FULL_MEMBERS})
+        if org.n_members > BRANCH_MAX_MEMBERS:
+            reasons.append(_("more than %(n)d members") % {"n": BRANCH_MAX_MEMBERS})
+        if (
+            org.n_full >= BRANCH_COMMITTEE_FROM_FULL_MEMBERS
+            and org.n_seats < BRANCH_COMMITTEE_MIN_SEATS
+        ):
+            reasons.append(
+                _("%(n)d or more full members but no branch committee")
+                % {"n": BRANCH_COMMITTEE_FROM_FULL_MEMBERS}
+            )
+        if reasons:
+            flags.append(BranchFlag(org, org.n_full, org.n_members, org.n_seats, tuple(reasons)))
+    return flags
+
+
+def partner_list(*, actor: Any) -> QuerySet[PartnerUnit]:
+    return (
+        access.scope(PartnerUnit.objects.select_related("org"), actor, perms.VIEW)
+        .filter(archived_at__isnull=True)
+        .annotate(n_contacts=Count("contacts"))
+    )
+
+
+def partner_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> PartnerUnit:
+    return access.get_for_actor(PartnerUnit.objects.select_related("org"), actor, permission, pk=pk)
+
+
+def member_choices(*, org: Organisation) -> list[tuple[int, str]]:
+    return list(
+        Member.objects.filter(org__path__startswith=org.path, archived_at__isnull=True)
+        .order_by("full_name")
+        .values_list("pk", "full_name")
+    )

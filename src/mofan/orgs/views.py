@@ -1,0 +1,433 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from mofan.core import access
+from mofan.core.errors import DomainError
+from mofan.core.views import ScopedView, apply_domain_error
+from mofan.orgs import permissions as perms
+from mofan.orgs import selectors, services
+from mofan.orgs.forms import (
+    ContactForm,
+    OrganForm,
+    OrgArchiveForm,
+    OrgCreateForm,
+    OrgMoveForm,
+    OrgUpdateForm,
+    PartnerForm,
+    SeatEndForm,
+    SeatForm,
+    TermForm,
+)
+from mofan.orgs.models import Organ, Organisation
+
+
+class TreeView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        query = request.GET.get("q", "").strip()
+        show_archived = request.GET.get("archived") == "1"
+        roots = selectors.org_tree(actor=request.user, query=query, include_archived=show_archived)
+        template = "orgs/_tree.html" if request.headers.get("HX-Request") else "orgs/tree.html"
+        return render(
+            request,
+            template,
+            {
+                "roots": roots,
+                "q": query,
+                "show_archived": show_archived,
+                "can_manage": access.has_permission(request.user, perms.MANAGE),
+            },
+        )
+
+
+class OrgDetailView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest, org_id: int) -> HttpResponse:
+        org = selectors.org_get(actor=request.user, pk=org_id)
+        visible_children = selectors.org_list(actor=request.user, include_archived=True).filter(
+            path__startswith=org.path, depth=org.depth + 1
+        )
+        parent = Organisation.objects.get_parent(org)
+        return render(
+            request,
+            "orgs/detail.html",
+            {
+                "org": org,
+                "parent": parent
+                if parent and access.can(request.user, perms.VIEW, parent)
+                else None,
+                "children": visible_children,
+                "seats": selectors.seat_list(org=org),
+                "terms": selectors.term_list(org=org),
+                "flags": selectors.branch_flags(
+                    actor=request.user, orgs=Organisation.objects.filter(pk=org.pk)
+                ),
+                "can_manage": access.can(request.user, perms.MANAGE, org),
+            },
+        )
+
+
+class OrgCreateView(ScopedView):
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        initial = {"parent": request.GET.get("parent")}
+        return render(
+            request,
+            "orgs/form.html",
+            {
+                "form": OrgCreateForm(initial=initial, actor=request.user),
+                "title": _("New organisation"),
+            },
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = OrgCreateForm(request.POST, actor=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            parent = selectors.org_get(
+                actor=request.user, pk=data["parent"], permission=perms.MANAGE
+            )
+            try:
+                org = services.org_create(
+                    actor=request.user,
+                    name=data["name"],
+                    kind=data["kind"],
+                    parent=parent,
+                    organ=data["organ"],
+                    is_joint=data["is_joint"],
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("%(name)s was created.") % {"name": org.name})
+                return redirect("orgs:detail", org_id=org.pk)
+        return render(request, "orgs/form.html", {"form": form, "title": _("New organisation")})
+
+
+class OrgUpdateView(ScopedView):
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest, org_id: int) -> HttpResponse:
+        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
+        form = OrgUpdateForm(
+            initial={"name": org.name, "organ": org.organ, "is_joint": org.is_joint}
+        )
+        return render(
+            request, "orgs/form.html", {"form": form, "org": org, "title": _("Edit organisation")}
+        )
+
+    def post(self, request: HttpRequest, org_id: int) -> HttpResponse:
+        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
+        form = OrgUpdateForm(request.POST)
+        if form.is_valid():
+            try:
+                services.org_update(actor=request.user, org=org, **form.cleaned_data)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The organisation was saved."))
+                return redirect("orgs:detail", org_id=org.pk)
+        return render(
+            request, "orgs/form.html", {"form": form, "org": org, "title": _("Edit organisation")}
+        )
+
+
+class OrgMoveView(ScopedView):
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest, org_id: int) -> HttpResponse:
+        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
+        form = OrgMoveForm(actor=request.user, org=org)
+        return render(
+            request, "orgs/form.html", {"form": form, "org": org, "title": _("Move organisation")}
+        )
+
+    def post(self, request: HttpRequest, org_id: int) -> HttpResponse:
+        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
+        form = OrgMoveForm(request.POST, actor=request.user, org=org)
+        if form.is_valid():
+            target = selectors.org_get(
+                actor=request.user, pk=form.cleaned_data["new_parent"], permission=perms.MANAGE
+            )
+            try:
+                services.org_move(actor=request.user, org=org, new_parent=target)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s now stands under %(parent)s.")
+                    % {"name": org.name, "parent": target.name},
+                )
+                return redirect("orgs:detail", org_id=org.pk)
+        return render(
+            request, "orgs/form.html", {"form": form, "org": org, "title": _("Move organisation")}
+        )
+
+
+class OrgArchiveView(ScopedView):
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest, org_id: int) -> HttpResponse:
+        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
+        return render(
+            request,
+            "orgs/form.html",
+            {
+                "form": OrgArchiveForm(),
+                "org": org,
+                "title": _("Archive organisation"),
+                "danger": True,
+            },
+        )
+
+    def post(self, request: HttpRequest, org_id: int) -> HttpResponse:
+        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
+        form = OrgArchiveForm(request.POST)
+        if form.is_valid():
+            try:
+                services.org_archive(
+                    actor=request.user, org=org, reason=form.cleaned_data["reason"]
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The organisation was archived; its history is kept."))
+                return redirect("orgs:detail", org_id=org.pk)
+        return render(
+            request,
+            "orgs/form.html",
+            {"form": form, "org": org, "title": _("Archive organisation"), "danger": True},
+        )
+
+
+class SeatAssignView(ScopedView):
+    permission = perms.MANAGE
+
+    def _form(self, org: Organisation, data: Any = None) -> SeatForm:
+        return SeatForm(data, holders=selectors.member_choices(org=org))
+
+    def get(self, request: HttpRequest, org_id: int) -> HttpResponse:
+        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
+        return render(
+            request,
+            "orgs/form.html",
+            {"form": self._form(org), "org": org, "title": _("Assign a committee seat")},
+        )
+
+    def post(self, request: HttpRequest, org_id: int) -> HttpResponse:
+        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
+        form = self._form(org, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            from mofan.members.models import Member
+
+            holder = Member.objects.select_related("org").get(pk=data["holder"])
+            try:
+                services.seat_assign(
+                    actor=request.user,
+                    org=org,
+                    position=data["position"],
+                    holder=holder,
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The seat was assigned."))
+                return redirect("orgs:detail", org_id=org.pk)
+        return render(
+            request,
+            "orgs/form.html",
+            {"form": form, "org": org, "title": _("Assign a committee seat")},
+        )
+
+
+class SeatEndView(ScopedView):
+    permission = perms.MANAGE
+
+    def post(self, request: HttpRequest, seat_id: int) -> HttpResponse:
+        seat = selectors.seat_get(actor=request.user, pk=seat_id)
+        form = SeatEndForm(request.POST)
+        if form.is_valid():
+            try:
+                services.seat_end(
+                    actor=request.user, seat=seat, ends_on=form.cleaned_data["ends_on"]
+                )
+            except DomainError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("The seat was ended."))
+        else:
+            messages.error(request, _("Enter a valid end date."))
+        return redirect("orgs:detail", org_id=seat.org_id)
+
+
+class TermCreateView(ScopedView):
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest, org_id: int) -> HttpResponse:
+        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
+        return render(
+            request,
+            "orgs/form.html",
+            {"form": TermForm(), "org": org, "title": _("Record an election")},
+        )
+
+    def post(self, request: HttpRequest, org_id: int) -> HttpResponse:
+        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
+        form = TermForm(request.POST)
+        if form.is_valid():
+            try:
+                services.term_start(actor=request.user, org=org, **form.cleaned_data)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The new term was recorded."))
+                return redirect("orgs:detail", org_id=org.pk)
+        return render(
+            request, "orgs/form.html", {"form": form, "org": org, "title": _("Record an election")}
+        )
+
+
+class TermWatchView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request, "orgs/terms.html", {"rows": selectors.term_watchlist(actor=request.user)}
+        )
+
+
+class FlagsView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request, "orgs/flags.html", {"flags": selectors.branch_flags(actor=request.user)}
+        )
+
+
+class OrganListView(ScopedView):
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request, "orgs/organs.html", {"organs": Organ.objects.all(), "form": OrganForm()}
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = OrganForm(request.POST)
+        if form.is_valid():
+            try:
+                services.organ_create(actor=request.user, name=form.cleaned_data["name"])
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The organ was added."))
+                return redirect("orgs:organs")
+        return render(request, "orgs/organs.html", {"organs": Organ.objects.all(), "form": form})
+
+
+class PartnerListView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request,
+            "orgs/partners.html",
+            {
+                "partners": selectors.partner_list(actor=request.user),
+                "can_manage": access.has_permission(request.user, perms.MANAGE_PARTNERS),
+            },
+        )
+
+
+class PartnerCreateView(ScopedView):
+    permission = perms.MANAGE_PARTNERS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request,
+            "orgs/form.html",
+            {"form": PartnerForm(actor=request.user), "title": _("New partner unit")},
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = PartnerForm(request.POST, actor=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            org = selectors.org_get(
+                actor=request.user, pk=data["org"], permission=perms.MANAGE_PARTNERS
+            )
+            try:
+                partner = services.partner_create(
+                    actor=request.user,
+                    org=org,
+                    name=data["name"],
+                    kind=data["kind"],
+                    address=data["address"],
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The partner unit was added."))
+                return redirect("orgs:partner_detail", partner_id=partner.pk)
+        return render(request, "orgs/form.html", {"form": form, "title": _("New partner unit")})
+
+
+class PartnerDetailView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest, partner_id: int) -> HttpResponse:
+        partner = selectors.partner_get(actor=request.user, pk=partner_id)
+        return render(
+            request,
+            "orgs/partner_detail.html",
+            {
+                "partner": partner,
+                "contacts": partner.contacts.all(),
+                "form": ContactForm(),
+                "can_manage": access.can(request.user, perms.MANAGE_PARTNERS, partner.org),
+            },
+        )
+
+
+class PartnerContactAddView(ScopedView):
+    permission = perms.MANAGE_PARTNERS
+
+    def post(self, request: HttpRequest, partner_id: int) -> HttpResponse:
+        partner = selectors.partner_get(
+            actor=request.user, pk=partner_id, permission=perms.MANAGE_PARTNERS
+        )
+        form = ContactForm(request.POST)
+        if form.is_valid():
+            try:
+                services.partner_contact_add(
+                    actor=request.user, partner=partner, **form.cleaned_data
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The contact was added."))
+                return redirect("orgs:partner_detail", partner_id=partner.pk)
+        return render(
+            request,
+            "orgs/partner_detail.html",
+            {
+                "partner": partner,
+                "contacts": partner.contacts.all(),
+                "form": form,
+                "can_manage": True,
+            },
+        )

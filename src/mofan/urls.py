@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("mofan.core.urls")),
+    path("accounts/", include("mofan.accounts.urls")),
+    path("orgs/", include("mofan.orgs.urls")),
+    path("sysadmin/", admin.site.urls),
+]

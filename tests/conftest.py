@@ -1,0 +1,83 @@
+"""Shared fixtures: a small organisation tree with two sides (A in scope, B outside it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from mofan.accounts.models import Role, User
+from mofan.accounts.services import grant_create, roles_ensure_builtin
+from mofan.members.models import Member, MemberStatus
+from mofan.members.services import member_create
+from mofan.orgs.models import Organisation, OrgKind
+from mofan.orgs.services import org_create
+
+PASSWORD = "Test-pass-2026"
+
+
+@dataclass
+class Tree:
+    root: Organisation
+    committee_a: Organisation
+    branch_a1: Organisation
+    branch_a2: Organisation
+    group_a1: Organisation
+    committee_b: Organisation
+    branch_b1: Organisation
+
+
+@pytest.fixture
+def roles(db: Any) -> dict[str, Role]:
+    return {role.code: role for role in roles_ensure_builtin()}
+
+
+@pytest.fixture
+def tree(db: Any, roles: dict[str, Role]) -> Tree:
+    root = org_create(actor=None, name="测试工委", kind=OrgKind.WORK_COMMITTEE, parent=None)
+    committee_a = org_create(
+        actor=None, name="甲机关党委", kind=OrgKind.PARTY_COMMITTEE, parent=root
+    )
+    branch_a1 = org_create(actor=None, name="甲第一支部", kind=OrgKind.BRANCH, parent=committee_a)
+    branch_a2 = org_create(actor=None, name="甲第二支部", kind=OrgKind.BRANCH, parent=committee_a)
+    group_a1 = org_create(actor=None, name="甲一党小组", kind=OrgKind.GROUP, parent=branch_a1)
+    committee_b = org_create(
+        actor=None, name="乙机关党委", kind=OrgKind.PARTY_COMMITTEE, parent=root
+    )
+    branch_b1 = org_create(actor=None, name="乙第一支部", kind=OrgKind.BRANCH, parent=committee_b)
+    return Tree(root, committee_a, branch_a1, branch_a2, group_a1, committee_b, branch_b1)
+
+
+def make_user(
+    username: str,
+    *,
+    grants: list[tuple[Role, Organisation, bool]] = (),  # type: ignore[assignment]
+    must_change_password: bool = False,
+    mobile: str | None = None,
+) -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, full_name=username, mobile=mobile
+    )
+    user.must_change_password = must_change_password
+    user.save(update_fields=["must_change_password"])
+    for role, org, subtree in grants:
+        grant_create(actor=None, user=user, role=role, org=org, include_subtree=subtree)
+    return user
+
+
+def make_role(code: str, permissions: list[str]) -> Role:
+    return Role.objects.create(code=code, name=code, permissions=permissions)
+
+
+def make_members(org: Organisation, n: int, status: str = MemberStatus.FULL) -> list[Member]:
+    return [
+        member_create(actor=None, full_name=f"{org.name}党员{i}", org=org, status=status)
+        for i in range(n)
+    ]
+
+
+def login(client: Client, user: User) -> Client:
+    client.force_login(user)
+    return client

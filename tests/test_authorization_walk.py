@@ -1,0 +1,193 @@
+"""The generic authorization walk: every URL pattern, four actors.
+
+anonymous → sent to sign in; signed in without the permission → 403 or 404; holder of the
+permission in another organisation → 404 for objects of this side (and nothing changes); holder
+in scope → the page opens. Every view must declare its permission; a new URL without an entry in
+OBJECT_KWARGS for its parameters fails here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from mofan.accounts.models import Grant, UserSession
+from mofan.core import access
+from mofan.core.models import AuditEvent, Notice
+from mofan.core.services import notice_send
+from mofan.core.views import ScopedView
+from mofan.orgs.models import CommitteeSeat, PartnerUnit
+from mofan.orgs.services import partner_create, seat_assign
+from tests.conftest import Tree, login, make_members, make_role, make_user
+
+# Views open to the public or any signed-in user: the outcome for "no permission" is success.
+SELF_SERVICE = {access.PUBLIC, access.AUTHENTICATED}
+# Views whose objects are not organisation-scoped (system administration, 三员分立): a holder
+# anywhere is a holder. Their "other organisation" actor is therefore treated as in scope.
+SYSTEM_WIDE = {
+    "accounts:user_edit",
+    "accounts:user_reset_password",
+    "accounts:role_edit",
+    "accounts:session_end",
+}
+
+
+def _walk(resolver: URLResolver, prefix: str = "") -> list[tuple[str, URLPattern]]:
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{entry.namespace}:" if entry.namespace else prefix
+            found += _walk(entry, ns)
+        elif entry.name:
+            found.append((f"{prefix}{entry.name}", entry))
+    return found
+
+
+def mofan_patterns() -> list[tuple[str, URLPattern]]:
+    return [
+        (name, p)
+        for name, p in _walk(get_resolver())
+        if getattr(p.callback, "view_class", None) is not None
+        and issubclass(p.callback.view_class, ScopedView)
+    ]
+
+
+@pytest.fixture
+def world(tree: Tree, roles: Any) -> dict[str, Any]:
+    """One object of each kind on side A (the actor's scope)."""
+    members = make_members(tree.branch_a1, 3)
+    seat = seat_assign(
+        actor=None,
+        org=tree.branch_a1,
+        position="secretary",
+        holder=members[0],
+        starts_on=__import__("datetime").date(2025, 1, 1),
+    )
+    partner = partner_create(actor=None, org=tree.committee_a, name="甲社区", kind="community")
+    author = make_user("author", grants=[(roles["work_committee_admin"], tree.root, True)])
+    notice = notice_send(
+        actor=author, sender_org=tree.committee_a, org=tree.committee_a, title="通知", body="正文"
+    )
+    target_user = make_user("target", grants=[(roles["member"], tree.branch_a1, False)])
+    grant = Grant.objects.get(user=target_user)
+    session = UserSession.objects.create(
+        session_key="k" * 32,
+        user=target_user,
+        last_seen=__import__("django.utils.timezone").utils.timezone.now(),
+    )
+    return {
+        "org_id": tree.branch_a1.pk,
+        "seat_id": seat.pk,
+        "partner_id": partner.pk,
+        "notice_id": notice.pk,
+        "user_id": target_user.pk,
+        "grant_id": grant.pk,
+        "role_id": roles["member"].pk,
+        "session_id": session.pk,
+        "_notice": notice,
+        "_author": author,
+    }
+
+
+def _url(name: str, pattern: URLPattern, world: dict[str, Any]) -> str:
+    kwargs = {key: world[key] for key in pattern.pattern.converters}
+    return reverse(name, kwargs=kwargs)
+
+
+def _snapshot() -> tuple[int, int, int, int, int]:
+    return (
+        AuditEvent.objects.count(),
+        Grant.objects.filter(revoked_at__isnull=True).count(),
+        CommitteeSeat.objects.filter(ends_on__isnull=True).count(),
+        Notice.objects.count(),
+        PartnerUnit.objects.count(),
+    )
+
+
+def test_every_view_declares_a_permission() -> None:
+    patterns = mofan_patterns()
+    assert len(patterns) >= 40
+    undeclared = [name for name, p in patterns if not p.callback.view_class.permission]
+    assert undeclared == []
+
+
+@pytest.mark.django_db
+def test_authorization_walk(client: Any, tree: Tree, world: dict[str, Any]) -> None:
+    checked = 0
+    for name, pattern in mofan_patterns():
+        view = pattern.callback.view_class
+        permission = view.permission
+        url = _url(name, pattern, world)
+        has_get = hasattr(view, "get")
+        method = client.get if has_get else client.post
+
+        # 1. anonymous
+        client.logout()
+        before = _snapshot()
+        response = method(url)
+        if permission == access.PUBLIC:
+            assert response.status_code in {200, 302}, name
+        else:
+            assert response.status_code == 302, name
+            assert response.url.startswith(reverse("accounts:login")), name
+        assert _snapshot() == before, name
+        if permission in SELF_SERVICE:
+            checked += 1
+            continue
+
+        # 2. signed in, without the permission
+        nobody = make_user(f"nobody-{checked}")
+        login(client, nobody)
+        before = _snapshot()
+        response = method(url)
+        assert response.status_code in {403, 404}, name
+        assert _snapshot() == before, name
+
+        # 3. the permission, but in another organisation (side B)
+        role = make_role(f"r{checked}", [permission])
+        outsider = make_user(f"outsider-{checked}", grants=[(role, tree.committee_b, True)])
+        login(client, outsider)
+        before = _snapshot()
+        response = method(url)
+        takes_object = bool(pattern.pattern.converters)
+        if takes_object and name not in SYSTEM_WIDE:
+            assert response.status_code == 404, name
+            assert _snapshot() == before, name
+        elif has_get:
+            assert response.status_code == 200, name
+
+        # 4. the permission in scope (side A, from the top)
+        insider = make_user(f"insider-{checked}", grants=[(role, tree.root, True)])
+        login(client, insider)
+        if has_get:
+            response = client.get(url)
+            assert response.status_code == 200, name
+        checked += 1
+    assert checked == len(mofan_patterns())
+
+
+@pytest.mark.django_db
+def test_out_of_scope_post_changes_nothing(
+    client: Any, tree: Tree, world: dict[str, Any], roles: Any
+) -> None:
+    """A committee administrator of side B posts to side A's objects: 404, nothing written."""
+    outsider = make_user("b-admin", grants=[(roles["committee_admin"], tree.committee_b, True)])
+    login(client, outsider)
+    before = _snapshot()
+    posts = [
+        (reverse("orgs:edit", args=[world["org_id"]]), {"name": "改名"}),
+        (reverse("orgs:move", args=[world["org_id"]]), {"new_parent": tree.committee_b.pk}),
+        (reverse("orgs:archive", args=[world["org_id"]]), {"reason": "撤销"}),
+        (reverse("orgs:seat_end", args=[world["seat_id"]]), {"ends_on": "2026-01-01"}),
+        (reverse("orgs:term_create", args=[world["org_id"]]), {"starts_on": "2026-01-01"}),
+        (reverse("orgs:partner_contact_add", args=[world["partner_id"]]), {"name": "张三"}),
+        (reverse("core:notice_receipts", args=[world["notice_id"]]), {}),
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        assert response.status_code in {404, 405}, url
+    assert _snapshot() == before
+    tree.branch_a1.refresh_from_db()
+    assert tree.branch_a1.name == "甲第一支部"

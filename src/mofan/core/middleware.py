@@ -1,6 +1,8 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from mofan.core.context import set_client_ip
 
@@ -21,3 +23,20 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             set_client_ip(None)
+
+
+class LanguageMiddleware:
+    """Chinese unless the user chose another language (cookie); the browser's own language is
+    not consulted, because staff machines often run English systems."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 from mofan.core import access
 from mofan.members.models import Member, MemberStatus
 from mofan.orgs import permissions as perms
-from mofan.orgs.models import CommitteeSeat, Organisation, OrgKind, PartnerUnit, Term
+from mofan.orgs.models import (
+    CommitteeSeat,
+    Organisation,
+    OrgKind,
+    PartnerUnit,
+    SeatPosition,
+    Term,
+)
 from mofan.orgs.rules import (
     BRANCH_COMMITTEE_FROM_FULL_MEMBERS,
     BRANCH_COMMITTEE_MIN_SEATS,
@@ -113,12 +120,14 @@ def org_tree(*, actor: Any, query: str = "", include_archived: bool = False) -> 
     return [root for root in roots if keep(root)]
 
 
-def seat_list(*, org: Organisation, current_only: bool = True) -> QuerySet[CommitteeSeat]:
+def seat_list(*, org: Organisation, current_only: bool = True) -> list[CommitteeSeat]:
+    """Seats in the order of rank: secretary, deputy, then the committee members."""
     qs = CommitteeSeat.objects.filter(org=org).select_related("holder")
     if current_only:
         today = timezone.localdate()
         qs = qs.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-    return qs.order_by("position", "starts_on")
+    rank = {value: i for i, value in enumerate(SeatPosition.values)}
+    return sorted(qs, key=lambda seat: (rank[seat.position], seat.starts_on))
 
 
 def seat_get(*, actor: Any, pk: int) -> CommitteeSeat:
@@ -249,4 +258,12 @@ def member_choices(*, org: Organisation) -> list[tuple[int, str]]:
         Member.objects.filter(org__path__startswith=org.path, archived_at__isnull=True)
         .order_by("full_name")
         .values_list("pk", "full_name")
+    )
+
+
+def org_members(*, org: Organisation) -> QuerySet[Member]:
+    """Current members recorded directly in this organisation (or in this party group)."""
+    field = "group" if org.kind == OrgKind.GROUP else "org"
+    return Member.objects.filter(**{field: org}, archived_at__isnull=True).order_by(
+        "status", "full_name"
     )

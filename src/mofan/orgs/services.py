@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,9 +56,15 @@ def _check_parent(kind: str, parent: Organisation | None) -> None:
         )
 
 
+def _children(org: Organisation | None) -> QuerySet[Organisation]:
+    # Computed from the path, not from treebeard's numchild, which a stale instance gets wrong.
+    if org is None:
+        return Organisation.objects.filter(depth=1)
+    return Organisation.objects.filter(path__startswith=org.path, depth=org.depth + 1)
+
+
 def _check_sibling_name(name: str, parent: Organisation | None, exclude_pk: int | None) -> None:
-    manager = Organisation.objects
-    siblings = manager.get_children(parent) if parent is not None else manager.get_root_nodes()
+    siblings = _children(parent)
     clash = siblings.filter(name=name, archived_at__isnull=True)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
@@ -191,7 +198,7 @@ def org_archive(*, actor: Any, org: Organisation, reason: str) -> Organisation:
     reason = " ".join((reason or "").split())
     if not reason:
         raise DomainError({"reason": _("Give the reason for archiving.")})
-    if Organisation.objects.get_children(org).filter(archived_at__isnull=True).exists():
+    if _children(org).filter(archived_at__isnull=True).exists():
         raise DomainError(_("Move or archive its subordinate organisations first."))
     if Member.objects.filter(org=org, archived_at__isnull=True).exists():
         raise DomainError(_("Transfer its members to another organisation first."))

@@ -66,6 +66,7 @@ class OrgDetailView(ScopedView):
                 else None,
                 "children": visible_children,
                 "seats": selectors.seat_list(org=org),
+                "members": selectors.org_members(org=org),
                 "terms": selectors.term_list(org=org),
                 "flags": selectors.branch_flags(
                     actor=request.user, orgs=Organisation.objects.filter(pk=org.pk)

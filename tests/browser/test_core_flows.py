@@ -1,0 +1,124 @@
+"""The main paths of the platform core, on a phone-sized screen."""
+
+from typing import Any
+
+import pytest
+
+from mofan.accounts.models import Role, User
+from mofan.core.models import NoticeReceipt
+from mofan.orgs.models import Organisation
+from tests.browser.conftest import shot
+from tests.conftest import PASSWORD, Tree, make_members, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page: Any, base: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("用户名或手机号").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_login_and_home(live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role]) -> None:
+    make_members(tree.branch_a1, 4)
+    make_user("gw", grants=[(roles["work_committee_admin"], tree.root, True)])
+    phone.goto(f"{live_server.url}/accounts/login/")
+    assert phone.get_by_text("机关党建工作平台").is_visible()
+    shot(phone, "login")
+    sign_in(phone, live_server.url, "gw", "wrong-Pass-1")
+    assert phone.get_by_role("alert").inner_text().strip() == "用户名、手机号或密码错误。"
+    sign_in(phone, live_server.url, "gw")
+    phone.wait_for_url(f"{live_server.url}/")
+    figures = phone.get_by_test_id("figure").all_inner_texts()
+    assert figures[:2] == ["7", "4"]  # seven organisations, four members
+    tabs = phone.locator(".mofan-tabs")
+    assert tabs.is_visible()
+    assert tabs.get_by_text("组织机构").is_visible()
+    assert not phone.locator(".mofan-sidebar").is_visible()
+    shot(phone, "home")
+
+
+def test_forced_password_change(live_server: Any, phone: Any, tree: Tree) -> None:
+    make_user("xinren", must_change_password=True)
+    sign_in(phone, live_server.url, "xinren")
+    phone.wait_for_url("**/accounts/password/")
+    assert phone.get_by_test_id("must-change").is_visible()
+    phone.goto(f"{live_server.url}/orgs/")  # every other page sends them back
+    phone.wait_for_url("**/accounts/password/")
+    phone.get_by_label("当前密码").fill(PASSWORD)
+    phone.get_by_label("新密码", exact=True).fill("short")
+    phone.get_by_label("再次输入新密码").fill("short")
+    phone.get_by_role("button", name="修改密码").click()
+    assert phone.get_by_text("密码至少 8 位").first.is_visible()
+    shot(phone, "password-change")
+    phone.get_by_label("当前密码").fill(PASSWORD)
+    phone.get_by_label("新密码", exact=True).fill("Hongse-2026")
+    phone.get_by_label("再次输入新密码").fill("Hongse-2026")
+    phone.get_by_role("button", name="修改密码").click()
+    phone.wait_for_url(f"{live_server.url}/")
+    assert phone.get_by_text("密码已修改。").is_visible()
+    assert not User.objects.get(username="xinren").must_change_password
+
+
+def test_tree_search_and_move_a_branch(
+    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    make_members(tree.branch_a1, 3)
+    make_user("gw", grants=[(roles["work_committee_admin"], tree.root, True)])
+    sign_in(phone, live_server.url, "gw")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.locator(".mofan-tabs").get_by_text("组织机构").click()
+    phone.wait_for_url("**/orgs/")
+    nodes = phone.get_by_test_id("org-node")
+    assert nodes.count() == 7
+    assert phone.get_by_text("甲第一支部").is_visible()
+    shot(phone, "tree")
+    phone.get_by_placeholder("按名称搜索组织").fill("乙第一")
+    phone.wait_for_function("document.querySelectorAll('[data-testid=org-node]').length === 3")
+    assert phone.locator(".match").inner_text() == "乙第一支部"
+
+    phone.goto(f"{live_server.url}/orgs/{tree.branch_a1.pk}/")
+    phone.get_by_role("link", name="调整隶属").click()
+    options = phone.locator("select[name=new_parent] option").all_inner_texts()
+    assert all("甲第一支部" not in o and "甲一党小组" not in o for o in options)  # no cycles
+    phone.locator("select[name=new_parent]").select_option(label="　乙机关党委")
+    shot(phone, "move")
+    phone.get_by_role("button", name="保存").click()
+    assert phone.get_by_text("甲第一支部 已调整到 乙机关党委 之下。").is_visible()
+    moved = Organisation.objects.get(pk=tree.branch_a1.pk)
+    assert moved.path.startswith(tree.committee_b.path)
+    assert Organisation.objects.get(pk=tree.group_a1.pk).path.startswith(moved.path)
+
+
+def test_notice_and_read_receipt(
+    live_server: Any, browser: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    make_user("sender", grants=[(roles["committee_admin"], tree.committee_a, True)])
+    make_user("reader", grants=[(roles["branch_secretary"], tree.branch_a1, True)])
+    sign_in(phone, live_server.url, "sender")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/notices/new/")
+    phone.get_by_label("发文组织").select_option(label="甲机关党委")
+    phone.get_by_label("发送范围").select_option(label="　甲第一支部")
+    phone.get_by_label("标题").fill("关于召开主题党日的通知")
+    phone.get_by_label("正文").fill("请各位党员周五下午三点到会议室参加。")
+    phone.get_by_role("button", name="发送").click()
+    assert phone.get_by_text("通知已发送给 1 人。").is_visible()
+    assert phone.get_by_test_id("receipt-reader").inner_text() == "未读"
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    reader = context.new_page()
+    sign_in(reader, live_server.url, "reader")
+    reader.wait_for_url(f"{live_server.url}/")
+    assert reader.get_by_test_id("unread-notices").inner_text().strip() == "通知公告 1"
+    reader.get_by_role("link", name="关于召开主题党日的通知").first.click()
+    assert reader.get_by_test_id("read-receipt").inner_text().startswith("已于")
+    shot(reader, "notice")
+    context.close()
+
+    phone.reload()
+    read_at = phone.get_by_test_id("receipt-reader").inner_text()
+    assert read_at.endswith(tuple("0123456789")) and "年" in read_at
+    shot(phone, "notice-receipts")
+    assert NoticeReceipt.objects.get(user__username="reader").read_at is not None

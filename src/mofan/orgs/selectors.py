@@ -63,12 +63,12 @@ def org_choices(
     return [(pk, "　" * (depth - top) + name) for pk, name, depth in rows]
 
 
-def _subtree_member_counts(orgs: list[Organisation]) -> dict[int, int]:
+def _subtree_member_counts(actor: Any, orgs: list[OrgRow]) -> dict[int, int]:
     """Members in each organisation's subtree: one grouped query, summed up the paths."""
     if not orgs:
         return {}
     own = dict(
-        Member.objects.filter(archived_at__isnull=True, org__in=[o.pk for o in orgs])
+        access.scope(Member.objects.filter(archived_at__isnull=True), actor, perms.VIEW)
         .values("org_id")
         .annotate(n=Count("id"))
         .values_list("org_id", "n")
@@ -77,16 +77,32 @@ def _subtree_member_counts(orgs: list[Organisation]) -> dict[int, int]:
     totals = {o.pk: own.get(o.pk, 0) for o in orgs}
     steplen = Organisation.steplen
     for org in sorted(orgs, key=lambda o: len(o.path), reverse=True):
-        parent_path = org.path[:-steplen]
-        parent = by_path.get(parent_path)
+        parent = by_path.get(org.path[:-steplen])
         if parent is not None:
             totals[parent.pk] += totals[org.pk]
     return totals
 
 
+@dataclass(frozen=True)
+class OrgRow:
+    """The few columns a tree node shows, without building a model instance per row."""
+
+    pk: int
+    name: str
+    kind: str
+    is_joint: bool
+    path: str
+    depth: int
+    archived_at: Any
+
+    @property
+    def kind_label(self) -> str:
+        return str(OrgKind(self.kind).label)
+
+
 @dataclass
 class TreeNode:
-    org: Organisation
+    org: OrgRow
     member_count: int
     matched: bool
     children: list[TreeNode] = field(default_factory=list)
@@ -97,8 +113,13 @@ def org_tree(*, actor: Any, query: str = "", include_archived: bool = False) -> 
 
     With a query, only matches and the visible ancestors leading to them are kept.
     """
-    orgs = list(org_list(actor=actor, include_archived=include_archived))
-    counts = _subtree_member_counts(orgs)
+    orgs = [
+        OrgRow(*row)
+        for row in org_list(actor=actor, include_archived=include_archived).values_list(
+            "id", "name", "kind", "is_joint", "path", "depth", "archived_at"
+        )
+    ]
+    counts = _subtree_member_counts(actor, orgs)
     query = query.strip()
     nodes = {o.path: TreeNode(o, counts[o.pk], bool(query) and query in o.name) for o in orgs}
     roots: list[TreeNode] = []

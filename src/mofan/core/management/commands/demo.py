@@ -15,7 +15,7 @@ from mofan.accounts.services import grant_create, roles_ensure_builtin, user_cre
 from mofan.core.services import notice_mark_read, notice_send
 from mofan.members.models import Member, MemberStatus
 from mofan.members.services import member_create
-from mofan.orgs.models import Organisation, OrgKind, PartnerKind, SeatPosition
+from mofan.orgs.models import Organisation, OrgKind, PartnerContact, PartnerKind, SeatPosition
 from mofan.orgs.services import (
     org_create,
     organ_create,
@@ -213,7 +213,10 @@ class Command(BaseCommand):
                 include_subtree=subtree,
             )
             users[username] = user
-        User.objects.filter(username="sysadmin").update(is_staff=True)
+        # The system administrator alone reaches Django's admin, where only accounts are
+        # registered (business data stays out of it: 三员分立).
+        User.objects.filter(username="sysadmin").update(is_staff=True, is_superuser=True)
+        PartnerContact.objects.filter(name="王主任").update(user=users["shequ"])
         member = members[fourth.pk][3]
         member.user = users["dangyuan"]
         member.save(update_fields=["user"])

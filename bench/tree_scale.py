@@ -155,7 +155,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--branches", type=int, default=20, help="branches per committee")
     parser.add_argument("--members", type=int, default=20, help="members per branch")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--wipe-database",
+        action="store_true",
+        help="required with DATABASE_URL: the benchmark empties the tree",
+    )
     args = parser.parse_args(argv)
+    if os.environ.get("DATABASE_URL") and not args.wipe_database:
+        parser.error(
+            "DATABASE_URL is set and the benchmark deletes every organisation, member "
+            "and grant there; pass --wipe-database if that database is disposable"
+        )
 
     import django
     from django.core.management import call_command

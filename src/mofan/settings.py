@@ -125,6 +125,7 @@ else:
 HUEY = {
     "name": "mofan",
     "immediate": _env_bool("MOFAN_HUEY_IMMEDIATE"),
+    "utc": False,  # periodic tasks at Beijing time (Django sets the process time zone)
     "consumer": {"workers": 2, "worker_type": "thread"},
 }
 if REDIS_URL:
@@ -189,6 +190,9 @@ STORAGES = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Behind nginx the client address arrives in X-Real-IP; only trust it when told so.
+MOFAN_BEHIND_PROXY = _env_bool("MOFAN_BEHIND_PROXY")
 
 # Mofan rules kept as settings (DOMAIN_RULES.md marks them local or configurable).
 MOFAN_TERM_REMINDER_DAYS = int(os.environ.get("MOFAN_TERM_REMINDER_DAYS", "183"))

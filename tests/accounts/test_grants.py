@@ -92,3 +92,39 @@ def test_roles(tree: Tree, roles: dict[str, Role]) -> None:
     )
     role.refresh_from_db()
     assert role.permissions == ["orgs.manage", "orgs.view"]
+
+
+def test_separation_of_the_three_administrators(tree: Tree, roles: dict[str, Role]) -> None:
+    security = make_user("sec", grants=[(roles["security_admin"], tree.root, True)])
+    with pytest.raises(DomainError) as exc:
+        services.role_create(
+            actor=security,
+            code="super",
+            name="超级管理员",
+            permissions=["accounts.manage_grants", "orgs.view"],
+        )
+    assert "不能同时包含系统管理权限和业务权限" in " ".join(exc.value.messages)
+    with pytest.raises(DomainError) as exc:
+        services.role_create(
+            actor=security,
+            code="both",
+            name="安全审计",
+            permissions=["accounts.manage_grants", "core.view_audit"],
+        )
+    assert "分属三个角色" in " ".join(exc.value.messages)
+    auditor = make_user("aud", grants=[(roles["audit_admin"], tree.root, True)])
+    with pytest.raises(DomainError) as exc:
+        services.grant_create(
+            actor=security, user=auditor, role=roles["security_admin"], org=tree.root
+        )
+    assert "不能同时担任" in " ".join(exc.value.messages)
+    # a business role beside an administrator's is allowed (and is the only way to see data)
+    services.grant_create(
+        actor=security,
+        user=auditor,
+        role=roles["member"],
+        org=tree.branch_a1,
+        include_subtree=False,
+    )
+    assert Grant.objects.filter(user=auditor, revoked_at__isnull=True).count() == 2
+    assert not Role.objects.filter(code__in=["super", "both"]).exists()

@@ -91,3 +91,18 @@ def test_audit_admin_browses_filters_and_exports(tree: Tree, roles: dict[str, Ro
     # nobody else reads it, not even the work committee administrator
     admin = make_user("gw", grants=[(roles["work_committee_admin"], tree.root, True)])
     assert login(Client(), admin).get(reverse("core:audit")).status_code == 403
+
+
+def test_init_deployment_creates_root_and_administrators(roles: dict[str, Role]) -> None:
+    from mofan.accounts.models import User
+    from mofan.orgs.models import Organisation
+
+    out = io.StringIO()
+    call_command("init_deployment", root="中共某市委市直机关工委", stdout=out)
+    assert Organisation.objects.get(depth=1).name == "中共某市委市直机关工委"
+    users = User.objects.filter(username__in=["gongwei", "sysadmin", "secadmin", "auditadmin"])
+    assert users.count() == 4 and all(u.must_change_password for u in users)
+    assert "首次登录须修改" in out.getvalue()
+    assert audit_verify().ok
+    with pytest.raises(CommandError, match="已有根组织"):
+        call_command("init_deployment", root="另一个")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from mofan.accounts.services import session_close, session_touch
 
 LAST_ACTIVITY = "mofan_last_activity"
+LAST_TOUCH = "mofan_last_touch"
 TOUCH_EVERY_SECONDS = 60
 
 
@@ -35,8 +36,11 @@ class SessionSecurityMiddleware:
                 messages.info(request, _("You were signed out after a period of inactivity."))
                 return redirect(f"{reverse('accounts:login')}?next={request.path}")
             request.session[LAST_ACTIVITY] = now.isoformat()
-            if (now - last).total_seconds() >= TOUCH_EVERY_SECONDS:
+            touched_raw = request.session.get(LAST_TOUCH)
+            touched = datetime.fromisoformat(touched_raw) if touched_raw else None
+            if touched is None or (now - touched).total_seconds() >= TOUCH_EVERY_SECONDS:
                 session_touch(session_key=key)
+                request.session[LAST_TOUCH] = now.isoformat()
             allowed = {reverse("accounts:password_change"), reverse("accounts:logout")}
             if (
                 getattr(user, "must_change_password", False)

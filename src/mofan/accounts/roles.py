@@ -54,3 +54,6 @@ BUILTIN_ROLE_NAMES: dict[str, str] = {
     B.SECURITY_ADMIN: "安全管理员",
     B.AUDIT_ADMIN: "审计管理员",
 }
+
+# 三员分立: the three administrators' duties, each held by a different person.
+ADMIN_DUTIES = (B.SYSTEM_ADMIN, B.SECURITY_ADMIN, B.AUDIT_ADMIN)

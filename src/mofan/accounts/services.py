@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 from mofan.accounts import permissions as perms
 from mofan.accounts.models import Grant, LoginRecord, Role, User, UserSession
-from mofan.accounts.roles import BUILTIN_ROLE_NAMES, BUILTIN_ROLES
+from mofan.accounts.roles import ADMIN_DUTIES, BUILTIN_ROLE_NAMES, BUILTIN_ROLES
 from mofan.core import access
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError
-from mofan.core.registry import all_permissions
+from mofan.core.registry import all_permissions, system_permissions
 from mofan.orgs.models import Organisation
 
 MOBILE_RE = re.compile(r"^1\d{10}$")
@@ -166,7 +166,22 @@ def _clean_permissions(codes: list[str]) -> list[str]:
         raise DomainError(
             {"permissions": _("Unknown permission: %(codes)s") % {"codes": ", ".join(unknown)}}
         )
+    system = set(codes) & system_permissions()
+    if system and set(codes) - system:
+        # 三员分立: an administrator's role never carries business data as well.
+        raise DomainError(
+            {"permissions": _("A role cannot mix system administration and business permissions.")}
+        )
+    if len(_admin_duties(system)) > 1:
+        raise DomainError(
+            {"permissions": _("System, security and audit administration belong to three roles.")}
+        )
     return sorted(set(codes))
+
+
+def _admin_duties(codes: set[str] | frozenset[str]) -> set[str]:
+    """Which of the three administrators' duties (三员) these codes belong to."""
+    return {duty for duty in ADMIN_DUTIES if codes & set(BUILTIN_ROLES[duty])}
 
 
 @transaction.atomic
@@ -221,6 +236,19 @@ def grant_create(
         raise DomainError(_("This user already holds this role in this organisation."))
     if org.is_archived:
         raise DomainError({"org": _("The organisation is archived.")})
+    held = Grant.objects.filter(user=user, revoked_at__isnull=True).values_list(
+        "role__permissions", flat=True
+    )
+    held_codes = {code for codes in held for code in (codes or [])}
+    duties = _admin_duties(held_codes | set(role.permissions or []))
+    if len(duties) > 1:
+        raise DomainError(
+            {
+                "role": _(
+                    "One person cannot be two of the system, security and audit administrators."
+                )
+            }
+        )
     grant = Grant.objects.create(
         user=user,
         role=role,

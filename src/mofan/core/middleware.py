@@ -8,9 +8,10 @@ from mofan.core.context import set_client_ip
 
 
 def request_ip(request: HttpRequest) -> str | None:
-    # REMOTE_ADDR is what nginx passes on through the proxy protocol of deploy.md.
-    forwarded = request.META.get("HTTP_X_REAL_IP")
-    return forwarded or request.META.get("REMOTE_ADDR")
+    # Only a proxy we run (nginx, deploy.md) may name the client; otherwise anyone could.
+    if settings.MOFAN_BEHIND_PROXY and request.META.get("HTTP_X_REAL_IP"):
+        return str(request.META["HTTP_X_REAL_IP"])
+    return request.META.get("REMOTE_ADDR")
 
 
 class RequestContextMiddleware:

@@ -18,26 +18,32 @@ class NavItem:
     label: str | Promise
     url_name: str
     permission: str
-    icon: str
+    icon: str  # a Bootstrap Icons name (vendored font)
     in_tabs: bool = False
 
 
 NAV_ITEMS = (
-    NavItem(_("Home"), "core:home", access.AUTHENTICATED, "⌂", in_tabs=True),
-    NavItem(_("Notices"), "core:notice_inbox", access.AUTHENTICATED, "✉", in_tabs=True),
-    NavItem(_("Organisations"), "orgs:tree", orgs.VIEW, "☷", in_tabs=True),
-    NavItem(_("Terms"), "orgs:terms", orgs.VIEW, "⌛"),
-    NavItem(_("Branch checks"), "orgs:flags", orgs.VIEW, "⚑"),
-    NavItem(_("Partner units"), "orgs:partners", orgs.VIEW, "⚭"),
-    NavItem(_("Sent notices"), "core:notice_sent", core.SEND_NOTICE, "✎"),
-    NavItem(_("Users"), "accounts:users", acc.MANAGE_USERS, "☺", in_tabs=True),
-    NavItem(_("Roles"), "accounts:roles", acc.MANAGE_ROLES, "⚙"),
-    NavItem(_("Grants"), "accounts:grants", acc.MANAGE_GRANTS, "⚿", in_tabs=True),
-    NavItem(_("Login log"), "accounts:login_log", acc.VIEW_LOGIN_LOG, "⎆"),
-    NavItem(_("Online users"), "accounts:sessions", acc.MANAGE_SESSIONS, "◉"),
-    NavItem(_("Audit log"), "core:audit", core.VIEW_AUDIT, "☰", in_tabs=True),
-    NavItem(_("Messages"), "core:messages", access.AUTHENTICATED, "✦"),
-    NavItem(_("My account"), "accounts:password_change", access.AUTHENTICATED, "⚷", in_tabs=True),
+    NavItem(_("Home"), "core:home", access.AUTHENTICATED, "house", in_tabs=True),
+    NavItem(_("Notices"), "core:notice_inbox", access.AUTHENTICATED, "envelope", in_tabs=True),
+    NavItem(_("Organisations"), "orgs:tree", orgs.VIEW, "diagram-3", in_tabs=True),
+    NavItem(_("Terms"), "orgs:terms", orgs.VIEW, "hourglass-split"),
+    NavItem(_("Branch checks"), "orgs:flags", orgs.VIEW, "flag"),
+    NavItem(_("Partner units"), "orgs:partners", orgs.VIEW, "people"),
+    NavItem(_("Sent notices"), "core:notice_sent", core.SEND_NOTICE, "send"),
+    NavItem(_("Users"), "accounts:users", acc.MANAGE_USERS, "person-badge", in_tabs=True),
+    NavItem(_("Roles"), "accounts:roles", acc.MANAGE_ROLES, "shield-lock"),
+    NavItem(_("Grants"), "accounts:grants", acc.MANAGE_GRANTS, "key", in_tabs=True),
+    NavItem(_("Login log"), "accounts:login_log", acc.VIEW_LOGIN_LOG, "journal-text"),
+    NavItem(_("Online users"), "accounts:sessions", acc.MANAGE_SESSIONS, "broadcast"),
+    NavItem(_("Audit log"), "core:audit", core.VIEW_AUDIT, "clipboard-check", in_tabs=True),
+    NavItem(_("Messages"), "core:messages", access.AUTHENTICATED, "bell"),
+    NavItem(
+        _("My account"),
+        "accounts:password_change",
+        access.AUTHENTICATED,
+        "person-gear",
+        in_tabs=True,
+    ),
 )
 
 

@@ -258,3 +258,39 @@ def test_tree_shows_only_the_scope_without_implicit_parents(
     found = selectors.org_tree(actor=admin_a, query="第二")
     assert [n.org.name for n in found] == ["甲机关党委"]
     assert [c.org.name for c in found[0].children] == ["甲第二支部"]
+
+
+def test_ledger_export_is_scoped(tree: Tree, roles: dict[str, Role]) -> None:
+    import io
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    from tests.conftest import login
+
+    people = make_members(tree.branch_a1, 3)
+    make_members(tree.branch_b1, 5)
+    services.seat_assign(
+        actor=None,
+        org=tree.branch_a1,
+        position="secretary",
+        holder=people[0],
+        starts_on=date(2025, 1, 1),
+    )
+    services.term_start(actor=None, org=tree.branch_a1, starts_on=date(2025, 1, 1))
+    admin_a = make_user("a", grants=[(roles["committee_admin"], tree.committee_a, True)])
+    response = login(Client(), admin_a).get("/orgs/export/")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0] == (
+        "名称",
+        "类别",
+        "上级组织",
+        "所属机关",
+        "党员数（含下级）",
+        "正式党员",
+        "书记",
+        "任期届满日期",
+    )
+    assert [r[0] for r in rows[1:]] == ["甲机关党委", "甲第一支部", "甲一党小组", "甲第二支部"]
+    assert rows[1][4] == 3 and rows[1][2] is None  # the parent is outside the scope
+    assert rows[2][1:] == ("党支部", "甲机关党委", None, 3, 3, people[0].full_name, "2028年1月1日")

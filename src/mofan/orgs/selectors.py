@@ -288,3 +288,50 @@ def org_members(*, org: Organisation) -> QuerySet[Member]:
     return Member.objects.filter(**{field: org}, archived_at__isnull=True).order_by(
         "status", "full_name"
     )
+
+
+def org_ledger(*, actor: Any) -> list[list[Any]]:
+    """One row per visible organisation for the Excel ledger (组织台账), in tree order."""
+    orgs = list(org_list(actor=actor))
+    by_path = {o.path: o for o in orgs}
+    ids = [o.pk for o in orgs]
+    counts = _subtree_member_counts(
+        actor,
+        [OrgRow(o.pk, o.name, o.kind, o.is_joint, o.path, o.depth, o.archived_at) for o in orgs],
+    )
+    full = dict(
+        Member.objects.filter(org__in=ids, archived_at__isnull=True, status=MemberStatus.FULL)
+        .values("org_id")
+        .annotate(n=Count("id"))
+        .values_list("org_id", "n")
+    )
+    today = timezone.localdate()
+    secretaries = dict(
+        CommitteeSeat.objects.filter(org__in=ids, position=SeatPosition.SECRETARY)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .values_list("org_id", "holder__full_name")
+    )
+    term_ends: dict[int, date] = {}
+    for org_id, ends_on in (
+        Term.objects.filter(org__in=ids)
+        .order_by("org_id", "starts_on")
+        .values_list("org_id", "ends_on")
+    ):
+        term_ends[org_id] = ends_on
+    rows = []
+    for org in orgs:
+        parent = by_path.get(org.path[: -Organisation.steplen])
+        ends = term_ends.get(org.pk)
+        rows.append(
+            [
+                org.name,
+                org.get_kind_display(),
+                parent.name if parent else "",
+                org.organ.name if org.organ else "",
+                counts[org.pk],
+                full.get(org.pk, 0),
+                secretaries.get(org.pk, ""),
+                f"{ends.year}年{ends.month}月{ends.day}日" if ends else "",
+            ]
+        )
+    return rows

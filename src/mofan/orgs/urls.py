@@ -6,6 +6,7 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.TreeView.as_view(), name="tree"),
     path("new/", views.OrgCreateView.as_view(), name="create"),
+    path("export/", views.TreeExportView.as_view(), name="export"),
     path("terms/", views.TermWatchView.as_view(), name="terms"),
     path("checks/", views.FlagsView.as_view(), name="flags"),
     path("organs/", views.OrganListView.as_view(), name="organs"),

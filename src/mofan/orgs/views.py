@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from mofan.core import access
 from mofan.core.errors import DomainError
+from mofan.core.exports import xlsx_response
 from mofan.core.views import ScopedView, apply_domain_error
 from mofan.orgs import permissions as perms
 from mofan.orgs import selectors, services
@@ -44,6 +45,28 @@ class TreeView(ScopedView):
                 "show_archived": show_archived,
                 "can_manage": access.has_permission(request.user, perms.MANAGE),
             },
+        )
+
+
+class TreeExportView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        header = [
+            _("Name"),
+            _("Kind"),
+            _("Parent organisation"),
+            _("Organ"),
+            _("Members (with subordinates)"),
+            _("Full members"),
+            _("Secretary"),
+            _("Term ends on"),
+        ]
+        return xlsx_response(
+            _("Organisations"),
+            header,
+            selectors.org_ledger(actor=request.user),
+            filename="organisations.xlsx",
         )
 
 

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "mofan.core.middleware.SecurityHeadersMiddleware",
     "mofan.core.middleware.RequestContextMiddleware",
     "mofan.accounts.middleware.SessionSecurityMiddleware",
     "axes.middleware.AxesMiddleware",

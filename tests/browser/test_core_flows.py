@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from mofan.accounts.models import Role, User
 from mofan.core.models import NoticeReceipt
@@ -75,7 +76,7 @@ def test_tree_search_and_move_a_branch(
     assert phone.get_by_text("甲第一支部").is_visible()
     shot(phone, "tree")
     phone.get_by_placeholder("按名称搜索组织").fill("乙第一")
-    phone.wait_for_function("document.querySelectorAll('[data-testid=org-node]').length === 3")
+    expect(phone.get_by_test_id("org-node")).to_have_count(3)  # htmx swapped the tree
     assert phone.locator(".match").inner_text() == "乙第一支部"
 
     phone.goto(f"{live_server.url}/orgs/{tree.branch_a1.pk}/")

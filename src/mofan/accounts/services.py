@@ -18,7 +18,7 @@ from mofan.accounts.models import Grant, LoginRecord, Role, User, UserSession
 from mofan.accounts.roles import ADMIN_DUTIES, BUILTIN_ROLE_NAMES, BUILTIN_ROLES
 from mofan.core import access
 from mofan.core.audit import audit_record, diff
-from mofan.core.errors import DomainError
+from mofan.core.errors import DomainError, refuse_duplicates
 from mofan.core.registry import all_permissions, system_permissions
 from mofan.orgs.models import Organisation
 
@@ -91,7 +91,8 @@ def user_create(
     )
     _validate_password(password, user, "password")
     user.set_password(password)
-    user.save()
+    with refuse_duplicates(_("This username is taken."), "username"):
+        user.save()
     audit_record(
         actor=actor,
         action="accounts.user.create",
@@ -197,7 +198,10 @@ def role_create(*, actor: Any, code: str, name: str, permissions: list[str]) -> 
         raise DomainError({"code": _("A role with this code already exists.")})
     if Role.objects.filter(name=name).exists():
         raise DomainError({"name": _("A role with this name already exists.")})
-    role = Role.objects.create(code=code, name=name, permissions=_clean_permissions(permissions))
+    with refuse_duplicates(_("A role with this code already exists."), "code"):
+        role = Role.objects.create(
+            code=code, name=name, permissions=_clean_permissions(permissions)
+        )
     audit_record(
         actor=actor,
         action="accounts.role.create",
@@ -249,13 +253,14 @@ def grant_create(
                 )
             }
         )
-    grant = Grant.objects.create(
-        user=user,
-        role=role,
-        org=org,
-        include_subtree=include_subtree,
-        created_by=actor if actor is not None else None,
-    )
+    with refuse_duplicates(_("This user already holds this role in this organisation.")):
+        grant = Grant.objects.create(
+            user=user,
+            role=role,
+            org=org,
+            include_subtree=include_subtree,
+            created_by=actor if actor is not None else None,
+        )
     audit_record(
         actor=actor,
         action="accounts.grant.create",

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from mofan.core import access
 from mofan.core.audit import audit_record, diff
-from mofan.core.errors import DomainError
+from mofan.core.errors import DomainError, refuse_duplicates
 from mofan.members.models import Member
 from mofan.orgs import permissions as perms
 from mofan.orgs.models import (
@@ -78,7 +78,8 @@ def organ_create(*, actor: Any, name: str) -> Organ:
     name = _clean_name(name)
     if Organ.objects.filter(name=name).exists():
         raise DomainError({"name": _("An organ with this name already exists.")})
-    organ = Organ.objects.create(name=name)
+    with refuse_duplicates(_("An organ with this name already exists."), "name"):
+        organ = Organ.objects.create(name=name)
     audit_record(actor=actor, action="orgs.organ.create", target=organ, changes={"name": name})
     return organ
 
@@ -100,6 +101,9 @@ def org_create(
     else:
         access.require(actor, perms.MANAGE, parent)
     name = _clean_name(name)
+    if parent is not None:
+        # Lock the parent first: concurrent creations under it then check and add in turn.
+        parent = Organisation.objects.select_for_update().get(pk=parent.pk)
     _check_parent(kind, parent)
     if is_joint and kind != OrgKind.BRANCH:
         raise DomainError({"is_joint": _("Only a branch can be a joint branch.")})
@@ -116,7 +120,6 @@ def org_create(
     if parent is None:
         org = Organisation.objects.add_root(fields)
     else:
-        parent = Organisation.objects.select_for_update().get(pk=parent.pk)
         org = Organisation.objects.add_child(parent, fields)
     audit_record(
         actor=actor,
@@ -325,7 +328,8 @@ def partner_create(
         raise DomainError({"kind": _("Choose a kind.")})
     if PartnerUnit.objects.filter(name=name).exists():
         raise DomainError({"name": _("A partner unit with this name already exists.")})
-    partner = PartnerUnit.objects.create(name=name, kind=kind, address=address.strip(), org=org)
+    with refuse_duplicates(_("A partner unit with this name already exists."), "name"):
+        partner = PartnerUnit.objects.create(name=name, kind=kind, address=address.strip(), org=org)
     audit_record(
         actor=actor,
         action="orgs.partner.create",

@@ -1,0 +1,93 @@
+"""Concurrent double submissions: exactly one wins, the other is told why, nothing breaks.
+
+Real threads with their own database connections, on SQLite (immediate transactions) and on
+PostgreSQL (row locks and unique constraints).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from mofan.accounts.models import Grant, Role
+from mofan.accounts.services import grant_create
+from mofan.core.audit import audit_verify
+from mofan.core.errors import DomainError
+from mofan.orgs.models import Organisation, OrgKind
+from mofan.orgs.services import org_create
+from tests.conftest import Tree, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def race(n: int, action: Callable[[], Any]) -> tuple[list[Any], list[str]]:
+    barrier = threading.Barrier(n)
+    wins: list[Any] = []
+    refusals: list[str] = []
+    lock = threading.Lock()
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            result = action()
+            with lock:
+                wins.append(result)
+        except DomainError as exc:
+            with lock:
+                refusals.append(" ".join(exc.messages))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return wins, refusals
+
+
+def test_double_grant_exactly_one_wins(tree: Tree, roles: dict[str, Role]) -> None:
+    user = make_user("twice")
+    wins, refusals = race(
+        4,
+        lambda: grant_create(
+            actor=None, user=user, role=roles["branch_secretary"], org=tree.branch_a1
+        ),
+    )
+    assert len(wins) == 1
+    assert refusals == ["该用户在此组织已拥有该角色。"] * 3
+    assert Grant.objects.filter(user=user).count() == 1
+    assert audit_verify().ok
+
+
+def test_same_branch_created_twice_at_once(tree: Tree) -> None:
+    wins, refusals = race(
+        4,
+        lambda: org_create(
+            actor=None, name="并发支部", kind=OrgKind.BRANCH, parent=tree.committee_b
+        ),
+    )
+    assert len(wins) == 1
+    assert refusals == ["同一上级下已有同名组织。"] * 3
+    assert Organisation.objects.filter(name="并发支部").count() == 1
+    assert audit_verify().ok
+
+
+def test_different_branches_created_at_once_get_distinct_paths(tree: Tree) -> None:
+    names = iter([f"并发支部{i}" for i in range(4)])
+    lock = threading.Lock()
+
+    def create() -> Organisation:
+        with lock:
+            name = next(names)
+        return org_create(actor=None, name=name, kind=OrgKind.BRANCH, parent=tree.committee_b)
+
+    wins, refusals = race(4, create)
+    assert refusals == [] and len(wins) == 4
+    paths = [o.path for o in Organisation.objects.filter(name__startswith="并发支部")]
+    assert len(set(paths)) == 4
+    assert audit_verify().ok

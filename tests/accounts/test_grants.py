@@ -128,3 +128,18 @@ def test_separation_of_the_three_administrators(tree: Tree, roles: dict[str, Rol
     )
     assert Grant.objects.filter(user=auditor, revoked_at__isnull=True).count() == 2
     assert not Role.objects.filter(code__in=["super", "both"]).exists()
+
+
+def test_grant_list_filters(tree: Tree, roles: dict[str, Role]) -> None:
+    from django.test import Client
+
+    from tests.conftest import login
+
+    security = make_user("sec", grants=[(roles["security_admin"], tree.root, True)])
+    make_user("zhangxiao", grants=[(roles["branch_secretary"], tree.branch_a1, True)])
+    make_user("lixiaoming", grants=[(roles["member"], tree.branch_b1, False)])
+    client = login(Client(), security)
+    page = client.get("/accounts/grants/", {"q": "乙第一"}).content.decode()
+    assert "lixiaoming" in page and "zhangxiao" not in page
+    page = client.get("/accounts/grants/", {"role": roles["branch_secretary"].pk}).content.decode()
+    assert "zhangxiao" in page and "lixiaoming" not in page

@@ -28,7 +28,7 @@ def test_login_and_home(live_server: Any, phone: Any, tree: Tree, roles: dict[st
     assert phone.get_by_text("机关党建工作平台").is_visible()
     shot(phone, "login")
     sign_in(phone, live_server.url, "gw", "wrong-Pass-1")
-    assert phone.get_by_role("alert").inner_text().strip() == "用户名、手机号或密码错误。"
+    expect(phone.get_by_role("alert")).to_have_text("用户名、手机号或密码错误。")
     sign_in(phone, live_server.url, "gw")
     phone.wait_for_url(f"{live_server.url}/")
     figures = phone.get_by_test_id("figure").all_inner_texts()
@@ -44,21 +44,21 @@ def test_forced_password_change(live_server: Any, phone: Any, tree: Tree) -> Non
     make_user("xinren", must_change_password=True)
     sign_in(phone, live_server.url, "xinren")
     phone.wait_for_url("**/accounts/password/")
-    assert phone.get_by_test_id("must-change").is_visible()
+    expect(phone.get_by_test_id("must-change")).to_be_visible()
     phone.goto(f"{live_server.url}/orgs/")  # every other page sends them back
     phone.wait_for_url("**/accounts/password/")
     phone.get_by_label("当前密码").fill(PASSWORD)
     phone.get_by_label("新密码", exact=True).fill("short")
     phone.get_by_label("再次输入新密码").fill("short")
     phone.get_by_role("button", name="修改密码").click()
-    assert phone.get_by_text("密码至少 8 位").first.is_visible()
+    expect(phone.locator(".invalid-feedback").first).to_contain_text("密码至少 8 位")
     shot(phone, "password-change")
     phone.get_by_label("当前密码").fill(PASSWORD)
     phone.get_by_label("新密码", exact=True).fill("Hongse-2026")
     phone.get_by_label("再次输入新密码").fill("Hongse-2026")
     phone.get_by_role("button", name="修改密码").click()
     phone.wait_for_url(f"{live_server.url}/")
-    assert phone.get_by_text("密码已修改。").is_visible()
+    expect(phone.get_by_text("密码已修改。")).to_be_visible()
     assert not User.objects.get(username="xinren").must_change_password
 
 
@@ -81,12 +81,13 @@ def test_tree_search_and_move_a_branch(
 
     phone.goto(f"{live_server.url}/orgs/{tree.branch_a1.pk}/")
     phone.get_by_role("link", name="调整隶属").click()
+    phone.wait_for_url("**/move/")
     options = phone.locator("select[name=new_parent] option").all_inner_texts()
     assert all("甲第一支部" not in o and "甲一党小组" not in o for o in options)  # no cycles
     phone.locator("select[name=new_parent]").select_option(label="　乙机关党委")
     shot(phone, "move")
     phone.get_by_role("button", name="保存").click()
-    assert phone.get_by_text("甲第一支部 已调整到 乙机关党委 之下。").is_visible()
+    expect(phone.get_by_text("甲第一支部 已调整到 乙机关党委 之下。")).to_be_visible()
     moved = Organisation.objects.get(pk=tree.branch_a1.pk)
     assert moved.path.startswith(tree.committee_b.path)
     assert Organisation.objects.get(pk=tree.group_a1.pk).path.startswith(moved.path)
@@ -105,7 +106,7 @@ def test_notice_and_read_receipt(
     phone.get_by_label("标题").fill("关于召开主题党日的通知")
     phone.get_by_label("正文").fill("请各位党员周五下午三点到会议室参加。")
     phone.get_by_role("button", name="发送").click()
-    assert phone.get_by_text("通知已发送给 1 人。").is_visible()
+    expect(phone.get_by_text("通知已发送给 1 人。")).to_be_visible()
     assert phone.get_by_test_id("receipt-reader").inner_text() == "未读"
 
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
@@ -114,7 +115,7 @@ def test_notice_and_read_receipt(
     reader.wait_for_url(f"{live_server.url}/")
     assert reader.get_by_test_id("unread-notices").inner_text().strip() == "通知公告 1"
     reader.get_by_role("link", name="关于召开主题党日的通知").first.click()
-    assert reader.get_by_test_id("read-receipt").inner_text().startswith("已于")
+    expect(reader.get_by_test_id("read-receipt")).to_contain_text("已于")
     shot(reader, "notice")
     context.close()
 

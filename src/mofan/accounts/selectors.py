@@ -55,7 +55,9 @@ def role_get(*, actor: Any, pk: int) -> Role:
     return role
 
 
-def grant_list(*, actor: Any, include_revoked: bool = False) -> QuerySet[Grant]:
+def grant_list(
+    *, actor: Any, include_revoked: bool = False, query: str = "", role_id: int | None = None
+) -> QuerySet[Grant]:
     qs = access.scope(
         Grant.objects.select_related("user", "role", "org", "created_by"),
         actor,
@@ -63,6 +65,14 @@ def grant_list(*, actor: Any, include_revoked: bool = False) -> QuerySet[Grant]:
     )
     if not include_revoked:
         qs = qs.filter(revoked_at__isnull=True)
+    if query:
+        qs = qs.filter(
+            Q(user__username__icontains=query)
+            | Q(user__full_name__icontains=query)
+            | Q(org__name__icontains=query)
+        )
+    if role_id:
+        qs = qs.filter(role_id=role_id)
     return qs.order_by("-id")
 
 

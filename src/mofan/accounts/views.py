@@ -25,7 +25,7 @@ from mofan.accounts.models import User
 from mofan.core import access
 from mofan.core.errors import DomainError
 from mofan.core.middleware import request_ip
-from mofan.core.views import ScopedView, apply_domain_error, paginate
+from mofan.core.views import ScopedView, apply_domain_error, paginate, query_without_page
 from mofan.orgs.models import Organisation
 
 
@@ -125,7 +125,11 @@ class UserListView(ScopedView):
     def get(self, request: HttpRequest) -> HttpResponse:
         query = request.GET.get("q", "").strip()
         page = paginate(request, selectors.user_list(actor=request.user, query=query))
-        return render(request, "accounts/user_list.html", {"page": page, "q": query})
+        return render(
+            request,
+            "accounts/user_list.html",
+            {"page": page, "q": query, "query": query_without_page(request)},
+        )
 
 
 class UserCreateView(ScopedView):
@@ -277,8 +281,21 @@ class GrantListView(ScopedView):
     permission = perms.MANAGE_GRANTS
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        page = paginate(request, selectors.grant_list(actor=request.user))
-        return render(request, "accounts/grant_list.html", {"page": page})
+        query = request.GET.get("q", "").strip()
+        role_raw = request.GET.get("role", "")
+        role_id = int(role_raw) if role_raw.isdigit() else None
+        grants = selectors.grant_list(actor=request.user, query=query, role_id=role_id)
+        return render(
+            request,
+            "accounts/grant_list.html",
+            {
+                "page": paginate(request, grants),
+                "q": query,
+                "role_id": role_id,
+                "roles": selectors.role_list(actor=request.user),
+                "query": query_without_page(request),
+            },
+        )
 
 
 class GrantCreateView(ScopedView):

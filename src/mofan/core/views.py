@@ -56,6 +56,13 @@ def paginate(request: HttpRequest, queryset: Any, per_page: int = 25) -> Any:
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+def query_without_page(request: HttpRequest) -> str:
+    """The list's filters, to carry over to the other pages of the list."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
 class HomeView(ScopedView):
     permission = access.AUTHENTICATED
 
@@ -167,7 +174,7 @@ class AuditListView(ScopedView):
         return render(
             request,
             "core/audit_list.html",
-            {"form": form, "page": page, "query": request.GET.urlencode()},
+            {"form": form, "page": page, "query": query_without_page(request)},
         )
 
 

@@ -101,3 +101,11 @@ class ContactForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     position = forms.CharField(label=_("Position"), max_length=50, required=False)
     phone = forms.CharField(label=_("Telephone"), max_length=20, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel file"),
+        help_text=_("An .xlsx file of at most 20 MB, laid out like the template."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )

@@ -15,6 +15,7 @@ from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError, refuse_duplicates
 from mofan.members.models import Member
 from mofan.orgs import permissions as perms
+from mofan.orgs.imports import ImportPlan
 from mofan.orgs.models import (
     CommitteeSeat,
     Organ,
@@ -27,6 +28,7 @@ from mofan.orgs.models import (
     Term,
 )
 from mofan.orgs.rules import ALLOWED_PARENTS, default_term_end
+from mofan.orgs.selectors import org_list
 
 
 def _clean_name(name: str, field: str = "name") -> str:
@@ -360,3 +362,51 @@ def partner_contact_add(
         changes=diff({}, {"name": name, "position": position}),
     )
     return contact
+
+
+@transaction.atomic
+def org_import_commit(*, actor: Any, plan: ImportPlan) -> list[Organisation]:
+    """Write a checked import plan: every row or, on any refusal, none."""
+    if not plan.ok:
+        raise DomainError(_("Correct the errors in the file before importing."))
+    created: dict[str, Organisation] = {}
+    organs = {organ.name: organ for organ in Organ.objects.all()}
+    visible = {org.name: org for org in org_list(actor=actor, permission=perms.MANAGE)}
+    result = []
+    for item in plan.rows:
+        parent = created.get(item.parent_name) or visible.get(item.parent_name)
+        if parent is None:
+            raise DomainError(
+                _("Row %(row)d: the parent organisation %(name)s was not found.")
+                % {"row": item.row, "name": item.parent_name}
+            )
+        organ = None
+        if item.organ_name:
+            organ = organs.get(item.organ_name)
+            if organ is None:
+                organ = organ_create(actor=actor, name=item.organ_name)
+                organs[organ.name] = organ
+        try:
+            org = org_create(
+                actor=actor,
+                name=item.name,
+                kind=item.kind,
+                parent=parent,
+                organ=organ,
+                is_joint=item.is_joint,
+            )
+        except DomainError as exc:
+            raise DomainError(
+                _("Row %(row)d: %(reason)s") % {"row": item.row, "reason": " ".join(exc.messages)}
+            ) from exc
+        created[org.name] = org
+        result.append(org)
+    audit_record(
+        actor=actor,
+        action="orgs.organisation.import",
+        target=None,
+        org=result[0] if result else None,
+        target_label=_("%(n)d organisations imported") % {"n": len(result)},
+        changes={"rows": [None, len(result)]},
+    )
+    return result

@@ -15,6 +15,7 @@ from mofan.orgs import permissions as perms
 from mofan.orgs import selectors, services
 from mofan.orgs.forms import (
     ContactForm,
+    ImportForm,
     OrganForm,
     OrgArchiveForm,
     OrgCreateForm,
@@ -25,6 +26,7 @@ from mofan.orgs.forms import (
     SeatForm,
     TermForm,
 )
+from mofan.orgs.imports import org_import_plan, template_xlsx
 from mofan.orgs.models import Organ, Organisation
 
 
@@ -455,3 +457,61 @@ class PartnerContactAddView(ScopedView):
                 "can_manage": True,
             },
         )
+
+
+IMPORT_ERRORS_KEY = "orgs_import_errors"
+
+
+class OrgImportView(ScopedView):
+    """Check a file (nothing written) or import it (all rows or none)."""
+
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "orgs/import.html", {"form": ImportForm()})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ImportForm(request.POST, request.FILES)
+        context: dict[str, Any] = {"form": form}
+        if form.is_valid():
+            try:
+                plan = org_import_plan(actor=request.user, upload=form.cleaned_data["file"])
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+                return render(request, "orgs/import.html", context)
+            request.session[IMPORT_ERRORS_KEY] = [
+                [e.row, e.column, e.value, e.reason] for e in plan.errors[:2000]
+            ]
+            context["plan"] = plan
+            if plan.ok and request.POST.get("commit") == "1":
+                try:
+                    created = services.org_import_commit(actor=request.user, plan=plan)
+                except DomainError as exc:
+                    apply_domain_error(form, exc)
+                else:
+                    messages.success(
+                        request, _("%(n)d organisations were imported.") % {"n": len(created)}
+                    )
+                    return redirect("orgs:tree")
+        return render(request, "orgs/import.html", context)
+
+
+class OrgImportTemplateView(ScopedView):
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(
+            template_xlsx(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = "attachment; filename=org-import-template.xlsx"
+        return response
+
+
+class OrgImportErrorsView(ScopedView):
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        rows = request.session.get(IMPORT_ERRORS_KEY, [])
+        header = [_("Row"), _("Column"), _("Value"), _("Reason")]
+        return xlsx_response(_("Import errors"), header, rows, filename="import-errors.xlsx")

@@ -1,0 +1,98 @@
+"""Reading the spreadsheets users really send: refusing hostile files, finding the header row
+under title rows, matching header aliases, normalising full-width text. Imports build on this."""
+
+from __future__ import annotations
+
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from io import BytesIO
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from mofan.core.errors import DomainError
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
+HEADER_SEARCH_ROWS = 10
+
+
+def normalise(value: Any) -> str:
+    """NFKC (full-width digits and letters to half-width), spaces collapsed."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", str(value))
+    return " ".join(text.split())
+
+
+def _header_key(value: Any) -> str:
+    return normalise(value).replace(" ", "").replace("*", "").strip("：:")
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    number: int  # the row number the user sees in their spreadsheet
+    values: dict[str, str]  # column key → normalised text
+
+
+def open_rows(
+    upload: IO[bytes], columns: Mapping[str, Iterable[str]], required: set[str]
+) -> Iterator[SheetRow]:
+    """Yield the data rows of the first sheet, keyed by column.
+
+    `columns` maps each column key to the header texts that mean it (aliases). The header row
+    is the first of the top rows that names every required column. Blank rows are skipped.
+    """
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise DomainError(_("The file is larger than 20 MB."))
+    if not zipfile.is_zipfile(BytesIO(data)):
+        raise DomainError(_("This is not an Excel (.xlsx) file. Save it as .xlsx and try again."))
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
+            raise DomainError(_("The file unpacks to more than 200 MB and was refused."))
+        if "xl/workbook.xml" not in archive.namelist():
+            raise DomainError(
+                _("This is not an Excel (.xlsx) file. Save it as .xlsx and try again.")
+            )
+    try:
+        book = load_workbook(BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise DomainError(_("The Excel file could not be read; it may be damaged.")) from exc
+    try:
+        sheet = book.worksheets[0]
+        aliases = {_header_key(alias): key for key, names in columns.items() for alias in names}
+        labels = {key: next(iter(names)) for key, names in columns.items()}
+        positions: dict[str, int] = {}
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if not positions:
+                found = {}
+                for index, cell in enumerate(row):
+                    key = aliases.get(_header_key(cell))
+                    if key and key not in found:
+                        found[key] = index
+                if required <= set(found):
+                    positions = found
+                elif number >= HEADER_SEARCH_ROWS:
+                    break
+                continue
+            cells = {key: row[i] if i < len(row) else None for key, i in positions.items()}
+            if all(normalise(v) == "" for v in cells.values()):
+                continue
+            for key, value in cells.items():
+                if isinstance(value, str) and value.startswith("="):
+                    raise DomainError(
+                        _(
+                            "Row %(row)d holds a formula in column %(column)s; enter "
+                            "the value itself."
+                        )
+                        % {"row": number, "column": labels[key]}
+                    )
+            yield SheetRow(number, {key: normalise(v) for key, v in cells.items()})
+        if not positions:
+            raise DomainError(_("No header row was found; use the template's column names."))
+    finally:
+        book.close()

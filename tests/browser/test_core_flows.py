@@ -124,3 +124,35 @@ def test_notice_and_read_receipt(
     assert read_at.endswith(tuple("0123456789")) and "年" in read_at
     shot(phone, "notice-receipts")
     assert NoticeReceipt.objects.get(user__username="reader").read_at is not None
+
+
+def test_import_organisations_from_excel(live_server: Any, phone: Any, tree: Tree,
+                                         roles: dict[str, Role], tmp_path: Any) -> None:
+    from tests.orgs.test_import import workbook
+
+    make_user("gw", grants=[(roles["work_committee_admin"], tree.root, True)])
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(workbook([["组织名称", "组织类别", "上级组织"],
+                              ["甲第三支部", "党支部", "甲机关党委"],
+                              ["甲三小组", "党小组", "甲机关党委"]], title_rows=1))
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(workbook([["组织名称", "组织类别", "上级组织"],
+                               ["甲第三支部", "党支部", "甲机关党委"],
+                               ["甲三小组", "党小组", "甲第三支部"]], title_rows=1))
+    sign_in(phone, live_server.url, "gw")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/orgs/import/")
+    phone.get_by_label("Excel 文件").set_input_files(str(bad))
+    phone.get_by_role("button", name="检查并导入").click()
+    expect(phone.get_by_test_id("import-errors")).to_contain_text("发现 1 个问题")
+    expect(phone.locator("table.stack tbody tr")).to_have_count(1)
+    expect(phone.locator("table.stack tbody")).to_contain_text("党小组不能设在机关党委之下")
+    shot(phone, "import-errors")
+    assert not Organisation.objects.filter(name="甲第三支部").exists()
+    phone.get_by_label("Excel 文件").set_input_files(str(good))
+    phone.get_by_role("button", name="检查并导入").click()
+    expect(phone.get_by_text("已导入 2 个组织。")).to_be_visible()
+    expect(phone.get_by_role("link", name="甲第三支部")).to_be_visible()
+    expect(phone.get_by_test_id("org-node")).to_have_count(9)
+    assert Organisation.objects.get(name="甲三小组").path.startswith(
+        Organisation.objects.get(name="甲第三支部").path)

@@ -126,19 +126,34 @@ def test_notice_and_read_receipt(
     assert NoticeReceipt.objects.get(user__username="reader").read_at is not None
 
 
-def test_import_organisations_from_excel(live_server: Any, phone: Any, tree: Tree,
-                                         roles: dict[str, Role], tmp_path: Any) -> None:
+def test_import_organisations_from_excel(
+    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role], tmp_path: Any
+) -> None:
     from tests.orgs.test_import import workbook
 
     make_user("gw", grants=[(roles["work_committee_admin"], tree.root, True)])
     bad = tmp_path / "bad.xlsx"
-    bad.write_bytes(workbook([["组织名称", "组织类别", "上级组织"],
-                              ["甲第三支部", "党支部", "甲机关党委"],
-                              ["甲三小组", "党小组", "甲机关党委"]], title_rows=1))
+    bad.write_bytes(
+        workbook(
+            [
+                ["组织名称", "组织类别", "上级组织"],
+                ["甲第三支部", "党支部", "甲机关党委"],
+                ["甲三小组", "党小组", "甲机关党委"],
+            ],
+            title_rows=1,
+        )
+    )
     good = tmp_path / "good.xlsx"
-    good.write_bytes(workbook([["组织名称", "组织类别", "上级组织"],
-                               ["甲第三支部", "党支部", "甲机关党委"],
-                               ["甲三小组", "党小组", "甲第三支部"]], title_rows=1))
+    good.write_bytes(
+        workbook(
+            [
+                ["组织名称", "组织类别", "上级组织"],
+                ["甲第三支部", "党支部", "甲机关党委"],
+                ["甲三小组", "党小组", "甲第三支部"],
+            ],
+            title_rows=1,
+        )
+    )
     sign_in(phone, live_server.url, "gw")
     phone.wait_for_url(f"{live_server.url}/")
     phone.goto(f"{live_server.url}/orgs/import/")
@@ -155,4 +170,5 @@ def test_import_organisations_from_excel(live_server: Any, phone: Any, tree: Tre
     expect(phone.get_by_role("link", name="甲第三支部")).to_be_visible()
     expect(phone.get_by_test_id("org-node")).to_have_count(9)
     assert Organisation.objects.get(name="甲三小组").path.startswith(
-        Organisation.objects.get(name="甲第三支部").path)
+        Organisation.objects.get(name="甲第三支部").path
+    )

@@ -24,6 +24,7 @@ from mofan.orgs.services import (
     seat_assign,
     term_start,
 )
+from mofan.orgs.tasks import remind_expiring_terms
 
 ROOT_NAME = "中共兰州市委市直机关工委"
 DEMO_PASSWORD = "Mofan@2026"
@@ -220,6 +221,7 @@ class Command(BaseCommand):
         member = members[fourth.pk][3]
         member.user = users["dangyuan"]
         member.save(update_fields=["user"])
+        remind_expiring_terms()  # what the daily task would have sent by now
 
         notice = notice_send(
             actor=users["gongwei"],

@@ -1,0 +1,48 @@
+"""The demo scenario loads through the services, twice without change, and every role's login
+sees its own home and nothing outside its scope."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from mofan.accounts.models import User
+from mofan.core.audit import audit_verify
+from mofan.core.management.commands.demo import DEMO_LOGINS, DEMO_PASSWORD
+from mofan.core.models import Message
+from mofan.members.models import Member
+from mofan.orgs.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_is_idempotent_and_scoped(roles: dict) -> None:
+    call_command("demo", stdout=io.StringIO())
+    counts = (Organisation.objects.count(), Member.objects.count(), User.objects.count())
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    assert "演示数据已存在" in out.getvalue()
+    assert (Organisation.objects.count(), Member.objects.count(), User.objects.count()) == counts
+    assert counts[0] >= 25 and 120 <= counts[1] <= 250
+    assert audit_verify().ok
+    assert Message.objects.filter(user__username="gongwei").exists()  # term reminders sent
+
+    trees = {}
+    for username, *_rest in DEMO_LOGINS:
+        client = Client()
+        response = client.post(
+            "/accounts/login/", {"username": username, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, username
+        home = client.get("/")
+        assert home.status_code == 200, username
+        trees[username] = client.get("/orgs/")
+    assert trees["gongwei"].content.decode().count('data-testid="org-node"') == counts[0]
+    member_tree = trees["dangyuan"].content.decode()
+    assert member_tree.count('data-testid="org-node"') == 1
+    assert "市委办公室机关第四支部" in member_tree
+    swb = trees["swb_admin"].content.decode()
+    assert "市委办公室机关党委" in swb and "市司法局直属机关党委" not in swb
+    for admin in ("sysadmin", "secadmin", "auditadmin", "shequ", "zhuanjia"):
+        assert trees[admin].status_code == 403, admin

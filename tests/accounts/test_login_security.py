@@ -202,3 +202,43 @@ def test_mobile_and_username_validation(tree: Tree) -> None:
             mobile="13912340000",
         )
     assert "已绑定其他账号" in " ".join(exc.value.messages)
+
+
+def test_system_admin_manages_accounts(tree: Tree, roles: dict[str, Role]) -> None:
+    sysadmin = make_user("sys", grants=[(roles["system_admin"], tree.root, True)])
+    admin_client = login(Client(), sysadmin)
+    response = admin_client.post(
+        reverse("accounts:user_create"),
+        {
+            "username": "wang",
+            "full_name": "王五",
+            "mobile": "13700001111",
+            "password": "Chushi-mima-1",
+        },
+    )
+    assert response.status_code == 302
+    created = User.objects.get(username="wang")
+    assert created.must_change_password and created.mobile == "13700001111"
+    event = AuditEvent.objects.filter(action="accounts.user.create").get()
+    assert event.changes["mobile"] == [None, "137****1111"]  # masked in the log
+    response = admin_client.post(
+        reverse("accounts:user_create"),
+        {"username": "wang", "full_name": "王五", "password": "Chushi-mima-1"},
+    )
+    assert "该用户名已被使用" in response.content.decode()
+
+    victim_client = Client()
+    sign_in(victim_client, "wang", "Chushi-mima-1")
+    admin_client.post(
+        reverse("accounts:user_edit", args=[created.pk]),
+        {"full_name": "王五", "mobile": "", "is_active": ""},
+    )
+    created.refresh_from_db()
+    assert not created.is_active
+    assert victim_client.get("/").status_code == 302  # signed out at once
+    with pytest.raises(DomainError) as exc:
+        services.user_update(
+            actor=sysadmin, user=sysadmin, full_name="x", mobile="", is_active=False
+        )
+    assert "不能停用自己的账号" in " ".join(exc.value.messages)
+    assert sign_in(Client(), "wang", "Chushi-mima-1").status_code == 200  # disabled: refused

@@ -27,7 +27,8 @@ from mofan.orgs.forms import (
     TermForm,
 )
 from mofan.orgs.imports import org_import_plan, template_xlsx
-from mofan.orgs.models import Organ, Organisation
+from mofan.orgs.models import Organ, Organisation, OrgKind
+from mofan.orgs.rules import TERM_YEARS
 
 
 class TreeView(ScopedView):
@@ -97,6 +98,8 @@ class OrgDetailView(ScopedView):
                     actor=request.user, orgs=Organisation.objects.filter(pk=org.pk)
                 ),
                 "can_manage": access.can(request.user, perms.MANAGE, org),
+                "has_committee": org.kind != OrgKind.GROUP,
+                "has_terms": org.kind in TERM_YEARS,
             },
         )
 

@@ -172,3 +172,22 @@ def test_import_organisations_from_excel(
     assert Organisation.objects.get(name="甲三小组").path.startswith(
         Organisation.objects.get(name="甲第三支部").path
     )
+
+
+def test_tree_picker_narrows_by_typing(
+    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    make_user("gw", grants=[(roles["work_committee_admin"], tree.root, True)])
+    sign_in(phone, live_server.url, "gw")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/orgs/new/")
+    phone.get_by_placeholder("输入文字筛选").fill("乙")
+    visible = phone.locator("select[name=parent] option:not([hidden])").all_inner_texts()
+    assert [v.strip() for v in visible] == ["乙机关党委", "乙第一支部"]
+    assert phone.locator("select[name=parent]").input_value() == str(tree.committee_b.pk)
+    phone.get_by_label("名称").fill("乙第二支部")
+    phone.get_by_label("类别").select_option(label="党支部")
+    phone.get_by_role("button", name="保存").click()
+    expect(phone.get_by_text("乙第二支部 已创建。")).to_be_visible()
+    created = Organisation.objects.get(name="乙第二支部")
+    assert created.path.startswith(tree.committee_b.path)

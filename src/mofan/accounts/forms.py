@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from mofan.accounts import permissions as perms
 from mofan.accounts.models import Role, User
 from mofan.core.registry import all_permissions
+from mofan.core.widgets import TreePicker
 from mofan.orgs.selectors import org_choices
 
 
@@ -96,7 +97,7 @@ class RoleForm(forms.Form):
 class GrantForm(forms.Form):
     user = forms.ModelChoiceField(label=_("User"), queryset=User.objects.filter(is_active=True))
     role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.all())
-    org = forms.TypedChoiceField(label=_("Organisation"), coerce=int)
+    org = forms.TypedChoiceField(label=_("Organisation"), coerce=int, widget=TreePicker())
     include_subtree = forms.BooleanField(
         label=_("Include subordinate organisations"), required=False, initial=True
     )

@@ -4,15 +4,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mofan.core import permissions as perms
+from mofan.core.widgets import TreePicker
 from mofan.orgs.models import Organisation
 from mofan.orgs.selectors import org_choices
 
 
 class NoticeForm(forms.Form):
-    sender_org = forms.TypedChoiceField(label=_("Sending organisation"), coerce=int)
+    sender_org = forms.TypedChoiceField(
+        label=_("Sending organisation"), coerce=int, widget=TreePicker()
+    )
     org = forms.TypedChoiceField(
         label=_("Addressed to"),
         coerce=int,
+        widget=TreePicker(),
         help_text=_("Everyone in this organisation and below it receives the notice."),
     )
     title = forms.CharField(label=_("Title"), max_length=200)

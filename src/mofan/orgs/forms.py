@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mofan.core.widgets import TreePicker
 from mofan.orgs import permissions as perms
 from mofan.orgs.models import Organ, OrgKind, PartnerKind, SeatPosition
 from mofan.orgs.selectors import org_choices
@@ -12,7 +13,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class OrgCreateForm(forms.Form):
-    parent = forms.TypedChoiceField(label=_("Parent organisation"), coerce=int)
+    parent = forms.TypedChoiceField(label=_("Parent organisation"), coerce=int, widget=TreePicker())
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(
         label=_("Kind"), choices=[c for c in OrgKind.choices if c[0] != OrgKind.WORK_COMMITTEE]
@@ -41,7 +42,9 @@ class OrgUpdateForm(forms.Form):
 
 
 class OrgMoveForm(forms.Form):
-    new_parent = forms.TypedChoiceField(label=_("New parent organisation"), coerce=int)
+    new_parent = forms.TypedChoiceField(
+        label=_("New parent organisation"), coerce=int, widget=TreePicker()
+    )
 
     def __init__(self, *args: Any, actor: Any, org: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,7 +91,7 @@ class PartnerForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=PartnerKind.choices)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    org = forms.TypedChoiceField(label=_("Managing organisation"), coerce=int)
+    org = forms.TypedChoiceField(label=_("Managing organisation"), coerce=int, widget=TreePicker())
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

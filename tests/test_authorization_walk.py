@@ -18,6 +18,7 @@ from mofan.core import access
 from mofan.core.models import AuditEvent, Notice
 from mofan.core.services import notice_send
 from mofan.core.views import ScopedView
+from mofan.members.models import Member, MemberTransfer
 from mofan.orgs.models import CommitteeSeat, PartnerUnit
 from mofan.orgs.services import partner_create, seat_assign
 from tests.conftest import Tree, login, make_members, make_role, make_user
@@ -78,6 +79,7 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         last_seen=__import__("django.utils.timezone").utils.timezone.now(),
     )
     return {
+        "member_id": members[1].pk,
         "org_id": tree.branch_a1.pk,
         "seat_id": seat.pk,
         "partner_id": partner.pk,
@@ -96,8 +98,10 @@ def _url(name: str, pattern: URLPattern, world: dict[str, Any]) -> str:
     return reverse(name, kwargs=kwargs)
 
 
-def _snapshot() -> tuple[int, int, int, int, int]:
+def _snapshot() -> tuple[int, ...]:
     return (
+        Member.objects.filter(archived_at__isnull=True).count(),
+        MemberTransfer.objects.count(),
         AuditEvent.objects.count(),
         Grant.objects.filter(revoked_at__isnull=True).count(),
         CommitteeSeat.objects.filter(ends_on__isnull=True).count(),
@@ -184,6 +188,13 @@ def test_out_of_scope_post_changes_nothing(
         (reverse("orgs:term_create", args=[world["org_id"]]), {"starts_on": "2026-01-01"}),
         (reverse("orgs:partner_contact_add", args=[world["partner_id"]]), {"name": "张三"}),
         (reverse("core:notice_receipts", args=[world["notice_id"]]), {}),
+        (reverse("members:edit", args=[world["member_id"]]), {"full_name": "改名"}),
+        (
+            reverse("members:transfer", args=[world["member_id"]]),
+            {"to_org": tree.branch_b1.pk, "transferred_on": "2026-01-01", "reason": "调动"},
+        ),
+        (reverse("members:archive", args=[world["member_id"]]), {"reason": "death"}),
+        (reverse("members:unmask", args=[world["member_id"]]), {}),
     ]
     for url, data in posts:
         response = client.post(url, data)

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from mofan.accounts.models import Role
 from mofan.core.services import notice_send
+from mofan.members.services import member_transfer
 from mofan.orgs.models import OrgKind
 from mofan.orgs.services import org_create, partner_create, seat_assign, term_start
 from tests.conftest import Tree, login, make_members, make_user
@@ -25,6 +26,8 @@ PAGES = [
     ("orgs:terms", "work_committee_admin", 12),
     ("orgs:flags", "work_committee_admin", 12),
     ("orgs:partners", "work_committee_admin", 12),
+    ("members:list", "work_committee_admin", 14),
+    ("members:transfers", "work_committee_admin", 12),
     ("core:audit", "audit_admin", 12),
     ("accounts:users", "system_admin", 12),
     ("accounts:grants", "security_admin", 12),
@@ -40,6 +43,8 @@ def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
             actor=None, name=f"新增支部{n}-{i}", kind=OrgKind.BRANCH, parent=tree.committee_a
         )
         people = make_members(branch, 3)
+        member_transfer(actor=None, member=people[2], to_org=tree.branch_a1,
+                        transferred_on=date(2026, 1, 1), reason="调动")
         seat_assign(
             actor=None,
             org=branch,

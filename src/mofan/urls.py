@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("mofan.core.urls")),
     path("accounts/", include("mofan.accounts.urls")),
     path("orgs/", include("mofan.orgs.urls")),
+    path("members/", include("mofan.members.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sysadmin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         orgs.MANAGE_PARTNERS,
         members.VIEW,
         members.MANAGE,
+        members.VIEW_SENSITIVE,
         core.SEND_NOTICE,
     ],
     B.COMMITTEE_ADMIN: [
@@ -24,6 +25,7 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         orgs.MANAGE_PARTNERS,
         members.VIEW,
         members.MANAGE,
+        members.VIEW_SENSITIVE,
         core.SEND_NOTICE,
     ],
     B.BRANCH_SECRETARY: [orgs.VIEW, orgs.MANAGE, members.VIEW, members.MANAGE, core.SEND_NOTICE],

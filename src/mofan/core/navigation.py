@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from mofan.accounts import permissions as acc
 from mofan.core import access
 from mofan.core import permissions as core
+from mofan.members import permissions as members
 from mofan.orgs import permissions as orgs
 
 
@@ -26,6 +27,8 @@ NAV_ITEMS = (
     NavItem(_("Home"), "core:home", access.AUTHENTICATED, "house", in_tabs=True),
     NavItem(_("Notices"), "core:notice_inbox", access.AUTHENTICATED, "envelope", in_tabs=True),
     NavItem(_("Organisations"), "orgs:tree", orgs.VIEW, "diagram-3", in_tabs=True),
+    NavItem(_("Party members"), "members:list", members.VIEW, "person-vcard", in_tabs=True),
+    NavItem(_("Transfers"), "members:transfers", members.VIEW, "arrow-left-right"),
     NavItem(_("Terms"), "orgs:terms", orgs.VIEW, "hourglass-split"),
     NavItem(_("Branch checks"), "orgs:flags", orgs.VIEW, "flag"),
     NavItem(_("Partner units"), "orgs:partners", orgs.VIEW, "people"),

@@ -1,21 +1,188 @@
-"""Writes to member records. The platform core needs creation; M2 adds the rest."""
+"""Writes to member records: create, update, transfer, status change, archive, audited unmask."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mofan.core import access
+from mofan.core import access, crypto, identity
 from mofan.core.audit import audit_record, diff
-from mofan.core.errors import DomainError
+from mofan.core.errors import DomainError, refuse_duplicates
 from mofan.members import permissions as perms
-from mofan.members.models import Member, MemberStatus
-from mofan.orgs.models import Organisation, OrgKind
+from mofan.members.models import (
+    ArchiveReason,
+    Education,
+    Gender,
+    Member,
+    MemberStatus,
+    MemberTransfer,
+)
+from mofan.members.rules import name_pinyin, whole_years
+from mofan.orgs.models import Organ, Organisation, OrgKind
+
+MIN_JOINING_AGE = 18
+
+
+@dataclass
+class MemberFields:
+    """The editable facts of a record, before checks. Empty strings and None mean 'not given'."""
+
+    full_name: str
+    org: Organisation
+    status: str = MemberStatus.FULL
+    group: Organisation | None = None
+    gender: str = ""
+    ethnicity: str = ""
+    birth_date: date | None = None
+    id_number: str = ""
+    mobile: str = ""
+    education: str = ""
+    organ: Organ | None = None
+    job_title: str = ""
+    joined_on: date | None = None
+    full_member_on: date | None = None
+    is_leading_cadre: bool = False
+    is_mobile: bool = False
+
+
+def _clean(fields: MemberFields, *, existing: Member | None) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+
+    def refuse(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    name = "".join((fields.full_name or "").split())
+    if not name:
+        refuse("full_name", _("Enter a name."))
+    org = fields.org
+    if org.kind != OrgKind.BRANCH or org.is_archived:
+        refuse("org", _("A member belongs to a current branch."))
+    group = fields.group
+    if group is not None and (
+        group.kind != OrgKind.GROUP
+        or not group.path.startswith(org.path)
+        or group.depth != org.depth + 1
+    ):
+        refuse("group", _("The party group must be inside the member's branch."))
+    if fields.status not in MemberStatus.values:
+        refuse("status", _("Choose full or probationary."))
+    if fields.gender and fields.gender not in Gender.values:
+        refuse("gender", _("Choose a gender."))
+    if fields.education and fields.education not in Education.values:
+        refuse("education", _("Choose an education level."))
+    today = timezone.localdate()
+    birth, gender = fields.birth_date, fields.gender
+    id_number, id_hash = "", ""
+    if fields.id_number:
+        try:
+            facts = identity.parse_id(fields.id_number)
+        except DomainError as exc:
+            refuse("id_number", " ".join(exc.messages))
+        else:
+            id_number, id_hash = facts.number, crypto.keyed_hash(facts.number)
+            if birth and birth != facts.birth_date:
+                refuse("birth_date", _("The date of birth differs from the ID number's."))
+            if gender and gender != facts.gender:
+                refuse("gender", _("The gender differs from the ID number's."))
+            birth, gender = birth or facts.birth_date, gender or facts.gender
+            clash = Member.objects.filter(id_number_hash=id_hash)
+            if existing is not None:
+                clash = clash.exclude(pk=existing.pk)
+            if clash.exists():
+                refuse("id_number", _("A member with this ID number is already registered."))
+    mobile = ""
+    if fields.mobile:
+        try:
+            mobile = identity.validate_mobile(fields.mobile)
+        except DomainError as exc:
+            refuse("mobile", " ".join(exc.messages))
+    if birth and birth > today:
+        refuse("birth_date", _("The date of birth is in the future."))
+    joined, full_on = fields.joined_on, fields.full_member_on
+    if joined and joined > today:
+        refuse("joined_on", _("The date of joining is in the future."))
+    if joined and birth and (whole_years(birth, joined) or 0) < MIN_JOINING_AGE:
+        refuse("joined_on", _("A member joins the party at 18 or older."))
+    if fields.status == MemberStatus.PROBATIONARY and full_on:
+        refuse("full_member_on", _("A probationary member has no full-membership date yet."))
+    if full_on and joined and full_on < joined:
+        refuse("full_member_on", _("Full membership cannot come before joining."))
+    if full_on and full_on > today:
+        refuse("full_member_on", _("The date of full membership is in the future."))
+    if errors:
+        raise DomainError(errors)
+    pinyin, initials = name_pinyin(name)
+    return {
+        "full_name": name,
+        "name_pinyin": pinyin,
+        "name_initials": initials,
+        "org": org,
+        "group": group,
+        "status": fields.status,
+        "gender": gender,
+        "ethnicity": " ".join(fields.ethnicity.split()),
+        "birth_date": birth,
+        "id_number_encrypted": crypto.encrypt(id_number),
+        "id_number_hash": id_hash,
+        "id_number_masked": identity.mask_id(id_number),
+        "mobile_encrypted": crypto.encrypt(mobile),
+        "mobile_hash": crypto.keyed_hash(mobile),
+        "mobile_masked": identity.mask_mobile(mobile),
+        "education": fields.education,
+        "organ": fields.organ or org.organ,
+        "job_title": fields.job_title.strip(),
+        "joined_on": joined,
+        "full_member_on": full_on,
+        "is_leading_cadre": fields.is_leading_cadre,
+        "is_mobile": fields.is_mobile,
+    }
+
+
+AUDITED = (
+    "full_name",
+    "org",
+    "group",
+    "status",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number_masked",
+    "mobile_masked",
+    "education",
+    "organ",
+    "job_title",
+    "joined_on",
+    "full_member_on",
+    "is_leading_cadre",
+    "is_mobile",
+)
+
+
+def _snapshot(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: values.get(key) for key in AUDITED}
 
 
 @transaction.atomic
+def member_add(*, actor: Any, fields: MemberFields, user: Any = None) -> Member:
+    access.require(actor, perms.MANAGE, fields.org)
+    values = _clean(fields, existing=None)
+    with refuse_duplicates(_("A member with this ID number is already registered."), "id_number"):
+        member = Member.objects.create(**values, user=user)
+    audit_record(
+        actor=actor,
+        action="members.member.create",
+        target=member,
+        org=member.org,
+        changes=diff({}, _snapshot(values)),
+    )
+    return member
+
+
 def member_create(
     *,
     actor: Any,
@@ -25,38 +192,161 @@ def member_create(
     group: Organisation | None = None,
     is_leading_cadre: bool = False,
     user: Any = None,
+    **extra: Any,
 ) -> Member:
-    access.require(actor, perms.MANAGE, org)
-    full_name = "".join((full_name or "").split())
-    if not full_name:
-        raise DomainError({"full_name": _("Enter a name.")})
-    if org.kind != OrgKind.BRANCH or org.is_archived:
-        raise DomainError({"org": _("A member belongs to a current branch.")})
-    if group is not None and (
-        group.kind != OrgKind.GROUP or Organisation.objects.get_parent(group) != org
-    ):
-        raise DomainError({"group": _("The party group must be inside the member's branch.")})
-    member = Member.objects.create(
+    """Shorthand for `member_add` with keyword fields."""
+    fields = MemberFields(
         full_name=full_name,
         org=org,
         status=status,
         group=group,
         is_leading_cadre=is_leading_cadre,
-        user=user,
+        **extra,
     )
+    return member_add(actor=actor, fields=fields, user=user)
+
+
+@transaction.atomic
+def member_update(*, actor: Any, member: Member, fields: MemberFields) -> Member:
+    """Edit the record's facts. The branch changes only by transfer; the status by its service.
+    An ID or mobile number left empty keeps the one on record."""
+    access.require(actor, perms.MANAGE, member.org)
+    member = (
+        Member.objects.select_for_update().select_related("org", "group", "organ").get(pk=member.pk)
+    )
+    if member.archived_at is not None:
+        raise DomainError(_("An archived record cannot be changed."))
+    fields.org, fields.status = member.org, member.status
+    if member.status == MemberStatus.FULL and fields.full_member_on is None:
+        fields.full_member_on = member.full_member_on
+    if not fields.id_number and member.id_number_encrypted:
+        fields.id_number = crypto.decrypt(member.id_number_encrypted)
+    if not fields.mobile and member.mobile_encrypted:
+        fields.mobile = crypto.decrypt(member.mobile_encrypted)
+    before = _snapshot({key: getattr(member, key) for key in AUDITED})
+    values = _clean(fields, existing=member)
+    for key, value in values.items():
+        setattr(member, key, value)
+    with refuse_duplicates(_("A member with this ID number is already registered."), "id_number"):
+        member.save(update_fields=list(values))
+    changes = diff(before, _snapshot(values))
+    if changes:
+        audit_record(
+            actor=actor,
+            action="members.member.update",
+            target=member,
+            org=member.org,
+            changes=changes,
+        )
+    return member
+
+
+@transaction.atomic
+def member_transfer(
+    *, actor: Any, member: Member, to_org: Organisation, transferred_on: date, reason: str
+) -> MemberTransfer:
+    """Move a member to another branch of the deployment, with date, reason and history."""
+    access.require(actor, perms.MANAGE, member.org)
+    access.require(actor, perms.MANAGE, to_org)
+    member = Member.objects.select_for_update().select_related("org").get(pk=member.pk)
+    if member.archived_at is not None:
+        raise DomainError(_("An archived record cannot be changed."))
+    if to_org.kind != OrgKind.BRANCH or to_org.is_archived:
+        raise DomainError({"to_org": _("Choose a current branch.")})
+    if to_org.pk == member.org_id:
+        raise DomainError({"to_org": _("The member already belongs to this branch.")})
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError({"reason": _("Give the reason for the transfer.")})
+    if transferred_on > timezone.localdate():
+        raise DomainError({"transferred_on": _("The transfer date is in the future.")})
+    from_org = member.org
+    transfer = MemberTransfer.objects.create(
+        member=member,
+        from_org=from_org,
+        to_org=to_org,
+        transferred_on=transferred_on,
+        reason=reason,
+        created_by=actor if actor is not None else None,
+    )
+    member.org, member.group = to_org, None
+    member.save(update_fields=["org", "group"])
     audit_record(
         actor=actor,
-        action="members.member.create",
+        action="members.member.transfer",
         target=member,
-        org=org,
-        changes=diff(
-            {},
-            {
-                "full_name": full_name,
-                "status": member.get_status_display(),
-                "group": group,
-                "is_leading_cadre": is_leading_cadre,
-            },
-        ),
+        org=to_org,
+        changes={
+            "org": [from_org.name, to_org.name],
+            "reason": [None, reason],
+            "transferred_on": [None, transferred_on],
+        },
+    )
+    return transfer
+
+
+@transaction.atomic
+def member_make_full(*, actor: Any, member: Member, full_member_on: date) -> Member:
+    """预备 → 正式, with the date of the branch's resolution."""
+    access.require(actor, perms.MANAGE, member.org)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.archived_at is not None:
+        raise DomainError(_("An archived record cannot be changed."))
+    if member.status != MemberStatus.PROBATIONARY:
+        raise DomainError(_("Only a probationary member can become a full member."))
+    if full_member_on > timezone.localdate():
+        raise DomainError({"full_member_on": _("The date of full membership is in the future.")})
+    if member.joined_on and full_member_on < member.joined_on:
+        raise DomainError({"full_member_on": _("Full membership cannot come before joining.")})
+    member.status, member.full_member_on = MemberStatus.FULL, full_member_on
+    member.save(update_fields=["status", "full_member_on"])
+    audit_record(
+        actor=actor,
+        action="members.member.make_full",
+        target=member,
+        org=member.org,
+        changes={"status": ["预备党员", "正式党员"], "full_member_on": [None, full_member_on]},
     )
     return member
+
+
+@transaction.atomic
+def member_archive(*, actor: Any, member: Member, reason: str, note: str = "") -> Member:
+    access.require(actor, perms.MANAGE, member.org)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.archived_at is not None:
+        raise DomainError(_("This record is already archived."))
+    if reason not in ArchiveReason.values:
+        raise DomainError({"reason": _("Choose the reason for archiving.")})
+    note = " ".join((note or "").split())
+    if reason == ArchiveReason.OTHER and not note:
+        raise DomainError({"note": _("Describe the reason.")})
+    member.archived_at, member.archive_reason, member.archive_note = timezone.now(), reason, note
+    member.save(update_fields=["archived_at", "archive_reason", "archive_note"])
+    audit_record(
+        actor=actor,
+        action="members.member.archive",
+        target=member,
+        org=member.org,
+        changes={
+            "archive_reason": [None, ArchiveReason(reason).label],
+            "archive_note": [None, note],
+        },
+    )
+    return member
+
+
+@dataclass(frozen=True)
+class Unmasked:
+    id_number: str
+    mobile: str
+
+
+@transaction.atomic
+def member_unmask(*, actor: Any, member: Member) -> Unmasked:
+    """Show the full ID and mobile numbers to a holder of the permission; every view audited."""
+    access.require(actor, perms.VIEW_SENSITIVE, member.org)
+    audit_record(actor=actor, action="members.member.unmask", target=member, org=member.org)
+    return Unmasked(
+        crypto.decrypt(member.id_number_encrypted), crypto.decrypt(member.mobile_encrypted)
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,8 +13,9 @@ from faker import Faker
 
 from mofan.accounts.models import Role, User
 from mofan.accounts.services import grant_create, roles_ensure_builtin, user_create
+from mofan.core.identity import check_char
 from mofan.core.services import notice_mark_read, notice_send
-from mofan.members.models import Member, MemberStatus
+from mofan.members.models import Education, Member, MemberStatus
 from mofan.members.services import member_create
 from mofan.orgs.models import Organisation, OrgKind, PartnerContact, PartnerKind, SeatPosition
 from mofan.orgs.services import (
@@ -45,6 +47,42 @@ DEMO_LOGINS = [
 ]
 
 
+REGIONS = ("620102", "620103", "620104", "620105", "620111", "620121", "620122", "620123")
+EDUCATIONS = (Education.POSTGRADUATE, Education.BACHELOR, Education.COLLEGE)
+EDUCATION_WEIGHTS = (3, 6, 1)
+JOBS = ("科员", "副主任科员", "主任科员", "副科长", "科长", "副处长", "处长", "一级主任科员")
+
+
+def demo_id_number(rng: random.Random, born: date, female: bool) -> str:
+    sequence = rng.randrange(0, 500) * 2 + (0 if female else 1)
+    first17 = f"{rng.choice(REGIONS)}{born:%Y%m%d}{sequence:03d}"
+    return first17 + check_char(first17)
+
+
+def demo_person(fake: Faker, rng: random.Random, status: str, today: date) -> dict[str, Any]:
+    """An invented person with a valid ID number and consistent dates."""
+    female = rng.random() < 0.45
+    born = today - timedelta(days=rng.randrange(24 * 365, 59 * 365))
+    if status == MemberStatus.PROBATIONARY:
+        joined = today - timedelta(days=rng.randrange(30, 330))
+        full_on = None
+    else:
+        earliest = born + timedelta(days=22 * 365)
+        span = max((today - timedelta(days=400) - earliest).days, 1)
+        joined = earliest + timedelta(days=rng.randrange(0, span))
+        full_on = joined + timedelta(days=365)
+    return {
+        "full_name": fake.name_female() if female else fake.name_male(),
+        "id_number": demo_id_number(rng, born, female),
+        "mobile": f"1{rng.choice('3589')}{rng.randrange(0, 10**9):09d}",
+        "ethnicity": rng.choice(("汉族",) * 9 + ("回族", "藏族", "东乡族")),
+        "education": rng.choices(EDUCATIONS, EDUCATION_WEIGHTS)[0],
+        "job_title": rng.choice(JOBS),
+        "joined_on": joined,
+        "full_member_on": full_on,
+    }
+
+
 def years_ago(today: date, years: float, days: int = 0) -> date:
     return today - timedelta(days=int(years * 365.25) + days)
 
@@ -72,6 +110,7 @@ class Command(BaseCommand):
     def _load(self) -> None:
         fake = Faker("zh_CN")
         Faker.seed(20220329)
+        rng = random.Random(20220329)
         today = timezone.localdate()
         organs = {
             name: organ_create(actor=None, name=name)
@@ -118,7 +157,7 @@ class Command(BaseCommand):
 
         # Members: ordinary branches of 5–12; two branches outside the bounds on purpose.
         sizes = {
-            b.pk: 5 + (i * 3) % 8 for i, b in enumerate(swb_branches + jyj_branches + sfj_branches)
+            b.pk: 7 + (i * 5) % 9 for i, b in enumerate(swb_branches + jyj_branches + sfj_branches)
         }
         sizes[fourth.pk] = 11
         sizes[swb_branches[6].pk] = 2  # fewer than three full members
@@ -130,14 +169,15 @@ class Command(BaseCommand):
             for i in range(sizes[branch.pk]):
                 status = MemberStatus.PROBATIONARY if i % 7 == 6 else MemberStatus.FULL
                 group = groups[i % 2] if branch.pk == fourth.pk else None
+                person = demo_person(fake, rng, status, today)
                 rows.append(
                     member_create(
                         actor=None,
-                        full_name=fake.name(),
                         org=branch,
                         status=status,
                         group=group,
                         is_leading_cadre=(i == 0),
+                        **person,
                     )
                 )
             members[branch.pk] = rows

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from mofan.members import views
+
+app_name = "members"
+urlpatterns = [
+    path("", views.MemberListView.as_view(), name="list"),
+    path("export/", views.MemberExportView.as_view(), name="export"),
+    path("new/", views.MemberCreateView.as_view(), name="create"),
+    path("transfers/", views.TransferListView.as_view(), name="transfers"),
+    path("<int:member_id>/", views.MemberDetailView.as_view(), name="detail"),
+    path("<int:member_id>/edit/", views.MemberUpdateView.as_view(), name="edit"),
+    path("<int:member_id>/unmask/", views.MemberUnmaskView.as_view(), name="unmask"),
+    path("<int:member_id>/transfer/", views.MemberTransferView.as_view(), name="transfer"),
+    path("<int:member_id>/full/", views.MemberMakeFullView.as_view(), name="make_full"),
+    path("<int:member_id>/archive/", views.MemberArchiveView.as_view(), name="archive"),
+]

@@ -1,0 +1,360 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mofan.core import access
+from mofan.core.errors import DomainError
+from mofan.core.exports import xlsx_response
+from mofan.core.views import ScopedView, apply_domain_error, paginate, query_without_page
+from mofan.members import permissions as perms
+from mofan.members import selectors, services
+from mofan.members.forms import (
+    ArchiveForm,
+    MakeFullForm,
+    MemberFilterForm,
+    MemberForm,
+    TransferForm,
+)
+from mofan.members.models import Member
+from mofan.members.rules import whole_years
+from mofan.orgs.models import Organisation
+from mofan.orgs.selectors import org_get
+
+
+def _filters(request: HttpRequest) -> tuple[MemberFilterForm, selectors.MemberFilters]:
+    form = MemberFilterForm(request.GET or None, actor=request.user)
+    filters = selectors.MemberFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        org = None
+        if data.get("org"):
+            org = org_get(actor=request.user, pk=data["org"], permission=perms.VIEW)
+        lead = data.get("leading_cadre")
+        filters = selectors.MemberFilters(
+            org=org,
+            query=data.get("q") or "",
+            status=data.get("status") or "",
+            gender=data.get("gender") or "",
+            age_band=data.get("age_band") or "",
+            standing_band=data.get("standing_band") or "",
+            education=data.get("education") or "",
+            leading_cadre=None if not lead else lead == "1",
+            archived=bool(data.get("archived")),
+            sort=data.get("sort") or "name",
+        )
+    return form, filters
+
+
+class MemberListView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form, filters = _filters(request)
+        members = selectors.member_list(actor=request.user, filters=filters)
+        page = paginate(request, members, 20)
+        today = timezone.localdate()
+        rows = [
+            (m, whole_years(m.birth_date, today), whole_years(m.joined_on, today)) for m in page
+        ]
+        template = (
+            "members/_list.html" if request.headers.get("HX-Request") else "members/list.html"
+        )
+        return render(
+            request,
+            template,
+            {
+                "form": form,
+                "page": page,
+                "rows": rows,
+                "query": query_without_page(request),
+                "can_manage": access.has_permission(request.user, perms.MANAGE),
+            },
+        )
+
+
+class MemberExportView(ScopedView):
+    """Excel of exactly the filtered list; numbers masked (the list never unmasks)."""
+
+    permission = perms.VIEW
+    max_rows = 100_000
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        _form, filters = _filters(request)
+        members = selectors.member_list(actor=request.user, filters=filters)[: self.max_rows]
+        today = timezone.localdate()
+        header = [
+            _("Name"),
+            _("Gender"),
+            _("Ethnicity"),
+            _("Date of birth"),
+            _("Age"),
+            _("ID number"),
+            _("Mobile number"),
+            _("Education"),
+            _("Organ"),
+            _("Job title"),
+            _("Joined the party on"),
+            _("Party standing (years)"),
+            _("Full member since"),
+            _("Status"),
+            _("Branch"),
+            _("Party group"),
+            _("Leading cadre"),
+            _("Mobile member"),
+        ]
+        yes, no = _("Yes"), _("No")
+        body = (
+            [
+                m.full_name,
+                m.get_gender_display(),
+                m.ethnicity,
+                m.birth_date,
+                whole_years(m.birth_date, today),
+                m.id_number_masked,
+                m.mobile_masked,
+                m.get_education_display(),
+                m.organ.name if m.organ else "",
+                m.job_title,
+                m.joined_on,
+                whole_years(m.joined_on, today),
+                m.full_member_on,
+                m.get_status_display(),
+                m.org.name,
+                m.group.name if m.group else "",
+                yes if m.is_leading_cadre else no,
+                yes if m.is_mobile else no,
+            ]
+            for m in members.iterator(chunk_size=2000)
+        )
+        return xlsx_response(_("Party members"), header, body, filename="members.xlsx")
+
+
+class MemberDetailView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest, member_id: int) -> HttpResponse:
+        member = selectors.member_get(actor=request.user, pk=member_id)
+        return render(request, "members/detail.html", self._context(request, member))
+
+    @staticmethod
+    def _context(request: HttpRequest, member: Member, **extra: Any) -> dict[str, Any]:
+        today = timezone.localdate()
+        return {
+            "member": member,
+            "age": whole_years(member.birth_date, today),
+            "standing": whole_years(member.joined_on, today),
+            "history": selectors.member_history(member=member)[:50],
+            "transfers": selectors.member_transfers(actor=request.user, member=member),
+            "can_manage": access.can(request.user, perms.MANAGE, member.org),
+            "can_unmask": access.can(request.user, perms.VIEW_SENSITIVE, member.org),
+            **extra,
+        }
+
+
+class MemberUnmaskView(ScopedView):
+    permission = perms.VIEW_SENSITIVE
+
+    def post(self, request: HttpRequest, member_id: int) -> HttpResponse:
+        member = selectors.member_get(
+            actor=request.user, pk=member_id, permission=perms.VIEW_SENSITIVE
+        )
+        unmasked = services.member_unmask(actor=request.user, member=member)
+        return render(
+            request,
+            "members/detail.html",
+            MemberDetailView._context(request, member, unmasked=unmasked),
+        )
+
+
+def _fields_from(form: MemberForm, org: Organisation) -> services.MemberFields:
+    data = form.cleaned_data
+    group = Organisation.objects.filter(pk=data["group"]).first() if data.get("group") else None
+    return services.MemberFields(
+        full_name=data["full_name"],
+        org=org,
+        status=data.get("status") or "full",
+        group=group,
+        gender=data.get("gender") or "",
+        ethnicity=data.get("ethnicity") or "",
+        birth_date=data.get("birth_date"),
+        id_number=data.get("id_number") or "",
+        mobile=data.get("mobile") or "",
+        education=data.get("education") or "",
+        organ=data.get("organ"),
+        job_title=data.get("job_title") or "",
+        joined_on=data.get("joined_on"),
+        full_member_on=data.get("full_member_on"),
+        is_leading_cadre=data.get("is_leading_cadre", False),
+        is_mobile=data.get("is_mobile", False),
+    )
+
+
+class MemberCreateView(ScopedView):
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = MemberForm(actor=request.user, initial={"org": request.GET.get("org")})
+        return render(request, "members/form.html", {"form": form, "title": _("New member")})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = MemberForm(request.POST, actor=request.user)
+        if form.is_valid():
+            org = org_get(actor=request.user, pk=form.cleaned_data["org"], permission=perms.MANAGE)
+            try:
+                member = services.member_add(actor=request.user, fields=_fields_from(form, org))
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(
+                    request, _("The record of %(name)s was created.") % {"name": member.full_name}
+                )
+                return redirect("members:detail", member_id=member.pk)
+        return render(request, "members/form.html", {"form": form, "title": _("New member")})
+
+
+class MemberUpdateView(ScopedView):
+    permission = perms.MANAGE
+
+    def _form(self, request: HttpRequest, member: Member, data: Any = None) -> MemberForm:
+        initial = {
+            "full_name": member.full_name,
+            "org": member.org_id,
+            "group": member.group_id,
+            "status": member.status,
+            "gender": member.gender,
+            "birth_date": member.birth_date,
+            "ethnicity": member.ethnicity,
+            "education": member.education,
+            "organ": member.organ,
+            "job_title": member.job_title,
+            "joined_on": member.joined_on,
+            "full_member_on": member.full_member_on,
+            "is_leading_cadre": member.is_leading_cadre,
+            "is_mobile": member.is_mobile,
+        }
+        form = MemberForm(data, actor=request.user, editing=True, initial=initial)
+        form.fields["id_number"].widget.attrs["placeholder"] = member.id_number_masked
+        form.fields["mobile"].widget.attrs["placeholder"] = member.mobile_masked
+        return form
+
+    def get(self, request: HttpRequest, member_id: int) -> HttpResponse:
+        member = selectors.member_get(actor=request.user, pk=member_id, permission=perms.MANAGE)
+        return render(
+            request,
+            "members/form.html",
+            {"form": self._form(request, member), "member": member, "title": _("Edit record")},
+        )
+
+    def post(self, request: HttpRequest, member_id: int) -> HttpResponse:
+        member = selectors.member_get(actor=request.user, pk=member_id, permission=perms.MANAGE)
+        form = self._form(request, member, request.POST)
+        if form.is_valid():
+            try:
+                services.member_update(
+                    actor=request.user, member=member, fields=_fields_from(form, member.org)
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The record was saved."))
+                return redirect("members:detail", member_id=member.pk)
+        return render(
+            request,
+            "members/form.html",
+            {"form": form, "member": member, "title": _("Edit record")},
+        )
+
+
+class _MemberActionView(ScopedView):
+    permission = perms.MANAGE
+    title = ""
+
+    def form(self, request: HttpRequest, data: Any = None) -> Any:
+        raise NotImplementedError
+
+    def perform(self, request: HttpRequest, member: Member, data: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest, member_id: int) -> HttpResponse:
+        member = selectors.member_get(actor=request.user, pk=member_id, permission=perms.MANAGE)
+        return render(
+            request,
+            "members/form.html",
+            {"form": self.form(request), "member": member, "title": self.title},
+        )
+
+    def post(self, request: HttpRequest, member_id: int) -> HttpResponse:
+        member = selectors.member_get(actor=request.user, pk=member_id, permission=perms.MANAGE)
+        form = self.form(request, request.POST)
+        if form.is_valid():
+            try:
+                message = self.perform(request, member, form.cleaned_data)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, message)
+                return redirect("members:detail", member_id=member.pk)
+        return render(
+            request, "members/form.html", {"form": form, "member": member, "title": self.title}
+        )
+
+
+class MemberTransferView(_MemberActionView):
+    title = _("Transfer to another branch")
+
+    def form(self, request: HttpRequest, data: Any = None) -> Any:
+        return TransferForm(data, actor=request.user)
+
+    def perform(self, request: HttpRequest, member: Member, data: dict[str, Any]) -> str:
+        to_org = org_get(actor=request.user, pk=data["to_org"], permission=perms.MANAGE)
+        services.member_transfer(
+            actor=request.user,
+            member=member,
+            to_org=to_org,
+            transferred_on=data["transferred_on"],
+            reason=data["reason"],
+        )
+        return _("%(name)s was transferred to %(org)s.") % {
+            "name": member.full_name,
+            "org": to_org.name,
+        }
+
+
+class MemberMakeFullView(_MemberActionView):
+    title = _("Full membership")
+
+    def form(self, request: HttpRequest, data: Any = None) -> Any:
+        return MakeFullForm(data)
+
+    def perform(self, request: HttpRequest, member: Member, data: dict[str, Any]) -> str:
+        services.member_make_full(
+            actor=request.user, member=member, full_member_on=data["full_member_on"]
+        )
+        return _("%(name)s is now a full member.") % {"name": member.full_name}
+
+
+class MemberArchiveView(_MemberActionView):
+    title = _("Archive the record")
+
+    def form(self, request: HttpRequest, data: Any = None) -> Any:
+        return ArchiveForm(data)
+
+    def perform(self, request: HttpRequest, member: Member, data: dict[str, Any]) -> str:
+        services.member_archive(
+            actor=request.user, member=member, reason=data["reason"], note=data["note"]
+        )
+        return _("The record was archived; its history is kept.")
+
+
+class TransferListView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        page = paginate(request, selectors.member_transfers(actor=request.user))
+        return render(request, "members/transfers.html", {"page": page})

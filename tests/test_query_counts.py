@@ -43,8 +43,13 @@ def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
             actor=None, name=f"新增支部{n}-{i}", kind=OrgKind.BRANCH, parent=tree.committee_a
         )
         people = make_members(branch, 3)
-        member_transfer(actor=None, member=people[2], to_org=tree.branch_a1,
-                        transferred_on=date(2026, 1, 1), reason="调动")
+        member_transfer(
+            actor=None,
+            member=people[2],
+            to_org=tree.branch_a1,
+            transferred_on=date(2026, 1, 1),
+            reason="调动",
+        )
         seat_assign(
             actor=None,
             org=branch,

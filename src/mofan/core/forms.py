@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mofan.core import permissions as perms
-from mofan.core.widgets import TreePicker
+from mofan.core.widgets import DatePicker, TreePicker
 from mofan.orgs.models import Organisation
 from mofan.orgs.selectors import org_choices
 
@@ -42,9 +42,5 @@ class NoticeForm(forms.Form):
 class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Action starts with"), required=False)
     actor_name = forms.CharField(label=_("Actor"), required=False)
-    since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label=_("From"), required=False, widget=DatePicker())
+    until = forms.DateField(label=_("To"), required=False, widget=DatePicker())

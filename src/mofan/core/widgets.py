@@ -11,3 +11,12 @@ class TreePicker(forms.Select):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         base = {"data-filterable": "1", "data-filter-placeholder": _("Type to filter")}
         super().__init__(attrs={**base, **(attrs or {})})
+
+
+class DatePicker(forms.DateInput):
+    """The phone's date picker. It needs ISO dates whatever the language's date format is."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

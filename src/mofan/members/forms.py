@@ -4,14 +4,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mofan.core.widgets import TreePicker
+from mofan.core.widgets import DatePicker, TreePicker
 from mofan.members import permissions as perms
 from mofan.members.models import ArchiveReason, Education, Gender, MemberStatus
 from mofan.members.rules import AGE_BANDS, STANDING_BANDS
 from mofan.orgs.models import Organ, OrgKind
 from mofan.orgs.selectors import org_choices
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DatePicker()
 ANY = [("", _("Any"))]
 
 

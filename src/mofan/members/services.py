@@ -163,8 +163,16 @@ AUDITED = (
 )
 
 
+CHOICES: dict[str, Any] = {"gender": Gender, "status": MemberStatus, "education": Education}
+
+
 def _snapshot(values: dict[str, Any]) -> dict[str, Any]:
-    return {key: values.get(key) for key in AUDITED}
+    """The audited facts, choice values as their labels so the history reads as written."""
+    snapshot = {key: values.get(key) for key in AUDITED}
+    for key, choices in CHOICES.items():
+        if snapshot.get(key):
+            snapshot[key] = str(choices(snapshot[key]).label)
+    return snapshot
 
 
 @transaction.atomic

@@ -26,6 +26,18 @@ from mofan.members.rules import whole_years
 from mofan.orgs.models import Organisation
 from mofan.orgs.selectors import org_get
 
+FIELD_LABELS = {
+    **{f.name: f.verbose_name for f in Member._meta.get_fields() if hasattr(f, "verbose_name")},
+    "id_number_masked": Member._meta.get_field("id_number_masked").verbose_name,
+    "mobile_masked": Member._meta.get_field("mobile_masked").verbose_name,
+}
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value
+
 
 def _filters(request: HttpRequest) -> tuple[MemberFilterForm, selectors.MemberFilters]:
     form = MemberFilterForm(request.GET or None, actor=request.user)
@@ -149,7 +161,17 @@ class MemberDetailView(ScopedView):
             "member": member,
             "age": whole_years(member.birth_date, today),
             "standing": whole_years(member.joined_on, today),
-            "history": selectors.member_history(member=member)[:50],
+            "history": [
+                (
+                    event,
+                    [
+                        (FIELD_LABELS.get(key, key), [_shown(v) for v in change])
+                        for key, change in event.changes.items()
+                        if isinstance(change, list)
+                    ],
+                )
+                for event in selectors.member_history(member=member)[:50]
+            ],
             "transfers": selectors.member_transfers(actor=request.user, member=member),
             "can_manage": access.can(request.user, perms.MANAGE, member.org),
             "can_unmask": access.can(request.user, perms.VIEW_SENSITIVE, member.org),

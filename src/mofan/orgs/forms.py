@@ -4,12 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mofan.core.widgets import TreePicker
+from mofan.core.widgets import DatePicker, TreePicker
 from mofan.orgs import permissions as perms
 from mofan.orgs.models import Organ, OrgKind, PartnerKind, SeatPosition
 from mofan.orgs.selectors import org_choices
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DatePicker()
 
 
 class OrgCreateForm(forms.Form):

@@ -4,7 +4,7 @@
 
   // A tree picker with thousands of organisations: type to narrow the options.
   function makeFilterable(select) {
-    if (select.dataset.filterReady) { return; }
+    if (select.dataset.filterReady || select.disabled) { return; }
     select.dataset.filterReady = "1";
     var input = document.createElement("input");
     input.type = "search";

@@ -1,0 +1,82 @@
+"""Member records on a phone: search by initials, and a transfer."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from mofan.accounts.models import Role
+from mofan.members.models import Member
+from mofan.members.services import member_create
+from tests.browser.conftest import shot
+from tests.browser.test_core_flows import sign_in
+from tests.conftest import Tree, make_user
+from tests.members.test_services import an_id
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def people(tree: Tree) -> list[Member]:
+    return [
+        member_create(
+            actor=None,
+            full_name="张三",
+            org=tree.branch_a1,
+            id_number=an_id(date(1988, 8, 8)),
+            mobile="13912345678",
+            joined_on=date(2012, 7, 1),
+            full_member_on=date(2013, 7, 1),
+        ),
+        member_create(
+            actor=None,
+            full_name="张珊珊",
+            org=tree.branch_a2,
+            id_number=an_id(date(1995, 5, 5), female=True),
+        ),
+        member_create(actor=None, full_name="李四", org=tree.branch_b1),
+    ]
+
+
+def test_search_by_initials(
+    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role], people: list[Member]
+) -> None:
+    make_user("gw", grants=[(roles["work_committee_admin"], tree.root, True)])
+    sign_in(phone, live_server.url, "gw")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.locator(".mofan-tabs").get_by_text("党员").click()
+    phone.wait_for_url("**/members/")
+    expect(phone.get_by_test_id("member-row")).to_have_count(3)
+    phone.get_by_placeholder("姓名、拼音、首字母、身份证号或手机号").fill("zs")
+    expect(phone.get_by_test_id("member-row")).to_have_count(2)  # htmx, no reload
+    expect(phone.get_by_test_id("member-count")).to_have_text("2 名党员")
+    rows = phone.get_by_test_id("member-row").all_inner_texts()
+    assert any("张三" in r for r in rows) and any("张珊珊" in r for r in rows)
+    assert "139****5678" in " ".join(rows)  # masked in the list
+    shot(phone, "members-search")
+    phone.get_by_placeholder("姓名、拼音、首字母、身份证号或手机号").fill("zhangsan")
+    expect(phone.get_by_test_id("member-row")).to_have_count(1)
+
+
+def test_transfer_a_member(
+    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role], people: list[Member]
+) -> None:
+    make_user("gw", grants=[(roles["work_committee_admin"], tree.root, True)])
+    sign_in(phone, live_server.url, "gw")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/members/{people[0].pk}/")
+    expect(phone.get_by_test_id("id-number")).to_have_text(
+        "620102********" + people[0].id_number_masked[-4:]
+    )
+    phone.get_by_role("button", name="显示完整号码（将记入审计日志）").click()
+    expect(phone.get_by_test_id("mobile")).to_have_text("13912345678")
+    phone.get_by_role("link", name="转接").click()
+    phone.wait_for_url("**/transfer/")
+    phone.get_by_label("转入支部").select_option(label="　　乙第一支部")
+    phone.get_by_label("原因").fill("工作调动")
+    shot(phone, "member-transfer")
+    phone.get_by_role("button", name="保存").click()
+    expect(phone.get_by_text("张三 已转接到 乙第一支部。")).to_be_visible()
+    expect(phone.get_by_text("所在支部：甲第一支部 → 乙第一支部")).to_be_visible()
+    assert Member.objects.get(pk=people[0].pk).org == tree.branch_b1

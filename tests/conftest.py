@@ -29,6 +29,14 @@ class Tree:
     branch_b1: Organisation
 
 
+@pytest.fixture(scope="session", autouse=True)
+def huey_runs_tasks_inline() -> None:
+    """Tasks run where they are enqueued, so a test sees their effect (no worker process)."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+
+
 @pytest.fixture
 def roles(db: Any) -> dict[str, Role]:
     return {role.code: role for role in roles_ensure_builtin()}

@@ -159,3 +159,62 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ImportJob(models.Model):
+    """An uploaded spreadsheet checked and imported in the background, with its progress."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking")  # the worker reads and checks every row
+        INVALID = "invalid", _("Problems found")  # row errors; nothing can be imported
+        READY = "ready", _("Ready to import")  # checked clean; waits for the user's go
+        IMPORTING = "importing", _("Importing")  # the worker writes all rows
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")  # refused at commit time; nothing was written
+
+    kind = models.CharField(_("kind"), max_length=50)
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    file = models.FileField(_("file"), upload_to="imports/", blank=True)
+    file_name = models.CharField(_("file name"), max_length=200)
+    update_existing = models.BooleanField(_("update existing records"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.CHECKING
+    )
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    processed = models.PositiveIntegerField(_("rows checked"), default=0)
+    new_count = models.PositiveIntegerField(_("new records"), default=0)
+    update_count = models.PositiveIntegerField(_("updated records"), default=0)
+    errors = models.JSONField(_("row errors"), default=list, blank=True)
+    message = models.CharField(_("message"), max_length=300, blank=True)
+
+    scope_field = "org"
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.CHECKING, self.Status.IMPORTING}
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.CHECKING and self.total:
+            return min(99, int(100 * self.processed / self.total))
+        return 100 if not self.is_running else 0

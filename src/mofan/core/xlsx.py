@@ -36,6 +36,7 @@ def _header_key(value: Any) -> str:
 class SheetRow:
     number: int  # the row number the user sees in their spreadsheet
     values: dict[str, str]  # column key → normalised text
+    raw: dict[str, Any]  # column key → the cell's own value (dates, numbers)
 
 
 def open_rows(
@@ -67,18 +68,36 @@ def open_rows(
         aliases = {_header_key(alias): key for key, names in columns.items() for alias in names}
         labels = {key: next(iter(names)) for key, names in columns.items()}
         positions: dict[str, int] = {}
+        header_row = 0
+        found: dict[str, int] = {}  # across consecutive header rows (merged two-row headers)
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             if not positions:
-                found = {}
+                row_found = {}
                 for index, cell in enumerate(row):
                     key = aliases.get(_header_key(cell))
-                    if key and key not in found:
-                        found[key] = index
+                    if key and key not in row_found:
+                        row_found[key] = index
+                found = {**found, **row_found} if row_found else {}
                 if required <= set(found):
                     positions = found
+                    header_row = number
                 elif number >= HEADER_SEARCH_ROWS:
                     break
                 continue
+            if number == header_row + 1:
+                # The second row of a two-row header: more column names under merged cells,
+                # nothing under the required columns.
+                below = {}
+                for index, cell in enumerate(row):
+                    key = aliases.get(_header_key(cell))
+                    if key and key not in positions:
+                        below[key] = index
+                required_cells = [
+                    row[positions[k]] if positions[k] < len(row) else None for k in required
+                ]
+                if below and all(normalise(v) == "" for v in required_cells):
+                    positions = {**positions, **below}
+                    continue
             cells = {key: row[i] if i < len(row) else None for key, i in positions.items()}
             if all(normalise(v) == "" for v in cells.values()):
                 continue
@@ -91,7 +110,7 @@ def open_rows(
                         )
                         % {"row": number, "column": labels[key]}
                     )
-            yield SheetRow(number, {key: normalise(v) for key, v in cells.items()})
+            yield SheetRow(number, {key: normalise(v) for key, v in cells.items()}, cells)
         if not positions:
             raise DomainError(_("No header row was found; use the template's column names."))
     finally:

@@ -134,3 +134,33 @@ class MakeFullForm(forms.Form):
 class ArchiveForm(forms.Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=ArchiveReason.choices)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class RosterImportForm(forms.Form):
+    org = forms.TypedChoiceField(
+        label=_("Import into"),
+        coerce=int,
+        widget=TreePicker(),
+        help_text=_("A branch, or a committee when the file names each member's branch."),
+    )
+    file = forms.FileField(
+        label=_("Excel file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+        help_text=_("An .xlsx file of at most 20 MB, laid out like the template."),
+    )
+    update_existing = forms.BooleanField(
+        label=_("Update members already registered (matched by ID number)"), required=False
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].choices = org_choices(  # type: ignore[attr-defined]
+            actor=actor,
+            permission=perms.MANAGE,
+            kinds={
+                OrgKind.BRANCH,
+                OrgKind.GENERAL_BRANCH,
+                OrgKind.PARTY_COMMITTEE,
+                OrgKind.WORK_COMMITTEE,
+            },
+        )

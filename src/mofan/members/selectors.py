@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mofan.core import access, crypto, identity
-from mofan.core.models import AuditEvent
+from mofan.core.models import AuditEvent, ImportJob
 from mofan.members import permissions as perms
 from mofan.members.models import Member, MemberTransfer
 from mofan.members.rules import AGE_BANDS, STANDING_BANDS, band_date_range
@@ -115,3 +115,13 @@ def member_transfers(*, actor: Any, member: Member | None = None) -> QuerySet[Me
     if member is not None:
         qs = qs.filter(member=member)
     return qs.order_by("-transferred_on", "-id")
+
+
+def import_jobs(*, actor: Any) -> QuerySet[ImportJob]:
+    return access.scope(
+        ImportJob.objects.filter(kind="members.roster"), actor, perms.MANAGE
+    ).select_related("org", "created_by")
+
+
+def import_job_get(*, actor: Any, pk: int) -> ImportJob:
+    return access.get_for_actor(import_jobs(actor=actor), actor, perms.MANAGE, pk=pk)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mofan.core import access, crypto, identity
-from mofan.core.audit import audit_record, diff
+from mofan.core.audit import audit_record, audit_record_many, diff
 from mofan.core.errors import DomainError, refuse_duplicates
+from mofan.core.models import ImportJob
+from mofan.core.xlsx import MAX_UPLOAD_BYTES
 from mofan.members import permissions as perms
 from mofan.members.models import (
     ArchiveReason,
@@ -24,6 +26,9 @@ from mofan.members.models import (
 )
 from mofan.members.rules import name_pinyin, whole_years
 from mofan.orgs.models import Organ, Organisation, OrgKind
+
+if TYPE_CHECKING:
+    from mofan.members.imports import RosterPlan
 
 MIN_JOINING_AGE = 18
 
@@ -50,7 +55,9 @@ class MemberFields:
     is_mobile: bool = False
 
 
-def _clean(fields: MemberFields, *, existing: Member | None) -> dict[str, Any]:
+def _clean(
+    fields: MemberFields, *, existing: Member | None, check_unique: bool = True
+) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
 
     def refuse(field: str, message: str) -> None:
@@ -93,7 +100,7 @@ def _clean(fields: MemberFields, *, existing: Member | None) -> dict[str, Any]:
             clash = Member.objects.filter(id_number_hash=id_hash)
             if existing is not None:
                 clash = clash.exclude(pk=existing.pk)
-            if clash.exists():
+            if check_unique and clash.exists():
                 refuse("id_number", _("A member with this ID number is already registered."))
     mobile = ""
     if fields.mobile:
@@ -220,7 +227,9 @@ def member_update(*, actor: Any, member: Member, fields: MemberFields) -> Member
     An ID or mobile number left empty keeps the one on record."""
     access.require(actor, perms.MANAGE, member.org)
     member = (
-        Member.objects.select_for_update().select_related("org", "group", "organ").get(pk=member.pk)
+        Member.objects.select_for_update(of=("self",))
+        .select_related("org", "group", "organ")
+        .get(pk=member.pk)
     )
     if member.archived_at is not None:
         raise DomainError(_("An archived record cannot be changed."))
@@ -358,3 +367,102 @@ def member_unmask(*, actor: Any, member: Member) -> Unmasked:
     return Unmasked(
         crypto.decrypt(member.id_number_encrypted), crypto.decrypt(member.mobile_encrypted)
     )
+
+
+@transaction.atomic
+def member_import_commit(*, actor: Any, target: Organisation, plan: RosterPlan) -> tuple[int, int]:
+    """Write a checked roster: every row or none. Returns (created, updated)."""
+    access.require(actor, perms.MANAGE, target)
+    if not plan.ok:
+        raise DomainError(_("Correct the errors in the file before importing."))
+    new = [Member(**item.values) for item in plan.rows if item.existing_id is None]
+    updates = {item.existing_id: item.values for item in plan.rows if item.existing_id}
+    with refuse_duplicates(
+        _(
+            "Some of these members were registered meanwhile (perhaps by "
+            "another import); nothing was imported."
+        )
+    ):
+        created = Member.objects.bulk_create(new, batch_size=1000)
+    if created and created[0].pk is None:  # a backend without RETURNING
+        hashes = [m.id_number_hash for m in created]
+        created = list(Member.objects.filter(id_number_hash__in=hashes))
+    audit_record_many(
+        actor=actor,
+        action="members.member.import",
+        targets=list(created),
+        org=target,
+        changes=[
+            diff({}, _snapshot(item.values)) for item in plan.rows if item.existing_id is None
+        ],
+    )
+    if updates:
+        members = list(Member.objects.select_for_update().filter(pk__in=list(updates)))
+        changes = []
+        for member in members:
+            before = _snapshot({key: getattr(member, key) for key in AUDITED})
+            for key, value in updates[member.pk].items():
+                setattr(member, key, value)
+            changes.append(diff(before, _snapshot(updates[member.pk])))
+        Member.objects.bulk_update(
+            members, fields=list(next(iter(updates.values()))), batch_size=1000
+        )
+        audit_record_many(
+            actor=actor,
+            action="members.member.import_update",
+            targets=members,
+            org=target,
+            changes=changes,
+        )
+    audit_record(
+        actor=actor,
+        action="members.roster.import",
+        target=target,
+        org=target,
+        changes={"created": [None, len(created)], "updated": [None, len(updates)]},
+    )
+    return len(created), len(updates)
+
+
+@transaction.atomic
+def roster_import_start(
+    *, actor: Any, target: Organisation, upload: Any, update_existing: bool
+) -> ImportJob:
+    """Keep the upload and let the worker check it (progress shows on the job's page)."""
+    access.require(actor, perms.MANAGE, target)
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise DomainError({"file": _("The file is larger than 20 MB.")})
+    job = ImportJob.objects.create(
+        kind="members.roster",
+        org=target,
+        created_by=actor,
+        file_name=upload.name[:200],
+        update_existing=update_existing,
+    )
+    job.file.save(f"roster-{job.pk}.xlsx", upload, save=True)
+    audit_record(
+        actor=actor,
+        action="members.roster.upload",
+        target=job,
+        org=target,
+        changes={"file_name": [None, job.file_name], "update_existing": [None, update_existing]},
+    )
+    from mofan.members.tasks import roster_check
+
+    transaction.on_commit(lambda: roster_check(job.pk))
+    return job
+
+
+@transaction.atomic
+def roster_import_confirm(*, actor: Any, job: ImportJob) -> ImportJob:
+    """The user's go after a clean check: the worker writes every row or none."""
+    access.require(actor, perms.MANAGE, job.org)
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != ImportJob.Status.READY:
+        raise DomainError(_("This import is not waiting for confirmation."))
+    job.status = ImportJob.Status.IMPORTING
+    job.save(update_fields=["status"])
+    from mofan.members.tasks import roster_commit
+
+    transaction.on_commit(lambda: roster_commit(job.pk))
+    return job

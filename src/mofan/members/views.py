@@ -19,8 +19,10 @@ from mofan.members.forms import (
     MakeFullForm,
     MemberFilterForm,
     MemberForm,
+    RosterImportForm,
     TransferForm,
 )
+from mofan.members.imports import template_xlsx as roster_template
 from mofan.members.models import Member
 from mofan.members.rules import whole_years
 from mofan.orgs.models import Organisation
@@ -380,3 +382,77 @@ class TransferListView(ScopedView):
     def get(self, request: HttpRequest) -> HttpResponse:
         page = paginate(request, selectors.member_transfers(actor=request.user))
         return render(request, "members/transfers.html", {"page": page})
+
+
+class RosterImportView(ScopedView):
+    permission = perms.MANAGE
+
+    def _render(self, request: HttpRequest, form: RosterImportForm) -> HttpResponse:
+        jobs = selectors.import_jobs(actor=request.user)[:10]
+        return render(request, "members/import.html", {"form": form, "jobs": jobs})
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, RosterImportForm(actor=request.user))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = RosterImportForm(request.POST, request.FILES, actor=request.user)
+        if form.is_valid():
+            target = org_get(
+                actor=request.user, pk=form.cleaned_data["org"], permission=perms.MANAGE
+            )
+            try:
+                job = services.roster_import_start(
+                    actor=request.user,
+                    target=target,
+                    upload=form.cleaned_data["file"],
+                    update_existing=form.cleaned_data["update_existing"],
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                return redirect("members:import_job", job_id=job.pk)
+        return self._render(request, form)
+
+
+class ImportJobView(ScopedView):
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        job = selectors.import_job_get(actor=request.user, pk=job_id)
+        template = "members/_job.html" if request.headers.get("HX-Request") else "members/job.html"
+        return render(request, template, {"job": job, "errors": job.errors[:500]})
+
+
+class ImportJobConfirmView(ScopedView):
+    permission = perms.MANAGE
+
+    def post(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        job = selectors.import_job_get(actor=request.user, pk=job_id)
+        try:
+            services.roster_import_confirm(actor=request.user, job=job)
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("members:import_job", job_id=job.pk)
+
+
+class ImportJobErrorsView(ScopedView):
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        job = selectors.import_job_get(actor=request.user, pk=job_id)
+        header = [_("Row"), _("Column"), _("Value"), _("Reason")]
+        return xlsx_response(
+            _("Import errors"), header, job.errors, filename=f"roster-errors-{job.pk}.xlsx"
+        )
+
+
+class RosterTemplateView(ScopedView):
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        response = HttpResponse(
+            roster_template(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = "attachment; filename=roster-template.xlsx"
+        return response

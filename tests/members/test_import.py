@@ -1,0 +1,299 @@
+"""Roster import on messy files built the way branches really keep them."""
+
+from __future__ import annotations
+
+import io
+import threading
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from openpyxl import Workbook, load_workbook
+
+from mofan.accounts.models import Role
+from mofan.core.audit import audit_verify
+from mofan.core.errors import DomainError
+from mofan.core.models import AuditEvent, ImportJob
+from mofan.members import services
+from mofan.members.imports import roster_plan
+from mofan.members.models import Member, MemberStatus
+from tests.conftest import Tree, login, make_user
+from tests.members.test_services import an_id
+
+pytestmark = pytest.mark.django_db
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ID1, ID2, ID3 = (
+    an_id(date(1980, 1, 2)),
+    an_id(date(1990, 3, 4), female=True),
+    an_id(date(1975, 5, 6), seq=40),
+)
+
+
+def sheet(rows: list[list[Any]], *, titles: int = 0, two_row_header: bool = False) -> bytes:
+    book = Workbook()
+    ws = book.worksheets[0]
+    for i in range(titles):
+        ws.append([f"甲第一支部党员名册（标题{i + 1}）"])
+        ws.merge_cells(start_row=i + 1, start_column=1, end_row=i + 1, end_column=6)
+    if two_row_header:
+        # 姓名 and 身份证号 merged down over two rows; 入党/转正 under a merged 党籍信息.
+        top = titles + 1
+        ws.append(["姓名", "公民身份号码", "党籍信息", None])
+        ws.append([None, None, "入党日期", "转正日期"])
+        ws.merge_cells(start_row=top, start_column=1, end_row=top + 1, end_column=1)
+        ws.merge_cells(start_row=top, start_column=2, end_row=top + 1, end_column=2)
+        ws.merge_cells(start_row=top, start_column=3, end_row=top, end_column=4)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def plan_of(actor: Any, target: Any, data: bytes, update: bool = False) -> Any:
+    return roster_plan(actor=actor, target=target, upload=io.BytesIO(data), update_existing=update)
+
+
+@pytest.fixture
+def admin(tree: Tree, roles: dict[str, Role]) -> Any:
+    return make_user("a", grants=[(roles["committee_admin"], tree.committee_a, True)])
+
+
+HEADER = ["姓名", "身份证号", "入党时间", "转正时间"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2021.7.1", date(2021, 7, 1)),
+        ("2021-07-01", date(2021, 7, 1)),
+        ("2021/7/1", date(2021, 7, 1)),
+        ("2021年7月1日", date(2021, 7, 1)),
+        ("202107", date(2021, 7, 1)),
+        ("２０２１．７．１", date(2021, 7, 1)),
+        (44378, date(2021, 7, 1)),  # an Excel serial number
+        (datetime(2021, 7, 1), date(2021, 7, 1)),  # noqa: DTZ001 - a spreadsheet date cell is naive
+    ],
+)
+def test_each_date_form(tree: Tree, admin: Any, raw: Any, expected: date) -> None:
+    plan = plan_of(admin, tree.branch_a1, sheet([HEADER, ["张三", ID1, raw, None]]))
+    assert plan.errors == []
+    assert plan.rows[0].values["joined_on"] == expected
+
+
+def test_each_layout_quirk_alone_and_together(tree: Tree, admin: Any) -> None:
+    rows = [["张三", ID1, "2001.7.1", "2002.7.1"]]
+    for data in (
+        sheet([HEADER, *rows], titles=2),  # title rows above the header
+        sheet(rows, two_row_header=True),  # merged two-row header with aliases
+        sheet(
+            [
+                ["转正时间", "入党时间", "身份证号", "姓名"],  # any order
+                ["2002.7.1", "2001.7.1", ID1, "张三"],
+            ]
+        ),
+        sheet(
+            [
+                HEADER,
+                [" 张 三 ", " ".join(ID1[:-1]) + " " + ID1[-1].lower(), "2001.7.1", "2002.7.1"],
+            ]
+        ),  # spaces and a lower-case x
+        sheet([HEADER, [None] * 4, *rows, [None] * 4, [None] * 4]),  # blank, trailing rows
+        sheet(rows, titles=1, two_row_header=True),  # together
+    ):
+        plan = plan_of(admin, tree.branch_a1, data)
+        assert plan.errors == [], plan.errors
+        assert len(plan.rows) == 1
+        values = plan.rows[0].values
+        assert values["full_name"] == "张三" and values["joined_on"] == date(2001, 7, 1)
+        assert values["birth_date"] == date(1980, 1, 2)
+
+
+def test_full_width_digits(tree: Tree, admin: Any) -> None:
+    full_width = ID1.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    data = sheet([["姓名", "身份证号", "手机号"], ["李四", full_width, "１３９ １２３４ ５６７８"]])
+    plan = plan_of(admin, tree.branch_a1, data)
+    assert plan.errors == []
+    assert plan.rows[0].values["mobile_masked"] == "139****5678"
+
+
+def test_row_level_report(tree: Tree, admin: Any) -> None:
+    services.member_create(actor=None, full_name="在册", org=tree.branch_a1, id_number=ID3)
+    data = sheet(
+        [
+            ["姓名", "身份证号", "性别", "入党时间", "所在支部", "党员状态"],
+            ["甲", ID1[:-1] + ("0" if ID1[-1] != "0" else "1"), "", "", "", ""],
+            ["乙", ID2, "男", "", "", ""],
+            ["丙", ID1, "", "2021.13.1", "", ""],
+            ["丁", ID1, "", "", "不存在支部", "正试"],
+            ["戊", ID3, "", "", "", ""],
+            ["", "", "", "", "", ""],
+            ["己", "", "", "", "", ""],
+        ],
+        titles=1,
+    )
+    plan = plan_of(admin, tree.branch_a1, data)
+    got = sorted((e.row, e.column, e.value, e.reason) for e in plan.errors)
+    assert got == sorted(
+        [
+            (3, "身份证号", data_id(plan, 3), "身份证号校验码不正确，请核对。"),
+            (4, "性别", "男", "性别与身份证号不一致。"),
+            (5, "入党时间", "2021.13.1", "该日期不存在。"),
+            (6, "所在支部", "不存在支部", "导入范围内没有这个党支部。"),
+            (6, "党员状态", "正试", "请填写“正式”或“预备”。"),
+            (6, "身份证号", ID1, "与第 5 行的身份证号重复。"),
+            (7, "身份证号", ID3, "该身份证号已登记；如需修改档案，请勾选“更新已登记党员的档案”。"),
+            (9, "身份证号", "", "请填写身份证号。"),
+        ]
+    )
+    assert not plan.ok
+    with pytest.raises(DomainError, match="请先改正"):
+        services.member_import_commit(actor=admin, target=tree.branch_a1, plan=plan)
+    assert Member.objects.count() == 1
+
+
+def data_id(plan: Any, row: int) -> str:
+    return next(e.value for e in plan.errors if e.row == row)
+
+
+def test_commit_is_all_or_nothing(tree: Tree, admin: Any, monkeypatch: Any) -> None:
+    data = sheet([HEADER, ["张三", ID1, "", ""], ["李四", ID2, "", ""]])
+    plan = plan_of(admin, tree.branch_a1, data)
+    assert plan.ok
+    events = AuditEvent.objects.count()
+
+    def fail(**kwargs: Any) -> int:
+        raise RuntimeError("disk full, injected")
+
+    monkeypatch.setattr(services, "audit_record_many", fail)  # after the members are inserted
+    with pytest.raises(RuntimeError):
+        services.member_import_commit(actor=admin, target=tree.branch_a1, plan=plan)
+    assert Member.objects.count() == 0 and AuditEvent.objects.count() == events
+
+
+def test_import_then_update_existing(tree: Tree, admin: Any) -> None:
+    first = sheet(
+        [
+            ["姓名", "身份证号", "职务", "党员状态"],
+            ["张三", ID1, "科员", "正式"],
+            ["李四", ID2, "", "预备"],
+        ]
+    )
+    created, updated = services.member_import_commit(
+        actor=admin, target=tree.branch_a1, plan=plan_of(admin, tree.branch_a1, first)
+    )
+    assert (created, updated) == (2, 0)
+    assert Member.objects.get(full_name="李四").status == MemberStatus.PROBATIONARY
+    assert audit_verify().ok
+    again = sheet([["姓名", "身份证号", "职务"], ["张三", ID1, "科长"]])
+    assert not plan_of(admin, tree.branch_a1, again).ok  # without the flag: refused
+    plan = plan_of(admin, tree.branch_a1, again, update=True)
+    assert plan.ok and plan.update_count == 1
+    assert services.member_import_commit(actor=admin, target=tree.branch_a1, plan=plan) == (0, 1)
+    member = Member.objects.get(full_name="张三")
+    assert member.job_title == "科长"
+    actions = list(
+        AuditEvent.objects.filter(
+            target_id=str(member.pk), target_type="members.member"
+        ).values_list("action", flat=True)
+    )
+    assert sorted(actions) == ["members.member.import", "members.member.import_update"]
+    assert audit_verify().ok
+
+
+def test_import_under_a_committee_needs_the_branch_column(tree: Tree, admin: Any) -> None:
+    data = sheet(
+        [
+            ["姓名", "身份证号", "所在支部", "党小组"],
+            ["张三", ID1, "甲第一支部", "甲一党小组"],
+            ["李四", ID2, "", ""],
+        ]
+    )
+    plan = plan_of(admin, tree.committee_a, data)
+    assert [(e.row, e.column) for e in plan.errors] == [(3, "所在支部")]
+    assert plan.rows[0].values["group"] == tree.group_a1
+
+
+def test_out_of_scope_branch_is_not_found(tree: Tree, admin: Any) -> None:
+    data = sheet([["姓名", "身份证号", "所在支部"], ["张三", ID1, "乙第一支部"]])
+    plan = plan_of(admin, tree.committee_a, data)
+    assert [e.reason for e in plan.errors] == ["导入范围内没有这个党支部。"]
+
+
+def test_job_flow_through_the_pages(
+    tree: Tree, admin: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = login(Client(), admin)
+    template = client.get("/members/import/template/")
+    header = next(
+        load_workbook(io.BytesIO(template.content)).worksheets[0].iter_rows(values_only=True)
+    )
+    assert header[:2] == ("姓名", "身份证号")
+    bad = SimpleUploadedFile(
+        "名册.xlsx", sheet([HEADER, ["张三", "123", "", ""]]), content_type=XLSX
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/members/import/", {"org": tree.branch_a1.pk, "file": bad})
+    job = ImportJob.objects.get()
+    assert response.url == f"/members/import/{job.pk}/"
+    assert job.status == ImportJob.Status.INVALID
+    assert not default_storage.exists(job.file.name)  # the personal data is not kept
+    page = client.get(response.url).content.decode()
+    assert "发现 1 个问题" in page
+    report = client.get(f"/members/import/{job.pk}/errors/")
+    rows = list(load_workbook(io.BytesIO(report.content)).worksheets[0].iter_rows(values_only=True))
+    assert rows[1][:3] == (2, "身份证号", "123")
+
+    good = SimpleUploadedFile(
+        "名册.xlsx", sheet([HEADER, ["张三", ID1, "2001.7.1", ""]]), content_type=XLSX
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/members/import/", {"org": tree.branch_a1.pk, "file": good})
+    job = ImportJob.objects.latest("id")
+    assert job.status == ImportJob.Status.READY and job.new_count == 1
+    assert Member.objects.count() == 0  # nothing before the user's go
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/members/import/{job.pk}/confirm/")
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert Member.objects.get().full_name == "张三"
+    outsider = make_user(
+        "b", grants=[(Role.objects.get(code="committee_admin"), tree.committee_b, True)]
+    )
+    assert login(Client(), outsider).get(f"/members/import/{job.pk}/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_the_same_file_at_once(tree: Tree, roles: dict[str, Role]) -> None:
+    admin = make_user("a", grants=[(roles["committee_admin"], tree.committee_a, True)])
+    data = sheet(
+        [HEADER] + [[f"党员{i}", an_id(date(1980, 1, 1), seq=i), "", ""] for i in range(60)]
+    )
+    plans = [plan_of(admin, tree.branch_a1, data) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def run(plan: Any) -> None:
+        try:
+            barrier.wait()
+            services.member_import_commit(actor=admin, target=tree.branch_a1, plan=plan)
+            outcomes.append("ok")
+        except DomainError as exc:
+            outcomes.append(" ".join(exc.messages))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(p,)) for p in plans]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(outcomes) == sorted(
+        ["ok", "其中有党员在此期间已被登记（可能是另一次导入），本次未导入任何数据。"]
+    )
+    assert Member.objects.count() == 60
+    assert audit_verify().ok

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from mofan.accounts.models import Grant, UserSession
 from mofan.core import access
-from mofan.core.models import AuditEvent, Notice
+from mofan.core.models import AuditEvent, ImportJob, Notice
 from mofan.core.services import notice_send
 from mofan.core.views import ScopedView
 from mofan.members.models import Member, MemberTransfer
@@ -78,7 +78,15 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         user=target_user,
         last_seen=__import__("django.utils.timezone").utils.timezone.now(),
     )
+    job = ImportJob.objects.create(
+        kind="members.roster",
+        org=tree.branch_a1,
+        created_by=author,
+        file_name="名册.xlsx",
+        status=ImportJob.Status.READY,
+    )
     return {
+        "job_id": job.pk,
         "member_id": members[1].pk,
         "org_id": tree.branch_a1.pk,
         "seat_id": seat.pk,
@@ -107,6 +115,7 @@ def _snapshot() -> tuple[int, ...]:
         CommitteeSeat.objects.filter(ends_on__isnull=True).count(),
         Notice.objects.count(),
         PartnerUnit.objects.count(),
+        ImportJob.objects.filter(status=ImportJob.Status.READY).count(),
     )
 
 
@@ -195,6 +204,7 @@ def test_out_of_scope_post_changes_nothing(
         ),
         (reverse("members:archive", args=[world["member_id"]]), {"reason": "death"}),
         (reverse("members:unmask", args=[world["member_id"]]), {}),
+        (reverse("members:import_confirm", args=[world["job_id"]]), {}),
     ]
     for url, data in posts:
         response = client.post(url, data)

@@ -80,3 +80,46 @@ def test_transfer_a_member(
     expect(phone.get_by_text("张三 已转接到 乙第一支部。")).to_be_visible()
     expect(phone.get_by_text("所在支部：甲第一支部 → 乙第一支部")).to_be_visible()
     assert Member.objects.get(pk=people[0].pk).org == tree.branch_b1
+
+
+def test_import_a_roster_with_its_error_report(
+    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role], tmp_path: Any
+) -> None:
+    from tests.members.test_import import sheet
+
+    make_user("gw", grants=[(roles["work_committee_admin"], tree.root, True)])
+    good_id, bad_id = an_id(date(1986, 2, 3)), an_id(date(1992, 4, 5), female=True)
+    rows = [
+        ["姓名", "身份证号", "性别", "入党时间"],
+        ["王芳", bad_id[:-1] + ("1" if bad_id[-1] != "1" else "2"), "女", "2015.7.1"],
+        ["刘强", good_id, "男", "2010年7月1日"],
+    ]
+    messy = tmp_path / "messy.xlsx"
+    messy.write_bytes(sheet(rows, titles=1))
+    rows[1][1] = bad_id
+    fixed = tmp_path / "fixed.xlsx"
+    fixed.write_bytes(sheet(rows, titles=1))
+
+    sign_in(phone, live_server.url, "gw")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/members/import/")
+    phone.get_by_label("导入到").select_option(label="　　甲第一支部")
+    phone.get_by_label("Excel 文件").set_input_files(str(messy))
+    phone.get_by_role("button", name="上传并检查").click()
+    expect(phone.get_by_test_id("job-status")).to_contain_text("发现 1 个问题")
+    expect(phone.get_by_test_id("job-error")).to_have_count(1)
+    expect(phone.get_by_test_id("job-error")).to_contain_text("身份证号校验码不正确")
+    shot(phone, "roster-errors")
+    assert Member.objects.count() == 0  # nothing was written
+
+    phone.get_by_role("link", name="上传改正后的文件").click()
+    phone.get_by_label("导入到").select_option(label="　　甲第一支部")
+    phone.get_by_label("Excel 文件").set_input_files(str(fixed))
+    phone.get_by_role("button", name="上传并检查").click()
+    expect(phone.get_by_test_id("job-status")).to_contain_text("新增 2 人")
+    phone.get_by_role("button", name="确认导入").click()
+    expect(phone.get_by_test_id("job-status")).to_contain_text("导入完成")
+    assert set(Member.objects.filter(org=tree.branch_a1).values_list("full_name", flat=True)) == {
+        "王芳",
+        "刘强",
+    }

@@ -297,3 +297,20 @@ def test_two_imports_of_the_same_file_at_once(tree: Tree, roles: dict[str, Role]
     )
     assert Member.objects.count() == 60
     assert audit_verify().ok
+
+
+def test_the_sample_messy_roster(tree: Tree, admin: Any) -> None:
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[2] / "docs" / "samples" / "messy-roster.xlsx"
+    plan = plan_of(admin, tree.branch_a1, sample.read_bytes())
+    assert [r.values["full_name"] for r in plan.rows] == ["马建国", "杨丽", "陈志远", "赵敏"]
+    assert plan.rows[3].values["status"] == MemberStatus.PROBATIONARY
+    assert plan.rows[3].values["joined_on"] == date(2024, 1, 1)  # an Excel serial number
+    assert sorted((e.row, e.column) for e in plan.errors) == [
+        (9, "身份证号"),
+        (10, "入党时间"),
+        (11, "性别"),
+        (11, "手机号"),
+        (12, "身份证号"),
+    ]

@@ -18,6 +18,7 @@ from mofan.core.errors import DomainError
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
+FOOTER_PREFIXES = ("备注", "注：", "注:", "说明", "填表人", "填报人", "审核人", "制表")
 
 
 def normalise(value: Any) -> str:
@@ -99,8 +100,11 @@ def open_rows(
                     positions = {**positions, **below}
                     continue
             cells = {key: row[i] if i < len(row) else None for key, i in positions.items()}
-            if all(normalise(v) == "" for v in cells.values()):
+            filled = [normalise(v) for v in row if normalise(v)]
+            if not filled or all(normalise(v) == "" for v in cells.values()):
                 continue
+            if len(filled) == 1 and filled[0].startswith(FOOTER_PREFIXES):
+                continue  # a note under the table (备注：…, 填表人：…)
             for key, value in cells.items():
                 if isinstance(value, str) and value.startswith("="):
                     raise DomainError(

@@ -5,7 +5,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import tree_scale
+from bench import members_scale, tree_scale
 
 if __name__ == "__main__":
-    raise SystemExit(tree_scale.main(sys.argv[1:]))
+    code = tree_scale.main([])
+    sys.exit(code or members_scale.main(sys.argv[1:]))

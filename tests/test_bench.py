@@ -12,3 +12,23 @@ def test_tree_scale_runs_on_tiny_data(roles: dict) -> None:
     ours, bound, total = tree_scale.measure(repeat=1)
     assert total == 2 * 3 * 2
     assert ours > 0 and bound > 0
+
+
+def test_members_scale_runs_on_tiny_data(roles: dict) -> None:
+    from bench import members_scale
+    from mofan.accounts.models import Grant, User
+    from mofan.members.models import Member
+    from mofan.members.synthetic import CitySize, build_city
+
+    root = build_city(size=CitySize(organs=3, branches=6, members=60), seed=7)
+    assert Member.objects.filter(org__path__startswith=root.path).count() == 60
+    user = User.objects.create_user(
+        username="bench-admin",
+        password="Bench-pass-2026",
+        is_staff=True,
+        is_superuser=True,
+        must_change_password=False,
+    )
+    Grant.objects.create(user=user, role=roles["work_committee_admin"], org=root)
+    figures = members_scale.list_benchmark(repeat=2, query="z")
+    assert figures["queries"] > 0 and figures["p50"] > 0 and figures["sql_p50"] > 0

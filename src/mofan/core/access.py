@@ -15,6 +15,8 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from mofan.core.paths import subtree_q
+
 if TYPE_CHECKING:
     from mofan.orgs.models import Organisation
 
@@ -98,9 +100,9 @@ def _scope_q(actor: Any, permission: str, field: str) -> Q:
         if not any(path.startswith(k) for k in kept):
             kept.append(path)
     prefix = f"{field}__" if field else ""
-    condition = Q(pk__in=[])
+    condition = Q(pk__in=[])  # nothing, unless a grant adds to it
     for path in kept:
-        condition |= Q(**{f"{prefix}path__startswith": path})
+        condition |= subtree_q(path, field)
     exact_ids = {g.org_id for g in grants if not g.include_subtree}
     if exact_ids:
         condition |= Q(**{f"{prefix}pk__in": sorted(exact_ids)})

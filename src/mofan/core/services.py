@@ -13,6 +13,7 @@ from mofan.core import permissions as perms
 from mofan.core.audit import audit_record
 from mofan.core.errors import DomainError
 from mofan.core.models import Message, Notice, NoticeReceipt
+from mofan.core.paths import subtree_q
 
 ADMIN_ROLE_CODES = ("system_admin", "security_admin", "audit_admin")
 
@@ -23,14 +24,14 @@ def notice_recipient_ids(*, org: Any) -> set[int]:
     from mofan.members.models import Member
 
     member_users = Member.objects.filter(
-        org__path__startswith=org.path,
+        subtree_q(org.path, "org"),
         archived_at__isnull=True,
         user__isnull=False,
         user__is_active=True,
     ).values_list("user_id", flat=True)
     grant_users = (
         Grant.objects.filter(
-            org__path__startswith=org.path, revoked_at__isnull=True, user__is_active=True
+            subtree_q(org.path, "org"), revoked_at__isnull=True, user__is_active=True
         )
         .exclude(role__code__in=ADMIN_ROLE_CODES)
         .values_list("user_id", flat=True)

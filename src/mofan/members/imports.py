@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from mofan.core import crypto, identity
 from mofan.core.dates import parse_date
 from mofan.core.errors import DomainError
+from mofan.core.paths import subtree_q
 from mofan.core.xlsx import open_rows
 from mofan.members import permissions as perms
 from mofan.members.models import Education, Gender, Member, MemberStatus
@@ -176,7 +177,7 @@ class _Lookups:
         from mofan.core import access
 
         orgs = access.scope(
-            Organisation.objects.filter(path__startswith=target.path, archived_at__isnull=True),
+            Organisation.objects.filter(subtree_q(target.path), archived_at__isnull=True),
             actor,
             perms.MANAGE,
         ).only("id", "name", "kind", "path", "depth", "organ_id", "archived_at")

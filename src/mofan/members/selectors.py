@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mofan.core import access, crypto, identity
 from mofan.core.models import AuditEvent, ImportJob
+from mofan.core.paths import pinyin_prefix_q, subtree_q
 from mofan.members import permissions as perms
 from mofan.members.models import Member, MemberTransfer
 from mofan.members.rules import AGE_BANDS, STANDING_BANDS, band_date_range
@@ -53,7 +54,9 @@ def _search(qs: QuerySet[Member], query: str) -> QuerySet[Member]:
         return qs.filter(mobile_hash=crypto.keyed_hash(text))
     if ASCII.match(text):
         # 拼音: `zs` (initials) and `zhangs` (full, any prefix) both find 张三.
-        return qs.filter(Q(name_initials__startswith=text) | Q(name_pinyin__startswith=text))
+        return qs.filter(
+            pinyin_prefix_q("name_initials", text) | pinyin_prefix_q("name_pinyin", text)
+        )
     return qs.filter(full_name__contains=query.strip())
 
 
@@ -75,7 +78,7 @@ def member_list(*, actor: Any, filters: MemberFilters | None = None) -> QuerySet
     )
     qs = qs.filter(archived_at__isnull=not filters.archived)
     if filters.org is not None:
-        qs = qs.filter(org__path__startswith=filters.org.path)
+        qs = qs.filter(subtree_q(filters.org.path, "org"))
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.gender:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mofan.core import access
+from mofan.core.paths import subtree_q
 from mofan.members.models import Member, MemberStatus
 from mofan.orgs import permissions as perms
 from mofan.orgs.models import (
@@ -57,7 +58,7 @@ def org_choices(
     if kinds:
         qs = qs.filter(kind__in=kinds)
     if exclude_subtree_of is not None:
-        qs = qs.exclude(path__startswith=exclude_subtree_of.path)
+        qs = qs.exclude(subtree_q(exclude_subtree_of.path))
     rows = list(qs.values_list("pk", "name", "depth"))
     top = min((depth for _pk, _name, depth in rows), default=1)
     return [(pk, "　" * (depth - top) + name) for pk, name, depth in rows]
@@ -276,7 +277,7 @@ def partner_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> Partner
 
 def member_choices(*, org: Organisation) -> list[tuple[int, str]]:
     return list(
-        Member.objects.filter(org__path__startswith=org.path, archived_at__isnull=True)
+        Member.objects.filter(subtree_q(org.path, "org"), archived_at__isnull=True)
         .order_by("full_name")
         .values_list("pk", "full_name")
     )

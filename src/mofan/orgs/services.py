@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from mofan.core import access
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError, refuse_duplicates
+from mofan.core.paths import subtree_q
 from mofan.members.models import Member
 from mofan.orgs import permissions as perms
 from mofan.orgs.imports import ImportPlan
@@ -62,7 +63,7 @@ def _children(org: Organisation | None) -> QuerySet[Organisation]:
     # Computed from the path, not from treebeard's numchild, which a stale instance gets wrong.
     if org is None:
         return Organisation.objects.filter(depth=1)
-    return Organisation.objects.filter(path__startswith=org.path, depth=org.depth + 1)
+    return Organisation.objects.filter(subtree_q(org.path), depth=org.depth + 1)
 
 
 def _check_sibling_name(name: str, parent: Organisation | None, exclude_pk: int | None) -> None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from mofan.core import access
 from mofan.core.errors import DomainError
 from mofan.core.exports import xlsx_response
+from mofan.core.paths import subtree_q
 from mofan.core.views import ScopedView, apply_domain_error
 from mofan.orgs import permissions as perms
 from mofan.orgs import selectors, services
@@ -79,7 +80,7 @@ class OrgDetailView(ScopedView):
     def get(self, request: HttpRequest, org_id: int) -> HttpResponse:
         org = selectors.org_get(actor=request.user, pk=org_id)
         visible_children = selectors.org_list(actor=request.user, include_archived=True).filter(
-            path__startswith=org.path, depth=org.depth + 1
+            subtree_q(org.path), depth=org.depth + 1
         )
         parent = Organisation.objects.get_parent(org)
         return render(

@@ -268,3 +268,41 @@ def test_unmask_needs_the_permission_and_is_audited(tree: Tree, roles: dict[str,
     assert (shown.id_number, shown.mobile) == (number, "13800001111")
     event = AuditEvent.objects.filter(action="members.member.unmask").get()
     assert event.actor == admin and event.target_id == str(member.pk)
+
+
+def test_export_is_the_filtered_list_masked_unless_asked_and_permitted(
+    tree: Tree, roles: dict[str, Role]
+) -> None:
+    import io
+
+    from django.test import Client
+    from openpyxl import load_workbook
+
+    from tests.conftest import login
+
+    number = an_id(date(1983, 3, 3))
+    services.member_create(
+        actor=None, full_name="张三", org=tree.branch_a1, id_number=number, mobile="13700002222"
+    )
+    services.member_create(actor=None, full_name="李四", org=tree.branch_a1)
+    secretary = make_user("s", grants=[(roles["branch_secretary"], tree.branch_a1, True)])
+    admin = make_user("a", grants=[(roles["committee_admin"], tree.committee_a, True)])
+
+    def rows(client: Client, **params: str) -> list[tuple]:
+        response = client.get("/members/export/", params)
+        assert response.status_code == 200
+        return list(
+            load_workbook(io.BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)
+        )
+
+    secretary_client = login(Client(), secretary)
+    masked = rows(secretary_client, q="zs")
+    assert [r[0] for r in masked[1:]] == ["张三"]  # exactly the filtered list
+    assert masked[1][5] == number[:6] + "********" + number[-4:]
+    assert masked[1][6] == "137****2222"
+    assert secretary_client.get("/members/export/", {"full": "1"}).status_code == 403
+    events = AuditEvent.objects.filter(action="members.member.export_unmasked")
+    assert not events.exists()
+    full = rows(login(Client(), admin), q="zs", full="1")
+    assert (full[1][5], full[1][6]) == (number, "13700002222")
+    assert events.get().changes == {"unmasked": [None, 1]}

@@ -466,3 +466,26 @@ def roster_import_confirm(*, actor: Any, job: ImportJob) -> ImportJob:
 
     transaction.on_commit(lambda: roster_commit(job.pk))
     return job
+
+
+@transaction.atomic
+def members_unmask_for_export(*, actor: Any, members: list[Member]) -> dict[int, Unmasked]:
+    """Full numbers for an export, only for members in the actor's sensitive scope; one audit
+    event names how many were shown."""
+    allowed = set(
+        access.scope(
+            Member.objects.filter(pk__in=[m.pk for m in members]), actor, perms.VIEW_SENSITIVE
+        ).values_list("pk", flat=True)
+    )
+    shown = {
+        m.pk: Unmasked(crypto.decrypt(m.id_number_encrypted), crypto.decrypt(m.mobile_encrypted))
+        for m in members
+        if m.pk in allowed
+    }
+    audit_record(
+        actor=actor,
+        action="members.member.export_unmasked",
+        target_label=f"{len(shown)}",
+        changes={"unmasked": [None, len(shown)]},
+    )
+    return shown

@@ -24,18 +24,6 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mofan.settings")
 os.environ.setdefault("MOFAN_DATA_DIR", str(ROOT / "var" / "bench"))
 
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def step(n: int) -> str:
-    digits = ""
-    while True:
-        n, r = divmod(n, 36)
-        digits = ALPHABET[r] + digits
-        if n == 0:
-            break
-    return digits.rjust(4, "0")
-
 
 def build(committees: int, branches_per: int, members_per: int) -> None:
     """Synthetic rows written in bulk (the services are measured elsewhere; this is data)."""
@@ -43,6 +31,7 @@ def build(committees: int, branches_per: int, members_per: int) -> None:
 
     from mofan.accounts.models import Grant, Role, User
     from mofan.members.models import Member
+    from mofan.members.synthetic import path_step as step
     from mofan.orgs.models import Organisation, OrgKind
 
     with transaction.atomic():

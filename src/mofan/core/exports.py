@@ -19,6 +19,16 @@ def _safe(value: Any) -> Any:
     return value
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_file_response(content: bytes, *, filename: str) -> HttpResponse:
+    """A ready-made workbook (a template) as a download."""
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
 def xlsx_response(
     title: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, filename: str
 ) -> HttpResponse:
@@ -37,9 +47,4 @@ def xlsx_response(
         sheet.append([_safe(v) for v in row])
     buffer = BytesIO()
     book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return xlsx_file_response(buffer.getvalue(), filename=filename)

@@ -34,6 +34,16 @@ def _header_key(value: Any) -> str:
 
 
 @dataclass(frozen=True)
+class RowError:
+    """One problem in one cell, as the import report shows it."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class SheetRow:
     number: int  # the row number the user sees in their spreadsheet
     values: dict[str, str]  # column key → normalised text

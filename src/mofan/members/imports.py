@@ -18,7 +18,7 @@ from mofan.core import crypto, identity
 from mofan.core.dates import parse_date
 from mofan.core.errors import DomainError
 from mofan.core.paths import subtree_q
-from mofan.core.xlsx import open_rows
+from mofan.core.xlsx import RowError, open_rows
 from mofan.members import permissions as perms
 from mofan.members.models import Education, Gender, Member, MemberStatus
 from mofan.members.services import MemberFields, _clean
@@ -73,14 +73,6 @@ EDUCATION = {
 YES = {"是", "Y", "y", "yes", "1", "√"}
 NO = {"", "否", "N", "n", "no", "0"}
 MAX_ROWS = 60_000
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    value: str
-    reason: str
 
 
 @dataclass

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from mofan.core import access
 from mofan.core.errors import DomainError
-from mofan.core.exports import xlsx_response
+from mofan.core.exports import xlsx_file_response, xlsx_response
 from mofan.core.views import ScopedView, apply_domain_error, paginate, query_without_page
 from mofan.members import permissions as perms
 from mofan.members import selectors, services
@@ -463,9 +463,4 @@ class RosterTemplateView(ScopedView):
     permission = perms.MANAGE
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        response = HttpResponse(
-            roster_template(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = "attachment; filename=roster-template.xlsx"
-        return response
+        return xlsx_file_response(roster_template(), filename="roster-template.xlsx")

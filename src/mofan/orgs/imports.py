@@ -13,7 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from mofan.core.errors import DomainError
-from mofan.core.xlsx import open_rows
+from mofan.core.xlsx import RowError, open_rows
 from mofan.orgs import permissions as perms
 from mofan.orgs.models import Organisation, OrgKind
 from mofan.orgs.rules import ALLOWED_PARENTS
@@ -44,14 +44,6 @@ KIND_NAMES = {
 YES = {"是", "Y", "y", "yes", "1", "√"}
 NO = {"", "否", "N", "n", "no", "0"}
 MAX_ROWS = 5000
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    value: str
-    reason: str
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from mofan.core import access
 from mofan.core.errors import DomainError
-from mofan.core.exports import xlsx_response
+from mofan.core.exports import xlsx_file_response, xlsx_response
 from mofan.core.paths import subtree_q
 from mofan.core.views import ScopedView, apply_domain_error
 from mofan.orgs import permissions as perms
@@ -504,12 +504,7 @@ class OrgImportTemplateView(ScopedView):
     permission = perms.MANAGE
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        response = HttpResponse(
-            template_xlsx(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = "attachment; filename=org-import-template.xlsx"
-        return response
+        return xlsx_file_response(template_xlsx(), filename="org-import-template.xlsx")
 
 
 class OrgImportErrorsView(ScopedView):

@@ -45,6 +45,9 @@ def setup(members: int, branches: int, organs: int) -> None:
         if root is not None:
             raise SystemExit("the bench database holds another size; remove var/bench-members")
         root = build_city(size=CitySize(organs=organs, branches=branches, members=members))
+    from mofan.core.tasks import refresh_planner_statistics
+
+    refresh_planner_statistics(full=True)
     user, created = User.objects.get_or_create(
         username="bench-admin", defaults={"must_change_password": False}
     )
@@ -117,6 +120,26 @@ def list_benchmark(repeat: int, query: str) -> dict[str, float]:
 
     bound = timed(raw)
 
+    # A bare Django view on the same server: the same SQL, the same middleware and session,
+    # the rows written out without templates, forms or the organisation picker.
+    from django.http import HttpResponse
+    from django.urls import path as url_path
+
+    def bare(request):  # type: ignore[no-untyped-def]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return HttpResponse("".join(f"<p>{row[1]} {row[7]}</p>" for row in rows))
+
+    urls = sys.modules[settings_urlconf()]
+    if not any(getattr(p, "name", "") == "bench-bare" for p in urls.urlpatterns):
+        urls.urlpatterns.append(url_path("bench-bare/", bare, name="bench-bare"))
+        from django.urls import clear_url_caches
+
+        clear_url_caches()
+    client.get("/bench-bare/")
+    bare_times = timed(lambda: client.get("/bench-bare/"))
+
     class MemberAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         list_display = ("full_name", "gender", "birth_date", "status", "org")
         list_select_related = ("org",)
@@ -148,6 +171,7 @@ def list_benchmark(repeat: int, query: str) -> dict[str, float]:
         "p95": p(page, n=20)[18],
         "sql_p50": statistics.median(bound),
         "admin_p50": statistics.median(admin_times),
+        "bare_p50": statistics.median(bare_times),
     }
 
 
@@ -227,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"  lower bound (1 SQL, same page): p50 {figures['sql_p50']:.2f} ms   "
         f"ratio p50 {figures['p50'] / figures['sql_p50']:.1f}"
+    )
+    print(
+        f"  bare Django view (same SQL):    p50 {figures['bare_p50']:.2f} ms   "
+        f"ratio p50 {figures['p50'] / figures['bare_p50']:.1f}"
     )
     print(
         f"  Django admin changelist:        p50 {figures['admin_p50']:.1f} ms   "

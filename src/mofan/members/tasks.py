@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from mofan.core.errors import DomainError
 from mofan.core.models import ImportJob
+from mofan.core.tasks import refresh_planner_statistics
 from mofan.members.imports import RosterPlan, roster_plan
 from mofan.members.services import member_import_commit
 
@@ -95,6 +96,7 @@ def run_roster_commit(job_id: int) -> None:
     except DomainError as exc:
         _finish(job, status=ImportJob.Status.FAILED, message=" ".join(exc.messages)[:300])
     else:
+        refresh_planner_statistics()
         _finish(
             job,
             status=ImportJob.Status.DONE,

@@ -15,6 +15,7 @@ from mofan.accounts.models import Role, User
 from mofan.accounts.services import grant_create, roles_ensure_builtin, user_create
 from mofan.core.identity import check_char
 from mofan.core.services import notice_mark_read, notice_send
+from mofan.core.tasks import refresh_planner_statistics
 from mofan.members.models import Education, Member, MemberStatus
 from mofan.members.services import member_create
 from mofan.orgs.models import Organisation, OrgKind, PartnerContact, PartnerKind, SeatPosition
@@ -97,6 +98,7 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 self._load()
+            refresh_planner_statistics(full=True)
             self.stdout.write("演示数据已加载。")
         self._print_logins()
 

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from mofan.core.tasks import refresh_planner_statistics
 from mofan.members.synthetic import CitySize, build_city
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             organs=options["organs"], branches=options["branches"], members=options["members"]
         )
         root = build_city(size=size, seed=options["seed"])
+        refresh_planner_statistics(full=True)
         self.stdout.write(
             f"已生成 {root.name}：{size.organs} 个机关，约 {size.branches} 个支部，"
             f"{size.members} 名党员。"

@@ -123,3 +123,31 @@ def test_import_a_roster_with_its_error_report(
         "王芳",
         "刘强",
     }
+
+
+def test_long_tree_picker_loads_after_the_page(
+    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    from mofan.members.synthetic import CitySize, build_city
+
+    city = build_city(size=CitySize(organs=3, branches=240, members=6), seed=3)
+    make_user(
+        "gw",
+        grants=[
+            (roles["work_committee_admin"], tree.root, True),
+            (roles["work_committee_admin"], city, True),
+        ],
+    )
+    sign_in(phone, live_server.url, "gw")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/members/")
+    picker = phone.locator("select[name=org]")
+    assert picker.get_attribute("data-options-url")
+    # the blank, the 7 of the test tree, the city's root, 3 committees and 240 branches
+    expect(picker.locator("option")).to_have_count(1 + 7 + 1 + 3 + 240)
+    phone.goto(f"{live_server.url}/members/import/")
+    target = phone.locator("select[name=org]")
+    expect(target.locator("option")).not_to_have_count(0)
+    phone.get_by_placeholder("输入文字筛选").fill("合成机关002第80")
+    visible = target.locator("option:not([hidden])").all_inner_texts()
+    assert [v.strip() for v in visible] == ["合成机关002第80支部"]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from mofan.accounts import permissions as perms
 from mofan.accounts.models import Role, User
 from mofan.core.registry import all_permissions
-from mofan.core.widgets import TreePicker
+from mofan.core.widgets import TreePicker, fill_picker
 from mofan.orgs.selectors import org_choices
 
 
@@ -104,6 +104,5 @@ class GrantForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].choices = org_choices(  # type: ignore[attr-defined]
-            actor=actor, permission=perms.MANAGE_GRANTS
-        )
+        choices = org_choices(actor=actor, permission=perms.MANAGE_GRANTS)
+        fill_picker(self.fields["org"], choices, permission=perms.MANAGE_GRANTS)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mofan.core import permissions as perms
-from mofan.core.widgets import DatePicker, TreePicker
+from mofan.core.widgets import DatePicker, TreePicker, fill_picker
 from mofan.orgs.models import Organisation
 from mofan.orgs.selectors import org_choices
 
@@ -25,8 +25,8 @@ class NoticeForm(forms.Form):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = org_choices(actor=actor, permission=perms.SEND_NOTICE)
-        self.fields["sender_org"].choices = choices  # type: ignore[attr-defined]
-        self.fields["org"].choices = choices  # type: ignore[attr-defined]
+        fill_picker(self.fields["sender_org"], choices, permission=perms.SEND_NOTICE)
+        fill_picker(self.fields["org"], choices, permission=perms.SEND_NOTICE)
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

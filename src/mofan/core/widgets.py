@@ -10,22 +10,30 @@ from django.utils.translation import gettext_lazy as _
 
 class TreePicker(forms.Select):
     """The organisation picker: a select of the organisations in scope, indented by depth, that
-    mofan.js lets the user narrow by typing."""
+    mofan.js lets the user narrow by typing. A long list is not written into the page: the page
+    carries the chosen option and the address of the list, which mofan.js fetches after load."""
+
+    inline_limit = 200
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         base = {"data-filterable": "1", "data-filter-placeholder": _("Type to filter")}
         super().__init__(attrs={**base, **(attrs or {})})
+        self.options_url = ""
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        # Thousands of organisations: one pass of string building, not a template per option.
         final = self.build_attrs(self.attrs, attrs)
         selected = {str(v) for v in self.format_value(value)}
+        choices = list(self.choices)
+        if self.options_url and len(choices) > self.inline_limit:
+            final["data-options-url"] = self.options_url
+            choices = [(k, label) for k, label in choices if str(k) in selected or k == ""]
+        # One pass of string building, not a template per option.
         options = "".join(
             f'<option value="{escape(str(key))}"'
             f"{' selected' if str(key) in selected else ''}>{escape(str(label))}</option>"
-            for key, label in self.choices
+            for key, label in choices
         )
         opening = format_html('<select name="{}"{}>', name, flatatt(final))
         return mark_safe(f"{opening}{options}</select>")  # noqa: S308 - every part escaped above
@@ -38,3 +46,27 @@ class DatePicker(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def fill_picker(
+    field: forms.Field,
+    choices: list[tuple[Any, str]],
+    *,
+    permission: str,
+    kinds: set[Any] | None = None,
+    blank: str | None = None,
+) -> None:
+    """Give a TreePicker field its choices (for validation) and the address of its options."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    params: dict[str, str] = {"permission": permission}
+    if kinds:
+        params["kinds"] = ",".join(sorted(str(k) for k in kinds))
+    if blank is not None:
+        params["blank"] = blank
+        choices = [("", blank), *choices]
+    field.choices = choices  # type: ignore[attr-defined]
+    if isinstance(field.widget, TreePicker):
+        field.widget.options_url = f"{reverse('orgs:picker')}?{urlencode(params)}"

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mofan.core.widgets import DatePicker, TreePicker
+from mofan.core.widgets import DatePicker, TreePicker, fill_picker
 from mofan.members import permissions as perms
 from mofan.members.models import ArchiveReason, Education, Gender, MemberStatus
 from mofan.members.rules import AGE_BANDS, STANDING_BANDS
@@ -60,8 +60,9 @@ class MemberFilterForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].choices = [("", _("All in my scope"))] + org_choices(  # type: ignore[attr-defined]
-            actor=actor, permission=perms.VIEW
+        choices = org_choices(actor=actor, permission=perms.VIEW)
+        fill_picker(
+            self.fields["org"], choices, permission=perms.VIEW, blank=str(_("All in my scope"))
         )
 
 
@@ -98,7 +99,7 @@ class MemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         branches = org_choices(actor=actor, permission=perms.MANAGE, kinds={OrgKind.BRANCH})
         groups = org_choices(actor=actor, permission=perms.MANAGE, kinds={OrgKind.GROUP})
-        self.fields["org"].choices = branches  # type: ignore[attr-defined]
+        fill_picker(self.fields["org"], branches, permission=perms.MANAGE, kinds={OrgKind.BRANCH})
         self.fields["group"].choices = [("", "—")] + groups  # type: ignore[attr-defined]
         if editing:
             # The branch changes by transfer and the status by 转正, each with its own record.
@@ -118,8 +119,9 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_org"].choices = org_choices(  # type: ignore[attr-defined]
-            actor=actor, permission=perms.MANAGE, kinds={OrgKind.BRANCH}
+        branches = org_choices(actor=actor, permission=perms.MANAGE, kinds={OrgKind.BRANCH})
+        fill_picker(
+            self.fields["to_org"], branches, permission=perms.MANAGE, kinds={OrgKind.BRANCH}
         )
 
 
@@ -154,13 +156,11 @@ class RosterImportForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].choices = org_choices(  # type: ignore[attr-defined]
-            actor=actor,
-            permission=perms.MANAGE,
-            kinds={
-                OrgKind.BRANCH,
-                OrgKind.GENERAL_BRANCH,
-                OrgKind.PARTY_COMMITTEE,
-                OrgKind.WORK_COMMITTEE,
-            },
-        )
+        kinds = {
+            OrgKind.BRANCH,
+            OrgKind.GENERAL_BRANCH,
+            OrgKind.PARTY_COMMITTEE,
+            OrgKind.WORK_COMMITTEE,
+        }
+        choices = org_choices(actor=actor, permission=perms.MANAGE, kinds=kinds)
+        fill_picker(self.fields["org"], choices, permission=perms.MANAGE, kinds=kinds)

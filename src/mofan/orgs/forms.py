@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mofan.core.widgets import DatePicker, TreePicker
+from mofan.core.widgets import DatePicker, TreePicker, fill_picker
 from mofan.orgs import permissions as perms
 from mofan.orgs.models import Organ, OrgKind, PartnerKind, SeatPosition
 from mofan.orgs.selectors import org_choices
@@ -28,9 +28,8 @@ class OrgCreateForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].choices = org_choices(  # type: ignore[attr-defined]
-            actor=actor, permission=perms.MANAGE
-        )
+        choices = org_choices(actor=actor, permission=perms.MANAGE)
+        fill_picker(self.fields["parent"], choices, permission=perms.MANAGE)
 
 
 class OrgUpdateForm(forms.Form):
@@ -95,9 +94,8 @@ class PartnerForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["org"].choices = org_choices(  # type: ignore[attr-defined]
-            actor=actor, permission=perms.MANAGE_PARTNERS
-        )
+        choices = org_choices(actor=actor, permission=perms.MANAGE_PARTNERS)
+        fill_picker(self.fields["org"], choices, permission=perms.MANAGE_PARTNERS)
 
 
 class ContactForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -50,7 +51,7 @@ def org_choices(
     *,
     actor: Any,
     permission: str,
-    kinds: set[str] | None = None,
+    kinds: Collection[str] | None = None,
     exclude_subtree_of: Organisation | None = None,
 ) -> list[tuple[int, str]]:
     """The options of a tree picker: only organisations in the actor's scope, indented."""

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.TreeView.as_view(), name="tree"),
     path("new/", views.OrgCreateView.as_view(), name="create"),
     path("export/", views.TreeExportView.as_view(), name="export"),
+    path("picker/", views.OrgPickerOptionsView.as_view(), name="picker"),
     path("import/", views.OrgImportView.as_view(), name="import"),
     path("import/template/", views.OrgImportTemplateView.as_view(), name="import_template"),
     path("import/errors/", views.OrgImportErrorsView.as_view(), name="import_errors"),

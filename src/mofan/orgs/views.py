@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -514,3 +515,26 @@ class OrgImportErrorsView(ScopedView):
         rows = request.session.get(IMPORT_ERRORS_KEY, [])
         header = [_("Row"), _("Column"), _("Value"), _("Reason")]
         return xlsx_response(_("Import errors"), header, rows, filename="import-errors.xlsx")
+
+
+class OrgPickerOptionsView(ScopedView):
+    """The options of a long organisation picker, fetched by mofan.js after the page loads:
+    only the organisations in the actor's scope for the named permission."""
+
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        from mofan.core.registry import all_permissions
+
+        code = request.GET.get("permission", "")
+        kinds = {k for k in request.GET.get("kinds", "").split(",") if k in OrgKind.values}
+        if code not in all_permissions():
+            raise Http404
+        rows = selectors.org_choices(actor=request.user, permission=code, kinds=kinds or None)
+        blank = request.GET.get("blank")
+        body = "".join(
+            f'<option value="{escape(str(pk))}">{escape(label)}</option>' for pk, label in rows
+        )
+        if blank is not None:
+            body = f'<option value="">{escape(blank)}</option>{body}'
+        return HttpResponse(body)

@@ -205,6 +205,7 @@ def test_out_of_scope_post_changes_nothing(
         (reverse("members:archive", args=[world["member_id"]]), {"reason": "death"}),
         (reverse("members:unmask", args=[world["member_id"]]), {}),
         (reverse("members:import_confirm", args=[world["job_id"]]), {}),
+        (reverse("members:link_user", args=[world["member_id"]]), {"username": "target"}),
     ]
     for url, data in posts:
         response = client.post(url, data)

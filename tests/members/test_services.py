@@ -306,3 +306,30 @@ def test_export_is_the_filtered_list_masked_unless_asked_and_permitted(
     full = rows(login(Client(), admin), q="zs", full="1")
     assert (full[1][5], full[1][6]) == (number, "13700002222")
     assert events.get().changes == {"unmasked": [None, 1]}
+
+
+def test_link_a_login(tree: Tree, roles: dict[str, Role]) -> None:
+    member = services.member_create(actor=None, full_name="有账号", org=tree.branch_a1)
+    other = services.member_create(actor=None, full_name="另一人", org=tree.branch_a1)
+    login_user = make_user("youzhanghao")
+    secretary = make_user("s", grants=[(roles["branch_secretary"], tree.branch_a1, True)])
+    with pytest.raises(DomainError) as exc:
+        services.member_link_user(actor=secretary, member=member, username="nobody")
+    assert "没有这个用户名的有效账号" in messages(exc)
+    services.member_link_user(actor=secretary, member=member, username="youzhanghao")
+    member.refresh_from_db()
+    assert member.user == login_user
+    with pytest.raises(DomainError) as exc:
+        services.member_link_user(actor=secretary, member=other, username="youzhanghao")
+    assert "已属于另一名党员" in messages(exc)
+    services.member_link_user(actor=secretary, member=member, username="")
+    member.refresh_from_db()
+    assert member.user is None
+    changes = [
+        e.changes["login"]
+        for e in AuditEvent.objects.filter(action="members.member.link_user").order_by("id")
+    ]
+    assert changes == [[None, "youzhanghao"], ["youzhanghao", None]]
+    outsider = make_user("o", grants=[(roles["branch_secretary"], tree.branch_b1, True)])
+    with pytest.raises(PermissionDenied):
+        services.member_link_user(actor=outsider, member=member, username="youzhanghao")

@@ -164,3 +164,12 @@ class RosterImportForm(forms.Form):
         }
         choices = org_choices(actor=actor, permission=perms.MANAGE, kinds=kinds)
         fill_picker(self.fields["org"], choices, permission=perms.MANAGE, kinds=kinds)
+
+
+class LinkUserForm(forms.Form):
+    username = forms.CharField(
+        label=_("Login username"),
+        max_length=150,
+        required=False,
+        help_text=_("The member signs in with this account; leave empty to unlink."),
+    )

@@ -489,3 +489,34 @@ def members_unmask_for_export(*, actor: Any, members: list[Member]) -> dict[int,
         changes={"unmasked": [None, len(shown)]},
     )
     return shown
+
+
+@transaction.atomic
+def member_link_user(*, actor: Any, member: Member, username: str) -> Member:
+    """Link the record to a login (or unlink it with an empty username)."""
+    from mofan.accounts.models import User
+
+    access.require(actor, perms.MANAGE, member.org)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.archived_at is not None:
+        raise DomainError(_("An archived record cannot be changed."))
+    username = (username or "").strip()
+    user = None
+    if username:
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise DomainError({"username": _("No active account has this username.")})
+        if Member.objects.filter(user=user).exclude(pk=member.pk).exists():
+            raise DomainError({"username": _("This account belongs to another member.")})
+    before = member.user.username if member.user else None
+    member.user = user
+    with refuse_duplicates(_("This account belongs to another member."), "username"):
+        member.save(update_fields=["user"])
+    audit_record(
+        actor=actor,
+        action="members.member.link_user",
+        target=member,
+        org=member.org,
+        changes={"login": [before, username or None]},
+    )
+    return member

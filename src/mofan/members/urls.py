@@ -21,4 +21,5 @@ urlpatterns = [
     path("<int:member_id>/transfer/", views.MemberTransferView.as_view(), name="transfer"),
     path("<int:member_id>/full/", views.MemberMakeFullView.as_view(), name="make_full"),
     path("<int:member_id>/archive/", views.MemberArchiveView.as_view(), name="archive"),
+    path("<int:member_id>/login/", views.MemberLinkUserView.as_view(), name="link_user"),
 ]

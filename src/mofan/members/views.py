@@ -18,6 +18,7 @@ from mofan.members import permissions as perms
 from mofan.members import selectors, services
 from mofan.members.forms import (
     ArchiveForm,
+    LinkUserForm,
     MakeFullForm,
     MemberFilterForm,
     MemberForm,
@@ -464,3 +465,18 @@ class RosterTemplateView(ScopedView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return xlsx_file_response(roster_template(), filename="roster-template.xlsx")
+
+
+class MemberLinkUserView(_MemberActionView):
+    title = _("Login account")
+
+    def form(self, request: HttpRequest, data: Any = None) -> Any:
+        return LinkUserForm(data)
+
+    def perform(self, request: HttpRequest, member: Member, data: dict[str, Any]) -> str:
+        linked = services.member_link_user(
+            actor=request.user, member=member, username=data["username"]
+        )
+        if linked.user is None:
+            return _("The record is no longer linked to a login.")
+        return _("The record is linked to the login %(name)s.") % {"name": linked.user.username}

@@ -333,3 +333,23 @@ def test_link_a_login(tree: Tree, roles: dict[str, Role]) -> None:
     outsider = make_user("o", grants=[(roles["branch_secretary"], tree.branch_b1, True)])
     with pytest.raises(PermissionDenied):
         services.member_link_user(actor=outsider, member=member, username="youzhanghao")
+
+
+def test_a_member_sees_their_own_record_only(tree: Tree) -> None:
+    from django.test import Client
+
+    from tests.conftest import login
+
+    user = make_user("ziji")
+    member = services.member_create(
+        actor=None,
+        full_name="自己",
+        org=tree.branch_a1,
+        id_number=an_id(date(1990, 9, 9)),
+        user=user,
+    )
+    page = login(Client(), user).get("/members/me/").content.decode()
+    assert "自己" in page and member.id_number_masked in page
+    assert login(Client(), user).get(f"/members/{member.pk}/").status_code == 403  # no grant
+    stranger = login(Client(), make_user("other")).get("/members/me/").content.decode()
+    assert "尚未关联党员档案" in stranger and "自己" not in stranger

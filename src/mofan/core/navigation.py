@@ -40,6 +40,7 @@ NAV_ITEMS = (
     NavItem(_("Online users"), "accounts:sessions", acc.MANAGE_SESSIONS, "broadcast"),
     NavItem(_("Audit log"), "core:audit", core.VIEW_AUDIT, "clipboard-check", in_tabs=True),
     NavItem(_("Messages"), "core:messages", access.AUTHENTICATED, "bell"),
+    NavItem(_("My record"), "members:me", access.AUTHENTICATED, "person-vcard"),
     NavItem(
         _("My account"),
         "accounts:password_change",

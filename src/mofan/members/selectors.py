@@ -128,3 +128,12 @@ def import_jobs(*, actor: Any) -> QuerySet[ImportJob]:
 
 def import_job_get(*, actor: Any, pk: int) -> ImportJob:
     return access.get_for_actor(import_jobs(actor=actor), actor, perms.MANAGE, pk=pk)
+
+
+def own_record(*, actor: Any) -> Member | None:
+    """The record linked to the actor's login (self-service, no grant needed)."""
+    return (
+        Member.objects.select_related("org", "group", "organ")
+        .filter(user_id=actor.pk, archived_at__isnull=True)
+        .first()
+    )

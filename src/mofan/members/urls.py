@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.MemberListView.as_view(), name="list"),
     path("export/", views.MemberExportView.as_view(), name="export"),
     path("new/", views.MemberCreateView.as_view(), name="create"),
+    path("me/", views.MyRecordView.as_view(), name="me"),
     path("transfers/", views.TransferListView.as_view(), name="transfers"),
     path("import/", views.RosterImportView.as_view(), name="import"),
     path("import/template/", views.RosterTemplateView.as_view(), name="import_template"),

@@ -480,3 +480,25 @@ class MemberLinkUserView(_MemberActionView):
         if linked.user is None:
             return _("The record is no longer linked to a login.")
         return _("The record is linked to the login %(name)s.") % {"name": linked.user.username}
+
+
+class MyRecordView(ScopedView):
+    """A member's own record (self-service): their facts, masked, and their transfers."""
+
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        member = selectors.own_record(actor=request.user)
+        if member is None:
+            return render(request, "members/my_record.html", {"member": None})
+        today = timezone.localdate()
+        return render(
+            request,
+            "members/my_record.html",
+            {
+                "member": member,
+                "age": whole_years(member.birth_date, today),
+                "standing": whole_years(member.joined_on, today),
+                "transfers": member.transfers.select_related("from_org", "to_org"),
+            },
+        )

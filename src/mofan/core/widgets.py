@@ -19,6 +19,7 @@ class TreePicker(forms.Select):
         base = {"data-filterable": "1", "data-filter-placeholder": _("Type to filter")}
         super().__init__(attrs={**base, **(attrs or {})})
         self.options_url = ""
+        self.always_lazy = False
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
@@ -26,7 +27,7 @@ class TreePicker(forms.Select):
         final = self.build_attrs(self.attrs, attrs)
         selected = {str(v) for v in self.format_value(value)}
         choices = list(self.choices)
-        if self.options_url and len(choices) > self.inline_limit:
+        if self.options_url and (self.always_lazy or len(choices) > self.inline_limit):
             final["data-options-url"] = self.options_url
             choices = [(k, label) for k, label in choices if str(k) in selected or k == ""]
         # One pass of string building, not a template per option.
@@ -55,6 +56,7 @@ def fill_picker(
     permission: str,
     kinds: set[Any] | None = None,
     blank: str | None = None,
+    lazy: bool = False,
 ) -> None:
     """Give a TreePicker field its choices (for validation) and the address of its options."""
     from urllib.parse import urlencode
@@ -70,3 +72,4 @@ def fill_picker(
     field.choices = choices  # type: ignore[attr-defined]
     if isinstance(field.widget, TreePicker):
         field.widget.options_url = f"{reverse('orgs:picker')}?{urlencode(params)}"
+        field.widget.always_lazy = lazy

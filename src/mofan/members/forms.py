@@ -4,11 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mofan.core import access
 from mofan.core.widgets import DatePicker, TreePicker, fill_picker
 from mofan.members import permissions as perms
 from mofan.members.models import ArchiveReason, Education, Gender, MemberStatus
 from mofan.members.rules import AGE_BANDS, STANDING_BANDS
-from mofan.orgs.models import Organ, OrgKind
+from mofan.orgs.models import Organ, Organisation, OrgKind
 from mofan.orgs.selectors import org_choices
 
 DATE = DatePicker()
@@ -17,13 +18,9 @@ ANY = [("", _("Any"))]
 
 class MemberFilterForm(forms.Form):
     q = forms.CharField(label=_("Name, pinyin, initials, ID or mobile number"), required=False)
-    org = forms.TypedChoiceField(
-        label=_("Organisation and below"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-        widget=TreePicker(),
-    )
+    # Any id may come back; the view resolves it within the scope (404 otherwise), so the
+    # form need not read the whole tree to validate it.
+    org = forms.IntegerField(label=_("Organisation and below"), required=False, widget=TreePicker())
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=ANY + list(MemberStatus.choices)
     )
@@ -60,9 +57,20 @@ class MemberFilterForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = org_choices(actor=actor, permission=perms.VIEW)
+        chosen = str(self.data.get("org", "")) if self.is_bound else ""
+        choices = []
+        if chosen.isdigit():
+            choices = list(
+                access.scope(
+                    Organisation.objects.filter(pk=int(chosen)), actor, perms.VIEW
+                ).values_list("pk", "name")
+            )
         fill_picker(
-            self.fields["org"], choices, permission=perms.VIEW, blank=str(_("All in my scope"))
+            self.fields["org"],
+            choices,
+            permission=perms.VIEW,
+            blank=str(_("All in my scope")),
+            lazy=True,
         )
 
 

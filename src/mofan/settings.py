@@ -154,6 +154,8 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("MOFAN_IDLE_TIMEOUT_MINUTES", "30")))
+# 等保: passwords are changed periodically; 0 turns the rule off.
+PASSWORD_MAX_AGE = timedelta(days=int(os.environ.get("MOFAN_PASSWORD_MAX_AGE_DAYS", "90")))
 SESSION_COOKIE_AGE = int(IDLE_TIMEOUT.total_seconds())
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -242,3 +243,26 @@ def test_system_admin_manages_accounts(tree: Tree, roles: dict[str, Role]) -> No
         )
     assert "不能停用自己的账号" in " ".join(exc.value.messages)
     assert sign_in(Client(), "wang", "Chushi-mima-1").status_code == 200  # disabled: refused
+
+
+def test_password_expires_after_the_configured_age(tree: Tree, settings: Any) -> None:
+    user = make_user("laomima")
+    User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now() - timedelta(days=91))
+    client = Client()
+    sign_in(client, "laomima")
+    response = client.get("/")
+    assert response.url == reverse("accounts:password_change")
+    page = client.get(response.url).content.decode()
+    assert "密码使用时间已超过规定期限" in page  # the reason, in the message bar
+    client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password": "Xinmima-2026!",
+            "new_password_again": "Xinmima-2026!",
+        },
+    )
+    assert client.get("/").status_code == 200
+    settings.PASSWORD_MAX_AGE = timedelta(0)  # 0 turns the rule off
+    User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now() - timedelta(days=400))
+    assert client.get("/").status_code == 200

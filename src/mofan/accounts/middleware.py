@@ -1,5 +1,6 @@
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +16,13 @@ from mofan.accounts.services import session_close, session_touch
 LAST_ACTIVITY = "mofan_last_activity"
 LAST_TOUCH = "mofan_last_touch"
 TOUCH_EVERY_SECONDS = 60
+
+
+def password_expired(user: Any, now: datetime) -> bool:
+    if not settings.PASSWORD_MAX_AGE:
+        return False
+    changed = getattr(user, "password_changed_at", None) or getattr(user, "date_joined", None)
+    return changed is not None and now - changed > settings.PASSWORD_MAX_AGE
 
 
 class SessionSecurityMiddleware:
@@ -42,10 +50,12 @@ class SessionSecurityMiddleware:
                 session_touch(session_key=key)
                 request.session[LAST_TOUCH] = now.isoformat()
             allowed = {reverse("accounts:password_change"), reverse("accounts:logout")}
-            if (
-                getattr(user, "must_change_password", False)
-                and request.path not in allowed
-                and not request.path.startswith(settings.STATIC_URL)
-            ):
-                return redirect("accounts:password_change")
+            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
+                if getattr(user, "must_change_password", False):
+                    return redirect("accounts:password_change")
+                if password_expired(user, now):
+                    messages.warning(
+                        request, _("Your password is older than the rules allow; choose a new one.")
+                    )
+                    return redirect("accounts:password_change")
         return self.get_response(request)

@@ -12,7 +12,7 @@ from mofan.core import access
 from mofan.core.errors import DomainError
 from mofan.core.exports import xlsx_file_response, xlsx_response
 from mofan.core.paths import subtree_q
-from mofan.core.views import ScopedView, apply_domain_error
+from mofan.core.views import ScopedView, apply_domain_error, paginate
 from mofan.orgs import permissions as perms
 from mofan.orgs import selectors, services
 from mofan.orgs.forms import (
@@ -335,18 +335,16 @@ class TermWatchView(ScopedView):
     permission = perms.VIEW
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(
-            request, "orgs/terms.html", {"rows": selectors.term_watchlist(actor=request.user)}
-        )
+        page = paginate(request, selectors.term_watchlist(actor=request.user), 50)
+        return render(request, "orgs/terms.html", {"page": page, "rows": page})
 
 
 class FlagsView(ScopedView):
     permission = perms.VIEW
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(
-            request, "orgs/flags.html", {"flags": selectors.branch_flags(actor=request.user)}
-        )
+        page = paginate(request, selectors.branch_flags(actor=request.user), 50)
+        return render(request, "orgs/flags.html", {"page": page, "flags": page})
 
 
 class OrganListView(ScopedView):

@@ -191,3 +191,27 @@ def test_tree_picker_narrows_by_typing(
     expect(phone.get_by_text("乙第二支部 已创建。")).to_be_visible()
     created = Organisation.objects.get(name="乙第二支部")
     assert created.path.startswith(tree.committee_b.path)
+
+
+def test_a_large_tree_opens_a_level_on_demand(
+    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    from mofan.members.synthetic import CitySize, build_city
+
+    city = build_city(size=CitySize(organs=3, branches=300, members=3), seed=5)
+    make_user(
+        "gw",
+        grants=[
+            (roles["work_committee_admin"], tree.root, True),
+            (roles["work_committee_admin"], city, True),
+        ],
+    )
+    sign_in(phone, live_server.url, "gw")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/orgs/")
+    nodes = phone.get_by_test_id("org-node")
+    expect(nodes).to_have_count(7)
+    # the disclosure triangle, not the link to the organisation's page
+    phone.locator("summary", has_text="合成机关002机关党委").click(position={"x": 3, "y": 10})
+    expect(nodes).to_have_count(7 + 100)  # fetched when opened
+    expect(phone.get_by_role("link", name="合成机关002第1支部", exact=True)).to_be_visible()

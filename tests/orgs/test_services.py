@@ -294,3 +294,33 @@ def test_ledger_export_is_scoped(tree: Tree, roles: dict[str, Role]) -> None:
     assert [r[0] for r in rows[1:]] == ["甲机关党委", "甲第一支部", "甲一党小组", "甲第二支部"]
     assert rows[1][4] == 3 and rows[1][2] is None  # the parent is outside the scope
     assert rows[2][1:] == ("党支部", "甲机关党委", None, 3, 3, people[0].full_name, "2028年1月1日")
+
+
+def test_a_large_tree_opens_level_by_level(tree: Tree, roles: dict[str, Role]) -> None:
+    from django.test import Client
+
+    from mofan.members.synthetic import CitySize, build_city
+    from tests.conftest import login
+
+    city = build_city(size=CitySize(organs=3, branches=300, members=6), seed=5)
+    admin = make_user(
+        "gw",
+        grants=[
+            (roles["work_committee_admin"], tree.root, True),
+            (roles["work_committee_admin"], city, True),
+        ],
+    )
+    roots = selectors.org_tree(actor=admin)
+    assert [r.org.name for r in roots] == ["测试工委", "合成市市直机关工委"]
+    committees = roots[1].children
+    assert len(committees) == 3 and all(c.has_more and not c.children for c in committees)
+    assert committees[0].member_count == 6  # counts still cover the whole (cut) subtree
+    page = login(Client(), admin).get("/orgs/").content.decode()
+    assert page.count('data-testid="org-node"') == 2 + 2 + 3
+    children = login(Client(), admin).get(
+        f"/orgs/{Organisation.objects.get(name='合成机关001机关党委').pk}/children/"
+    )
+    assert children.content.decode().count('data-testid="org-node"') == 100
+    found = selectors.org_tree(actor=admin, query="第7支部")  # a search is never cut
+    matches = [b.org.name for r in found for c in r.children for b in c.children if b.matched]
+    assert matches == ["合成机关001第7支部", "合成机关002第7支部", "合成机关003第7支部"]

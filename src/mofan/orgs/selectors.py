@@ -108,12 +108,29 @@ class TreeNode:
     member_count: int
     matched: bool
     children: list[TreeNode] = field(default_factory=list)
+    has_more: bool = False  # children exist but are fetched when the node is opened
 
 
-def org_tree(*, actor: Any, query: str = "", include_archived: bool = False) -> list[TreeNode]:
+# Up to this many organisations the whole tree is written into the page; above it, two levels
+# below the top and each deeper level when it is opened (a city has 10³ of them).
+TREE_INLINE_LIMIT = 300
+TREE_OPEN_LEVELS = 1
+
+
+def org_tree(
+    *,
+    actor: Any,
+    query: str = "",
+    include_archived: bool = False,
+    under: Organisation | None = None,
+    levels: int | None = None,
+) -> list[TreeNode]:
     """The visible forest. A node's parent is its nearest visible ancestor; never an implicit one.
 
-    With a query, only matches and the visible ancestors leading to them are kept.
+    With a query, only matches and the visible ancestors leading to them are kept. `under`
+    limits the forest to one organisation's subtree; `levels` cuts it that many levels below
+    the top (nodes cut off say `has_more`); by default a large forest is cut at
+    TREE_OPEN_LEVELS.
     """
     orgs = [
         OrgRow(*row)
@@ -121,6 +138,8 @@ def org_tree(*, actor: Any, query: str = "", include_archived: bool = False) -> 
             "id", "name", "kind", "is_joint", "path", "depth", "archived_at"
         )
     ]
+    if under is not None:
+        orgs = [o for o in orgs if o.path.startswith(under.path)]
     counts = _subtree_member_counts(actor, orgs)
     query = query.strip()
     nodes = {o.path: TreeNode(o, counts[o.pk], bool(query) and query in o.name) for o in orgs}
@@ -134,6 +153,10 @@ def org_tree(*, actor: Any, query: str = "", include_archived: bool = False) -> 
             parent = nodes.get(path)
         (parent.children if parent is not None else roots).append(node)
     if not query:
+        if levels is None and len(orgs) > TREE_INLINE_LIMIT:
+            levels = TREE_OPEN_LEVELS
+        if levels is not None:
+            _cut(roots, levels)
         return roots
 
     def keep(node: TreeNode) -> bool:
@@ -141,6 +164,14 @@ def org_tree(*, actor: Any, query: str = "", include_archived: bool = False) -> 
         return node.matched or bool(node.children)
 
     return [root for root in roots if keep(root)]
+
+
+def _cut(nodes: list[TreeNode], levels: int) -> None:
+    for node in nodes:
+        if levels <= 0 and node.children:
+            node.children, node.has_more = [], True
+        else:
+            _cut(node.children, levels - 1)
 
 
 def seat_list(*, org: Organisation, current_only: bool = True) -> list[CommitteeSeat]:

@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("seats/<int:seat_id>/end/", views.SeatEndView.as_view(), name="seat_end"),
     path("<int:org_id>/", views.OrgDetailView.as_view(), name="detail"),
+    path("<int:org_id>/children/", views.OrgChildrenView.as_view(), name="children"),
     path("<int:org_id>/edit/", views.OrgUpdateView.as_view(), name="edit"),
     path("<int:org_id>/move/", views.OrgMoveView.as_view(), name="move"),
     path("<int:org_id>/archive/", views.OrgArchiveView.as_view(), name="archive"),

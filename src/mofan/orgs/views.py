@@ -75,6 +75,18 @@ class TreeExportView(ScopedView):
         )
 
 
+class OrgChildrenView(ScopedView):
+    """The next level of a large tree, fetched when a node is opened."""
+
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest, org_id: int) -> HttpResponse:
+        org = selectors.org_get(actor=request.user, pk=org_id)
+        forest = selectors.org_tree(actor=request.user, under=org, levels=1)
+        nodes = forest[0].children if forest else []
+        return render(request, "orgs/_children.html", {"nodes": nodes})
+
+
 class OrgDetailView(ScopedView):
     permission = perms.VIEW
 

@@ -1,12 +1,13 @@
-"""Run every benchmark under bench/ at its documented scale."""
+"""Run every benchmark under bench/ at its documented scale, each in its own process (each
+keeps its own database under var/)."""
 
+import subprocess
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench import members_scale, tree_scale
+HERE = Path(__file__).resolve().parent
+BENCHMARKS = ["tree_scale.py", "members_scale.py"]
 
 if __name__ == "__main__":
-    code = tree_scale.main([])
-    sys.exit(code or members_scale.main(sys.argv[1:]))
+    for script in BENCHMARKS:
+        subprocess.run([sys.executable, str(HERE / script), *sys.argv[1:]], check=True)

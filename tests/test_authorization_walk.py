@@ -8,10 +8,12 @@ OBJECT_KWARGS for its parameters fails here.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from mofan.accounts.models import Grant, UserSession
 from mofan.core import access
@@ -19,6 +21,8 @@ from mofan.core.models import AuditEvent, ImportJob, Notice
 from mofan.core.services import notice_send
 from mofan.core.views import ScopedView
 from mofan.members.models import Member, MemberTransfer
+from mofan.orglife.models import Attendance, Meeting
+from mofan.orglife.services import meeting_schedule
 from mofan.orgs.models import CommitteeSeat, PartnerUnit
 from mofan.orgs.services import partner_create, seat_assign
 from tests.conftest import Tree, login, make_members, make_role, make_user
@@ -78,6 +82,14 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         user=target_user,
         last_seen=__import__("django.utils.timezone").utils.timezone.now(),
     )
+    meeting = meeting_schedule(
+        actor=None,
+        org=tree.branch_a1,
+        kind="themed_party_day",
+        topic="主题党日",
+        starts_at=timezone.now() + timedelta(days=2),
+        ends_at=timezone.now() + timedelta(days=2, hours=2),
+    )
     job = ImportJob.objects.create(
         kind="members.roster",
         org=tree.branch_a1,
@@ -86,6 +98,7 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         status=ImportJob.Status.READY,
     )
     return {
+        "meeting_id": meeting.pk,
         "job_id": job.pk,
         "member_id": members[1].pk,
         "org_id": tree.branch_a1.pk,
@@ -116,6 +129,8 @@ def _snapshot() -> tuple[int, ...]:
         Notice.objects.count(),
         PartnerUnit.objects.count(),
         ImportJob.objects.filter(status=ImportJob.Status.READY).count(),
+        Meeting.objects.filter(status="scheduled").count(),
+        Attendance.objects.exclude(status="expected").count(),
     )
 
 
@@ -205,6 +220,11 @@ def test_out_of_scope_post_changes_nothing(
         (reverse("members:archive", args=[world["member_id"]]), {"reason": "death"}),
         (reverse("members:unmask", args=[world["member_id"]]), {}),
         (reverse("members:import_confirm", args=[world["job_id"]]), {}),
+        (reverse("orglife:status", args=[world["meeting_id"]]), {"status": "cancelled"}),
+        (
+            reverse("orglife:attendance", args=[world["meeting_id"]]),
+            {"member": world["member_id"], "status": "present"},
+        ),
         (reverse("members:link_user", args=[world["member_id"]]), {"username": "target"}),
     ]
     for url, data in posts:

@@ -1,16 +1,18 @@
 """List pages run a number of queries that does not grow with the rows they show."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from mofan.accounts.models import Role
 from mofan.core.services import notice_send
 from mofan.members.services import member_transfer
+from mofan.orglife.services import meeting_schedule
 from mofan.orgs.models import OrgKind
 from mofan.orgs.services import org_create, partner_create, seat_assign, term_start
 from tests.conftest import Tree, login, make_members, make_user
@@ -27,6 +29,8 @@ PAGES = [
     ("orgs:flags", "work_committee_admin", 12),
     ("orgs:partners", "work_committee_admin", 12),
     ("members:list", "work_committee_admin", 14),
+    ("orglife:list", "work_committee_admin", 12),
+    ("orglife:compliance", "work_committee_admin", 14),
     ("members:transfers", "work_committee_admin", 12),
     ("core:audit", "audit_admin", 12),
     ("accounts:users", "system_admin", 12),
@@ -43,6 +47,14 @@ def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
             actor=None, name=f"新增支部{n}-{i}", kind=OrgKind.BRANCH, parent=tree.committee_a
         )
         people = make_members(branch, 3)
+        meeting_schedule(
+            actor=None,
+            org=branch,
+            kind="themed_party_day",
+            topic="主题党日",
+            starts_at=timezone.now() - timedelta(days=3),
+            ends_at=timezone.now() - timedelta(days=3, hours=-2),
+        )
         member_transfer(
             actor=None,
             member=people[2],

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "mofan.accounts",
     "mofan.orgs",
     "mofan.members",
+    "mofan.orglife",
 ]
 
 MIDDLEWARE = [

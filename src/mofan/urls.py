@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("mofan.accounts.urls")),
     path("orgs/", include("mofan.orgs.urls")),
     path("members/", include("mofan.members.urls")),
+    path("orglife/", include("mofan.orglife.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sysadmin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from mofan.accounts import permissions as acc
 from mofan.accounts.models import Role
 from mofan.core import permissions as core
 from mofan.members import permissions as members
+from mofan.orglife import permissions as orglife
 from mofan.orgs import permissions as orgs
 
 B = Role.Builtin
@@ -18,6 +19,8 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         members.MANAGE,
         members.VIEW_SENSITIVE,
         core.SEND_NOTICE,
+        orglife.VIEW,
+        orglife.MANAGE_MEETINGS,
     ],
     B.COMMITTEE_ADMIN: [
         orgs.VIEW,
@@ -27,9 +30,19 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         members.MANAGE,
         members.VIEW_SENSITIVE,
         core.SEND_NOTICE,
+        orglife.VIEW,
+        orglife.MANAGE_MEETINGS,
     ],
-    B.BRANCH_SECRETARY: [orgs.VIEW, orgs.MANAGE, members.VIEW, members.MANAGE, core.SEND_NOTICE],
-    B.BRANCH_COMMITTEE: [orgs.VIEW, members.VIEW],
+    B.BRANCH_SECRETARY: [
+        orgs.VIEW,
+        orgs.MANAGE,
+        members.VIEW,
+        members.MANAGE,
+        core.SEND_NOTICE,
+        orglife.VIEW,
+        orglife.MANAGE_MEETINGS,
+    ],
+    B.BRANCH_COMMITTEE: [orgs.VIEW, members.VIEW, orglife.VIEW, orglife.MANAGE_MEETINGS],
     B.MEMBER: [orgs.VIEW],
     B.PARTNER_CONTACT: [],
     B.REVIEWER: [],

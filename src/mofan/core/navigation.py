@@ -11,6 +11,7 @@ from mofan.accounts import permissions as acc
 from mofan.core import access
 from mofan.core import permissions as core
 from mofan.members import permissions as members
+from mofan.orglife import permissions as orglife
 from mofan.orgs import permissions as orgs
 
 
@@ -29,6 +30,8 @@ NAV_ITEMS = (
     NavItem(_("Organisations"), "orgs:tree", orgs.VIEW, "diagram-3", in_tabs=True),
     NavItem(_("Party members"), "members:list", members.VIEW, "person-vcard", in_tabs=True),
     NavItem(_("Transfers"), "members:transfers", members.VIEW, "arrow-left-right"),
+    NavItem(_("Meetings"), "orglife:list", orglife.VIEW, "calendar-event"),
+    NavItem(_("Compliance"), "orglife:compliance", orglife.VIEW, "check2-square"),
     NavItem(_("Terms"), "orgs:terms", orgs.VIEW, "hourglass-split"),
     NavItem(_("Branch checks"), "orgs:flags", orgs.VIEW, "flag"),
     NavItem(_("Partner units"), "orgs:partners", orgs.VIEW, "people"),

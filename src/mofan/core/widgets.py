@@ -73,3 +73,12 @@ def fill_picker(
     if isinstance(field.widget, TreePicker):
         field.widget.options_url = f"{reverse('orgs:picker')}?{urlencode(params)}"
         field.widget.always_lazy = lazy
+
+
+class DateTimePicker(forms.DateTimeInput):
+    """The phone's date-and-time picker, in the format it needs."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")

@@ -264,6 +264,7 @@ class Command(BaseCommand):
         member.user = users["dangyuan"]
         member.save(update_fields=["user"])
         remind_expiring_terms()  # what the daily task would have sent by now
+        load_organisational_life(swb_branches, fourth, today)
 
         notice = notice_send(
             actor=users["gongwei"],
@@ -282,3 +283,63 @@ class Command(BaseCommand):
             title="第四支部主题党日活动安排",
             body="本月主题党日定于第三周周五下午举行，请全体党员准时参加。",
         )
+
+
+def load_organisational_life(
+    branches: list[Organisation], fourth: Organisation, today: date
+) -> None:
+    """This year's meetings of the 市委办公室 branches: mostly on schedule, a few gaps."""
+    from datetime import datetime, time
+
+    from django.utils import timezone as tz
+
+    from mofan.orglife.models import AttendanceStatus, MeetingKind
+    from mofan.orglife.services import attendance_record, meeting_schedule
+
+    zone = tz.get_current_timezone()
+
+    def when(month: int, day: int) -> datetime:
+        return datetime.combine(date(today.year, month, day), time(15, 0), tzinfo=zone)
+
+    plan: list[tuple[str, str, int, int]] = []
+    for month in range(1, today.month):
+        plan.append((MeetingKind.THEMED_PARTY_DAY, f"{month}月主题党日", month, 18))
+    for quarter_end in (3, 6, 9, 12):
+        if quarter_end < today.month:
+            plan.append(
+                (
+                    MeetingKind.GENERAL_ASSEMBLY,
+                    f"第{quarter_end // 3}季度支部党员大会",
+                    quarter_end,
+                    25,
+                )
+            )
+            plan.append(
+                (MeetingKind.PARTY_LESSON, f"第{quarter_end // 3}季度党课", quarter_end, 11)
+            )
+    for index, branch in enumerate(branches):
+        for kind, topic, month, day in plan:
+            # gaps: 第七支部 skips its party lessons, 第三支部 missed the summer party days
+            if (index == 6 and kind == MeetingKind.PARTY_LESSON) or (
+                index == 2 and kind == MeetingKind.THEMED_PARTY_DAY and month in (7, 8)
+            ):
+                continue
+            meeting = meeting_schedule(
+                actor=None,
+                org=branch,
+                kind=kind,
+                topic=topic,
+                starts_at=when(month, day),
+                ends_at=when(month, day).replace(hour=17),
+                place="机关党员活动室",
+            )
+            if branch.pk == fourth.pk:
+                for n, row in enumerate(meeting.attendances.select_related("member")):
+                    status = AttendanceStatus.LEAVE if n % 9 == 4 else AttendanceStatus.PRESENT
+                    attendance_record(
+                        actor=None,
+                        meeting=meeting,
+                        member=row.member,
+                        status=status,
+                        leave_reason="外出公务" if status == "leave" else "",
+                    )

@@ -1,0 +1,44 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mofan.core.widgets import DateTimePicker, TreePicker, fill_picker
+from mofan.orglife import permissions as perms
+from mofan.orglife.models import AttendanceStatus, MeetingKind
+from mofan.orgs.models import OrgKind
+from mofan.orgs.selectors import org_choices
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class MeetingForm(forms.Form):
+    org = forms.TypedChoiceField(label=_("Organisation"), coerce=int, widget=TreePicker())
+    kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"), widget=DateTimePicker(), input_formats=DATETIME_FORMATS
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends at"), widget=DateTimePicker(), input_formats=DATETIME_FORMATS
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    agenda = forms.CharField(
+        label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = {OrgKind.BRANCH, OrgKind.GROUP}
+        choices = org_choices(actor=actor, permission=perms.MANAGE_MEETINGS, kinds=kinds)
+        fill_picker(self.fields["org"], choices, permission=perms.MANAGE_MEETINGS, kinds=kinds)
+
+
+class AttendanceForm(forms.Form):
+    member = forms.IntegerField()
+    status = forms.ChoiceField(
+        choices=[
+            (s, label) for s, label in AttendanceStatus.choices if s != AttendanceStatus.EXPECTED
+        ]
+    )
+    leave_reason = forms.CharField(max_length=200, required=False)

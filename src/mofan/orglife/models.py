@@ -1,0 +1,146 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingKind(models.TextChoices):
+    GENERAL_ASSEMBLY = "general_assembly", _("Branch general assembly")  # 支部党员大会
+    COMMITTEE_MEETING = "committee_meeting", _("Branch committee meeting")  # 支委会
+    GROUP_MEETING = "group_meeting", _("Party group meeting")  # 党小组会
+    PARTY_LESSON = "party_lesson", _("Party lesson")  # 党课
+    THEMED_PARTY_DAY = "themed_party_day", _("Themed party day")  # 主题党日
+    LIFE_MEETING = "life_meeting", _("Organisational life meeting")  # 组织生活会
+    DEMOCRATIC_APPRAISAL = "democratic_appraisal", _("Democratic appraisal of members")
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")  # planned; attendees notified
+    HELD = "held", _("Held")  # took place; counts for compliance
+    CANCELLED = "cancelled", _("Cancelled")  # called off; never counts
+
+
+class Period(models.TextChoices):
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+    YEAR = "year", _("Year")
+
+
+class Meeting(models.Model):
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=MeetingKind.choices)
+    topic = models.CharField(_("topic"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"), db_index=True)
+    ends_at = models.DateTimeField(_("ends at"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    host = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("host"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorder = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("recorder"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    agenda = models.TextField(_("agenda"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    is_late_entry = models.BooleanField(_("entered after the fact"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scheduled by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    scope_field = "org"
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["org", "kind", "starts_at"], name="meeting_org_kind_time")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.topic
+
+
+class AttendanceStatus(models.TextChoices):
+    EXPECTED = "expected", _("Expected")  # should come; nothing recorded yet
+    PRESENT = "present", _("Present")
+    LEAVE = "leave", _("On leave")
+    ABSENT = "absent", _("Absent")
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("party member"),
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
+    status = models.CharField(
+        _("attendance"),
+        max_length=20,
+        choices=AttendanceStatus.choices,
+        default=AttendanceStatus.EXPECTED,
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    leave_reason = models.CharField(_("reason for leave"), max_length=200, blank=True)
+
+    scope_field = "meeting__org"
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        ordering = ["meeting", "member__name_pinyin"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="attendance_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} {self.member}"
+
+
+class FrequencyRule(models.Model):
+    """How often a kind of meeting is required, from a date on (rules are data: DOMAIN_RULES §2)."""
+
+    kind = models.CharField(_("kind"), max_length=30, choices=MeetingKind.choices)
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+    count = models.PositiveSmallIntegerField(_("required per period"), default=1)
+    effective_from = models.DateField(_("effective from"))
+
+    class Meta:
+        verbose_name = _("frequency rule")
+        verbose_name_plural = _("frequency rules")
+        ordering = ["kind", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "effective_from"], name="rule_once_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.count}/{self.get_period_display()}"

@@ -1,0 +1,163 @@
+"""Reads of organisational life: meetings and compliance, computed from records."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+
+from mofan.core import access
+from mofan.core.paths import subtree_q
+from mofan.orglife import permissions as perms
+from mofan.orglife.models import (
+    Attendance,
+    FrequencyRule,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+)
+from mofan.orglife.rules import COMMITTEE_MIN_SEATS, HELD_BY, Window, windows_in_year
+from mofan.orgs.models import CommitteeSeat, Organisation, OrgKind
+
+
+def meeting_list(
+    *, actor: Any, org: Organisation | None = None, kind: str = "", year: int | None = None
+) -> QuerySet[Meeting]:
+    qs = access.scope(Meeting.objects.select_related("org", "host"), actor, perms.VIEW)
+    if org is not None:
+        qs = qs.filter(subtree_q(org.path, "org"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if year:
+        qs = qs.filter(starts_at__gte=_start_of(year), starts_at__lt=_start_of(year + 1))
+    return qs.annotate(
+        n_expected=Count("attendances"),
+        n_present=Count("attendances", filter=Q(attendances__status="present")),
+    ).order_by("-starts_at", "-id")
+
+
+def meeting_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> Meeting:
+    return access.get_for_actor(
+        Meeting.objects.select_related("org", "host", "recorder", "created_by"),
+        actor,
+        permission,
+        pk=pk,
+    )
+
+
+def attendance_list(*, meeting: Meeting) -> QuerySet[Attendance]:
+    return meeting.attendances.select_related("member").order_by("member__name_pinyin")
+
+
+def _start_of(year: int) -> datetime:
+    return datetime.combine(date(year, 1, 1), time.min, tzinfo=timezone.get_current_timezone())
+
+
+@dataclass
+class Cell:
+    window: Window
+    required: int
+    held: int
+
+    def status(self, today: date) -> str:
+        if self.held >= self.required:
+            return "met"
+        return "overdue" if self.window.ends <= today else "due"
+
+
+@dataclass
+class OrgCompliance:
+    org: Organisation
+    cells: dict[str, list[Cell]] = field(default_factory=dict)  # kind → windows of the year
+
+    def count(self, status: str, today: date) -> int:
+        return sum(1 for cells in self.cells.values() for c in cells if c.status(today) == status)
+
+    def summary(self, kind: str, today: date) -> tuple[int, int, int]:
+        """(windows met, windows required so far, windows overdue) for one kind."""
+        cells = [c for c in self.cells.get(kind, []) if c.window.starts <= today]
+        met = sum(1 for c in cells if c.status(today) == "met")
+        overdue = sum(1 for c in cells if c.status(today) == "overdue")
+        return met, len(cells), overdue
+
+
+def _rule_for(rules: list[FrequencyRule], kind: str, day: date) -> FrequencyRule | None:
+    found = None
+    for rule in rules:  # ordered by effective_from
+        if rule.kind == kind and rule.effective_from <= day:
+            found = rule
+    return found
+
+
+def compliance(
+    *, actor: Any, under: Organisation | None, year: int, today: date | None = None
+) -> list[OrgCompliance]:
+    """For each branch and party group in scope: each kind's windows in `year`, what was
+    required (by the rule in force at the window's start, and only if the organisation
+    existed then) and how many meetings were held. Four queries whatever the size."""
+    today = today or timezone.localdate()
+    orgs_qs = access.scope(Organisation.objects.all(), actor, perms.VIEW).filter(
+        kind__in=[OrgKind.BRANCH, OrgKind.GROUP], archived_at__isnull=True
+    )
+    if under is not None:
+        orgs_qs = orgs_qs.filter(subtree_q(under.path))
+    orgs = list(orgs_qs.order_by("path").only("id", "name", "kind", "path", "depth", "created_at"))
+    ids = [o.pk for o in orgs]
+    rules = list(FrequencyRule.objects.order_by("effective_from"))
+    held = Counter(
+        {
+            (org_id, kind, month): n
+            for org_id, kind, month, n in Meeting.objects.filter(
+                org__in=ids,
+                status=MeetingStatus.HELD,
+                starts_at__gte=_start_of(year),
+                starts_at__lt=_start_of(year + 1),
+            )
+            .annotate(month=ExtractMonth("starts_at"))
+            .values("org_id", "kind", "month")
+            .annotate(n=Count("id"))
+            .values_list("org_id", "kind", "month", "n")
+        }
+    )
+    committees = {
+        org_id
+        for org_id, n in CommitteeSeat.objects.filter(org__in=ids, ends_on__isnull=True)
+        .values("org_id")
+        .annotate(n=Count("id"))
+        .values_list("org_id", "n")
+        if n >= COMMITTEE_MIN_SEATS
+    }
+    result = []
+    for org in orgs:
+        existed = timezone.localtime(org.created_at).date() if org.created_at else date.min
+        row = OrgCompliance(org)
+        for kind in MeetingKind.values:
+            if HELD_BY[kind] != org.kind:
+                continue
+            if kind == MeetingKind.COMMITTEE_MEETING and org.pk not in committees:
+                continue
+            first = _rule_for(rules, kind, date(year, 12, 31))
+            if first is None:
+                continue
+            cells = []
+            for window in windows_in_year(first.period, year):
+                rule = _rule_for(rules, kind, window.starts)
+                if rule is None or existed > window.starts:
+                    continue  # no rule yet, or the organisation did not exist at the start
+                count = sum(
+                    held[(org.pk, kind, m)]
+                    for m in range(window.starts.month, _last_month(window) + 1)
+                )
+                cells.append(Cell(window, rule.count, count))
+            row.cells[kind] = cells
+        result.append(row)
+    return result
+
+
+def _last_month(window: Window) -> int:
+    return 12 if window.ends.year > window.starts.year else window.ends.month - 1

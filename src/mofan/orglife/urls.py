@@ -1,0 +1,13 @@
+from django.urls import path
+
+from mofan.orglife import views
+
+app_name = "orglife"
+urlpatterns = [
+    path("", views.MeetingListView.as_view(), name="list"),
+    path("new/", views.MeetingCreateView.as_view(), name="create"),
+    path("compliance/", views.ComplianceView.as_view(), name="compliance"),
+    path("<int:meeting_id>/", views.MeetingDetailView.as_view(), name="detail"),
+    path("<int:meeting_id>/attendance/", views.AttendanceView.as_view(), name="attendance"),
+    path("<int:meeting_id>/status/", views.MeetingStatusView.as_view(), name="status"),
+]

@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mofan.core import access
+from mofan.core.errors import DomainError
+from mofan.core.views import ScopedView, apply_domain_error, paginate, query_without_page
+from mofan.orglife import permissions as perms
+from mofan.orglife import selectors, services
+from mofan.orglife.forms import AttendanceForm, MeetingForm
+from mofan.orglife.models import MeetingKind, MeetingStatus
+from mofan.orgs.selectors import org_get
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year", "")
+    today = timezone.localdate()
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year + 1 else today.year
+
+
+class MeetingListView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year = _year(request)
+        kind = request.GET.get("kind", "")
+        kind = kind if kind in MeetingKind.values else ""
+        org = None
+        if request.GET.get("org", "").isdigit():
+            org = org_get(actor=request.user, pk=int(request.GET["org"]), permission=perms.VIEW)
+        meetings = selectors.meeting_list(actor=request.user, org=org, kind=kind, year=year)
+        return render(
+            request,
+            "orglife/list.html",
+            {
+                "page": paginate(request, meetings),
+                "year": year,
+                "kind": kind,
+                "org": org,
+                "kinds": MeetingKind.choices,
+                "query": query_without_page(request),
+                "can_manage": access.has_permission(request.user, perms.MANAGE_MEETINGS),
+            },
+        )
+
+
+class MeetingCreateView(ScopedView):
+    permission = perms.MANAGE_MEETINGS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = MeetingForm(actor=request.user, initial={"org": request.GET.get("org")})
+        return render(request, "orglife/form.html", {"form": form})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = MeetingForm(request.POST, actor=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE_MEETINGS)
+            try:
+                meeting = services.meeting_schedule(
+                    actor=request.user,
+                    org=org,
+                    kind=data["kind"],
+                    topic=data["topic"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    place=data["place"],
+                    agenda=data["agenda"],
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                note = (
+                    _(" It is dated in the past and is marked as a late entry (补录).")
+                    if meeting.is_late_entry
+                    else ""
+                )
+                messages.success(
+                    request,
+                    _("The meeting was scheduled for %(n)d attendees.")
+                    % {"n": meeting.attendances.count()}
+                    + note,
+                )
+                return redirect("orglife:detail", meeting_id=meeting.pk)
+        return render(request, "orglife/form.html", {"form": form})
+
+
+class MeetingDetailView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
+        meeting = selectors.meeting_get(actor=request.user, pk=meeting_id)
+        attendances = list(selectors.attendance_list(meeting=meeting))
+        counts: dict[str, int] = {}
+        for row in attendances:
+            counts[row.status] = counts.get(row.status, 0) + 1
+        return render(
+            request,
+            "orglife/detail.html",
+            {
+                "meeting": meeting,
+                "attendances": attendances,
+                "counts": counts,
+                "can_manage": access.can(request.user, perms.MANAGE_MEETINGS, meeting.org),
+            },
+        )
+
+
+class AttendanceView(ScopedView):
+    permission = perms.MANAGE_MEETINGS
+
+    def post(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
+        meeting = selectors.meeting_get(
+            actor=request.user, pk=meeting_id, permission=perms.MANAGE_MEETINGS
+        )
+        form = AttendanceForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Choose present, on leave or absent."))
+            return redirect("orglife:detail", meeting_id=meeting.pk)
+        data: dict[str, Any] = form.cleaned_data
+        row = meeting.attendances.select_related("member").filter(member_id=data["member"]).first()
+        if row is None:
+            raise Http404
+        try:
+            _attendance, changed = services.attendance_record(
+                actor=request.user,
+                meeting=meeting,
+                member=row.member,
+                status=data["status"],
+                leave_reason=data["leave_reason"],
+            )
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if not changed:
+                messages.info(
+                    request, _("%(name)s: already recorded.") % {"name": row.member.full_name}
+                )
+        return redirect("orglife:detail", meeting_id=meeting.pk)
+
+
+class MeetingStatusView(ScopedView):
+    permission = perms.MANAGE_MEETINGS
+
+    def post(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
+        meeting = selectors.meeting_get(
+            actor=request.user, pk=meeting_id, permission=perms.MANAGE_MEETINGS
+        )
+        status = request.POST.get("status", "")
+        try:
+            if status not in MeetingStatus.values:
+                raise DomainError(_("Choose held or cancelled."))
+            services.meeting_set_status(actor=request.user, meeting=meeting, status=status)
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("orglife:detail", meeting_id=meeting.pk)
+
+
+class ComplianceView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year = _year(request)
+        org = None
+        if request.GET.get("org", "").isdigit():
+            org = org_get(actor=request.user, pk=int(request.GET["org"]), permission=perms.VIEW)
+        today = timezone.localdate()
+        rows = selectors.compliance(actor=request.user, under=org, year=year, today=today)
+        kinds = [k for k in MeetingKind.values if any(k in r.cells for r in rows)]
+        table = [
+            (
+                row.org,
+                [(kind, row.summary(kind, today) if kind in row.cells else None) for kind in kinds],
+            )
+            for row in rows
+        ]
+        totals = {
+            status: sum(r.count(status, today) for r in rows)
+            for status in ("met", "due", "overdue")
+        }
+        page = paginate(request, table, 50)
+        return render(
+            request,
+            "orglife/compliance.html",
+            {
+                "page": page,
+                "kinds": [(k, MeetingKind(k).label) for k in kinds],
+                "year": year,
+                "org": org,
+                "totals": totals,
+                "query": query_without_page(request),
+            },
+        )

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from mofan.accounts.models import Grant, UserSession
 from mofan.core import access
+from mofan.core.checkin import make_token
 from mofan.core.models import AuditEvent, ImportJob, Notice
 from mofan.core.services import notice_send
 from mofan.core.views import ScopedView
@@ -98,6 +99,7 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         status=ImportJob.Status.READY,
     )
     return {
+        "token": make_token("orglife.meeting", meeting.pk),
         "meeting_id": meeting.pk,
         "job_id": job.pk,
         "member_id": members[1].pk,

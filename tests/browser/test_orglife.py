@@ -51,3 +51,49 @@ def test_schedule_and_record_attendance(
     phone.goto(f"{live_server.url}/orglife/compliance/")
     expect(phone.get_by_test_id("compliance-row")).to_have_count(2)  # the branch and its group
     shot(phone, "compliance")
+
+
+def test_check_in_by_scanning_the_code(
+    live_server: Any, browser: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    from mofan.members.models import Member
+    from mofan.orglife.services import meeting_schedule
+
+    person = make_members(tree.branch_a1, 2)[0]
+    member_user = make_user("dangyuan")
+    Member.objects.filter(pk=person.pk).update(user=member_user)
+    start = timezone.now() - timedelta(minutes=10)
+    meeting = meeting_schedule(
+        actor=None,
+        org=tree.branch_a1,
+        kind="themed_party_day",
+        topic="扫码签到的主题党日",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    make_user("shuji", grants=[(roles["branch_secretary"], tree.branch_a1, True)])
+    sign_in(phone, live_server.url, "shuji")  # the organiser's screen
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/orglife/{meeting.pk}/")
+    phone.get_by_role("link", name="签到二维码").click()
+    qr = phone.get_by_test_id("checkin-qr")
+    expect(qr.locator("svg")).to_be_visible()
+    expect(phone.get_by_test_id("checkin-count")).to_have_text("已签到 0 / 2 人")
+    shot(phone, "checkin-code")
+    url = qr.get_attribute("data-url")
+    assert url and "/orglife/check-in/" in url
+
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    member_phone = context.new_page()
+    sign_in(member_phone, live_server.url, "dangyuan")
+    member_phone.wait_for_url(f"{live_server.url}/")
+    member_phone.goto(url)  # what the camera opens
+    member_phone.get_by_role("button", name="签到").click()
+    expect(member_phone.get_by_test_id("checkin-result")).to_contain_text("签到成功")
+    shot(member_phone, "checkin-done")
+    member_phone.goto(url)
+    member_phone.get_by_role("button", name="签到").click()
+    expect(member_phone.get_by_test_id("checkin-result")).to_contain_text("已签到")
+    context.close()
+    phone.reload()
+    expect(phone.get_by_test_id("checkin-count")).to_have_text("已签到 1 / 2 人")

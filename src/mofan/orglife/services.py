@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -183,6 +183,54 @@ def attendance_record(
             "member": [None, member.full_name],
             "status": [AttendanceStatus(before).label, AttendanceStatus(status).label],
             "leave_reason": [None, attendance.leave_reason],
+        },
+    )
+    return attendance, True
+
+
+CHECK_IN_OPENS_BEFORE = timedelta(minutes=30)
+
+
+@transaction.atomic
+def attendance_self_check_in(*, user: Any, meeting: Meeting) -> tuple[Attendance, bool]:
+    """A member checks in from their phone (after scanning the meeting's code). A second
+    check-in changes nothing; the second element says whether this one counted."""
+    member = (
+        Member.objects.filter(user_id=user.pk, archived_at__isnull=True).first()
+        if getattr(user, "is_authenticated", False)
+        else None
+    )
+    if member is None:
+        raise DomainError(_("Your login is not linked to a member record."))
+    meeting = _meeting_for_update(meeting)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise DomainError(_("The meeting was cancelled."))
+    now = timezone.now()
+    if not meeting.starts_at - CHECK_IN_OPENS_BEFORE <= now <= meeting.ends_at:
+        raise DomainError(_("Check-in is open from half an hour before the meeting to its end."))
+    attendance = (
+        Attendance.objects.select_for_update().filter(meeting=meeting, member=member).first()
+    )
+    if attendance is None:
+        raise DomainError(_("You are not among this meeting's attendees."))
+    if attendance.status == AttendanceStatus.PRESENT:
+        return attendance, False
+    before = attendance.status
+    attendance.status, attendance.checked_in_at, attendance.leave_reason = (
+        AttendanceStatus.PRESENT,
+        now,
+        "",
+    )
+    attendance.save(update_fields=["status", "checked_in_at", "leave_reason"])
+    audit_record(
+        actor=user,
+        action="orglife.attendance.check_in",
+        target=meeting,
+        org=meeting.org,
+        target_label=f"{meeting} · {member}",
+        changes={
+            "member": [None, member.full_name],
+            "status": [AttendanceStatus(before).label, AttendanceStatus.PRESENT.label],
         },
     )
     return attendance, True

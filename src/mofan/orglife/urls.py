@@ -10,4 +10,8 @@ urlpatterns = [
     path("<int:meeting_id>/", views.MeetingDetailView.as_view(), name="detail"),
     path("<int:meeting_id>/attendance/", views.AttendanceView.as_view(), name="attendance"),
     path("<int:meeting_id>/status/", views.MeetingStatusView.as_view(), name="status"),
+    path(
+        "<int:meeting_id>/check-in-code/", views.CheckInScreenView.as_view(), name="checkin_screen"
+    ),
+    path("check-in/<str:token>/", views.CheckInView.as_view(), name="checkin"),
 ]

@@ -5,10 +5,11 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mofan.core import access
+from mofan.core import access, checkin
 from mofan.core.errors import DomainError
 from mofan.core.views import ScopedView, apply_domain_error, paginate, query_without_page
 from mofan.orglife import permissions as perms
@@ -196,4 +197,72 @@ class ComplianceView(ScopedView):
                 "totals": totals,
                 "query": query_without_page(request),
             },
+        )
+
+
+CHECKIN_KIND = "orglife.meeting"
+
+
+def _checkin_url(request: HttpRequest, meeting_id: int) -> str:
+    token = checkin.make_token(CHECKIN_KIND, meeting_id)
+    return request.build_absolute_uri(reverse("orglife:checkin", args=[token]))
+
+
+class CheckInScreenView(ScopedView):
+    """The organiser's screen: a QR code that changes every 30 seconds."""
+
+    permission = perms.MANAGE_MEETINGS
+
+    def get(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
+        meeting = selectors.meeting_get(
+            actor=request.user, pk=meeting_id, permission=perms.MANAGE_MEETINGS
+        )
+        url = _checkin_url(request, meeting.pk)
+        context = {
+            "meeting": meeting,
+            "qr": checkin.qr_svg(url),
+            "url": url,
+            "seconds": checkin.SLOT_SECONDS,
+            "present": meeting.attendances.filter(status="present").count(),
+            "expected": meeting.attendances.count(),
+        }
+        template = (
+            "orglife/_checkin_qr.html"
+            if request.headers.get("HX-Request")
+            else "orglife/checkin_screen.html"
+        )
+        return render(request, template, context)
+
+
+class CheckInView(ScopedView):
+    """Where a member's phone lands after scanning: confirm, and the check-in is recorded."""
+
+    permission = access.AUTHENTICATED
+
+    def _meeting(self, token: str) -> Any:
+        meeting_id = checkin.read_token(token, kind=CHECKIN_KIND)
+        from mofan.orglife.models import Meeting
+
+        meeting = Meeting.objects.select_related("org").filter(pk=meeting_id).first()
+        if meeting is None:
+            raise DomainError(_("This check-in code is not valid."))
+        return meeting
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            meeting = self._meeting(token)
+        except DomainError as exc:
+            return render(request, "orglife/checkin.html", {"error": " ".join(exc.messages)})
+        return render(request, "orglife/checkin.html", {"meeting": meeting, "token": token})
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            meeting = self._meeting(token)
+            _attendance, counted = services.attendance_self_check_in(
+                user=request.user, meeting=meeting
+            )
+        except DomainError as exc:
+            return render(request, "orglife/checkin.html", {"error": " ".join(exc.messages)})
+        return render(
+            request, "orglife/checkin.html", {"meeting": meeting, "done": True, "counted": counted}
         )

@@ -99,6 +99,7 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         status=ImportJob.Status.READY,
     )
     return {
+        "attendance_id": meeting.attendances.first().pk,
         "token": make_token("orglife.meeting", meeting.pk),
         "meeting_id": meeting.pk,
         "job_id": job.pk,
@@ -223,6 +224,7 @@ def test_out_of_scope_post_changes_nothing(
         (reverse("members:unmask", args=[world["member_id"]]), {}),
         (reverse("members:import_confirm", args=[world["job_id"]]), {}),
         (reverse("orglife:status", args=[world["meeting_id"]]), {"status": "cancelled"}),
+        (reverse("orglife:leave_decide", args=[world["attendance_id"]]), {"approve": "1"}),
         (
             reverse("orglife:attendance", args=[world["meeting_id"]]),
             {"member": world["member_id"], "status": "present"},

@@ -97,3 +97,31 @@ def test_check_in_by_scanning_the_code(
     context.close()
     phone.reload()
     expect(phone.get_by_test_id("checkin-count")).to_have_text("已签到 1 / 2 人")
+
+
+def test_ask_for_leave_on_a_phone(
+    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    from mofan.members.models import Member
+    from mofan.orglife.services import meeting_schedule
+
+    person = make_members(tree.branch_a1, 1)[0]
+    Member.objects.filter(pk=person.pk).update(user=make_user("dangyuan"))
+    start = timezone.now() + timedelta(days=3)
+    meeting_schedule(
+        actor=None,
+        org=tree.branch_a1,
+        kind="general_assembly",
+        topic="第四季度支部党员大会",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    sign_in(phone, live_server.url, "dangyuan")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.locator(".mofan-tabs").get_by_text("我的待办").click()
+    expect(phone.get_by_test_id("my-meeting")).to_have_count(1)
+    phone.get_by_placeholder("请假原因").fill("在外地出差")
+    phone.get_by_role("button", name="请假").click()
+    expect(phone.get_by_text("请假申请已提交给会议组织者。")).to_be_visible()
+    expect(phone.get_by_test_id("my-status")).to_have_text("已申请请假（在外地出差）")
+    shot(phone, "my-tasks")

@@ -115,3 +115,38 @@ def test_concurrent_double_check_in(tree: Tree) -> None:
     from mofan.core.models import AuditEvent
 
     assert AuditEvent.objects.filter(action="orglife.attendance.check_in").count() == 1
+
+
+@pytest.mark.django_db
+def test_leave_request_and_decision(tree: Tree, roles: dict[str, Role]) -> None:
+    people = make_members(tree.branch_a1, 2)
+    user = make_user("qingjia")
+    Member.objects.filter(pk=people[0].pk).update(user=user)
+    meeting = meeting_now(tree, days=2)
+    client = login(Client(), user)
+    assert "主题党日" in client.get("/orglife/mine/").content.decode()
+    with pytest.raises(DomainError, match="请填写请假原因"):
+        services.leave_request(user=user, meeting=meeting, reason=" ")
+    client.post(f"/orglife/{meeting.pk}/leave/", {"reason": "下乡调研"})
+    row = Attendance.objects.get(meeting=meeting, member=people[0])
+    assert (row.status, row.leave_reason) == (AttendanceStatus.LEAVE_REQUESTED, "下乡调研")
+    secretary = make_user("s", grants=[(roles["branch_secretary"], tree.branch_a1, True)])
+    outsider = make_user("o", grants=[(roles["branch_secretary"], tree.branch_b1, True)])
+    assert (
+        login(Client(), outsider)
+        .post(f"/orglife/attendance/{row.pk}/decide/", {"approve": "1"})
+        .status_code
+        == 404
+    )
+    login(Client(), secretary).post(f"/orglife/attendance/{row.pk}/decide/", {"approve": "1"})
+    row.refresh_from_db()
+    assert row.status == AttendanceStatus.LEAVE
+    with pytest.raises(DomainError, match="已登记为"):
+        services.leave_request(user=user, meeting=meeting, reason="再请")
+    with pytest.raises(DomainError, match="没有待审批"):
+        services.leave_decide(actor=secretary, attendance=row, approve=False)
+    past = meeting_now(tree)  # under way: ends in the future but leave still allowed until end
+    services.leave_request(user=user, meeting=past, reason="临时有事")
+    stranger = make_user("x")
+    with pytest.raises(DomainError, match="尚未关联党员档案"):
+        services.leave_request(user=stranger, meeting=meeting, reason="无关")

@@ -27,6 +27,7 @@ class NavItem:
 NAV_ITEMS = (
     NavItem(_("Home"), "core:home", access.AUTHENTICATED, "house", in_tabs=True),
     NavItem(_("Notices"), "core:notice_inbox", access.AUTHENTICATED, "envelope", in_tabs=True),
+    NavItem(_("My tasks"), "orglife:mine", access.AUTHENTICATED, "list-check", in_tabs=True),
     NavItem(_("Organisations"), "orgs:tree", orgs.VIEW, "diagram-3", in_tabs=True),
     NavItem(_("Party members"), "members:list", members.VIEW, "person-vcard", in_tabs=True),
     NavItem(_("Transfers"), "members:transfers", members.VIEW, "arrow-left-right"),

@@ -88,6 +88,7 @@ class Meeting(models.Model):
 
 class AttendanceStatus(models.TextChoices):
     EXPECTED = "expected", _("Expected")  # should come; nothing recorded yet
+    LEAVE_REQUESTED = "leave_requested", _("Leave requested")  # the member asked; awaits approval
     PRESENT = "present", _("Present")
     LEAVE = "leave", _("On leave")
     ABSENT = "absent", _("Absent")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -161,3 +161,16 @@ def compliance(
 
 def _last_month(window: Window) -> int:
     return 12 if window.ends.year > window.starts.year else window.ends.month - 1
+
+
+def my_meetings(*, user: Any) -> QuerySet[Attendance]:
+    """The member's own meetings from a week ago on (我的待办), self-service."""
+    since = timezone.now() - timedelta(days=7)
+    return (
+        Attendance.objects.filter(
+            member__user_id=user.pk, member__archived_at__isnull=True, meeting__ends_at__gte=since
+        )
+        .exclude(meeting__status=MeetingStatus.CANCELLED)
+        .select_related("meeting", "meeting__org")
+        .order_by("meeting__starts_at")
+    )

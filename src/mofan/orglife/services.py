@@ -234,3 +234,80 @@ def attendance_self_check_in(*, user: Any, meeting: Meeting) -> tuple[Attendance
         },
     )
     return attendance, True
+
+
+def _own_attendance(user: Any, meeting: Meeting) -> Attendance:
+    member = (
+        Member.objects.filter(user_id=user.pk, archived_at__isnull=True).first()
+        if getattr(user, "is_authenticated", False)
+        else None
+    )
+    if member is None:
+        raise DomainError(_("Your login is not linked to a member record."))
+    attendance = (
+        Attendance.objects.select_for_update()
+        .select_related("member")
+        .filter(meeting=meeting, member=member)
+        .first()
+    )
+    if attendance is None:
+        raise DomainError(_("You are not among this meeting's attendees."))
+    return attendance
+
+
+@transaction.atomic
+def leave_request(*, user: Any, meeting: Meeting, reason: str) -> Attendance:
+    """A member asks for leave (请假) before the meeting ends; the organiser approves."""
+    meeting = _meeting_for_update(meeting)
+    if meeting.status != MeetingStatus.SCHEDULED or meeting.ends_at < timezone.now():
+        raise DomainError(_("Leave can be asked for a scheduled meeting that has not ended."))
+    attendance = _own_attendance(user, meeting)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError({"reason": _("Give the reason for the leave.")})
+    if attendance.status not in {AttendanceStatus.EXPECTED, AttendanceStatus.LEAVE_REQUESTED}:
+        raise DomainError(
+            _("Your attendance is already recorded as %(status)s.")
+            % {"status": AttendanceStatus(attendance.status).label}
+        )
+    attendance.status, attendance.leave_reason = AttendanceStatus.LEAVE_REQUESTED, reason
+    attendance.save(update_fields=["status", "leave_reason"])
+    audit_record(
+        actor=user,
+        action="orglife.leave.request",
+        target=meeting,
+        org=meeting.org,
+        target_label=f"{meeting} · {attendance.member}",
+        changes={"leave_reason": [None, reason]},
+    )
+    return attendance
+
+
+@transaction.atomic
+def leave_decide(*, actor: Any, attendance: Attendance, approve: bool) -> Attendance:
+    access.require(actor, perms.MANAGE_MEETINGS, attendance.meeting.org)
+    attendance = (
+        Attendance.objects.select_for_update()
+        .select_related("meeting", "member")
+        .get(pk=attendance.pk)
+    )
+    if attendance.status != AttendanceStatus.LEAVE_REQUESTED:
+        raise DomainError(_("There is no leave request to decide."))
+    attendance.status = AttendanceStatus.LEAVE if approve else AttendanceStatus.EXPECTED
+    if not approve:
+        attendance.leave_reason = ""
+    attendance.save(update_fields=["status", "leave_reason"])
+    audit_record(
+        actor=actor,
+        action="orglife.leave.approve" if approve else "orglife.leave.refuse",
+        target=attendance.meeting,
+        org=attendance.meeting.org,
+        target_label=f"{attendance.meeting} · {attendance.member}",
+        changes={
+            "status": [
+                AttendanceStatus.LEAVE_REQUESTED.label,
+                AttendanceStatus(attendance.status).label,
+            ]
+        },
+    )
+    return attendance

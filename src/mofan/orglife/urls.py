@@ -7,6 +7,13 @@ urlpatterns = [
     path("", views.MeetingListView.as_view(), name="list"),
     path("new/", views.MeetingCreateView.as_view(), name="create"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
+    path("mine/", views.MyMeetingsView.as_view(), name="mine"),
+    path("<int:meeting_id>/leave/", views.LeaveRequestView.as_view(), name="leave_request"),
+    path(
+        "attendance/<int:attendance_id>/decide/",
+        views.LeaveDecideView.as_view(),
+        name="leave_decide",
+    ),
     path("<int:meeting_id>/", views.MeetingDetailView.as_view(), name="detail"),
     path("<int:meeting_id>/attendance/", views.AttendanceView.as_view(), name="attendance"),
     path("<int:meeting_id>/status/", views.MeetingStatusView.as_view(), name="status"),

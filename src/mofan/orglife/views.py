@@ -266,3 +266,56 @@ class CheckInView(ScopedView):
         return render(
             request, "orglife/checkin.html", {"meeting": meeting, "done": True, "counted": counted}
         )
+
+
+class MyMeetingsView(ScopedView):
+    """我的待办: a member's meetings, with leave requests and how to check in."""
+
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        rows = selectors.my_meetings(user=request.user)
+        return render(request, "orglife/mine.html", {"rows": rows, "now": timezone.now()})
+
+
+class LeaveRequestView(ScopedView):
+    permission = access.AUTHENTICATED
+
+    def post(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
+        from mofan.orglife.models import Meeting
+
+        meeting = Meeting.objects.filter(pk=meeting_id).first()
+        if meeting is None:
+            raise Http404
+        try:
+            services.leave_request(
+                user=request.user, meeting=meeting, reason=request.POST.get("reason", "")
+            )
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Your leave request was sent to the organiser."))
+        return redirect("orglife:mine")
+
+
+class LeaveDecideView(ScopedView):
+    permission = perms.MANAGE_MEETINGS
+
+    def post(self, request: HttpRequest, attendance_id: int) -> HttpResponse:
+        from mofan.orglife.models import Attendance
+
+        attendance = access.get_for_actor(
+            Attendance.objects.select_related("meeting"),
+            request.user,
+            perms.MANAGE_MEETINGS,
+            pk=attendance_id,
+        )
+        try:
+            services.leave_decide(
+                actor=request.user,
+                attendance=attendance,
+                approve=request.POST.get("approve") == "1",
+            )
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("orglife:detail", meeting_id=attendance.meeting_id)

@@ -225,6 +225,11 @@ def test_out_of_scope_post_changes_nothing(
         (reverse("members:import_confirm", args=[world["job_id"]]), {}),
         (reverse("orglife:status", args=[world["meeting_id"]]), {"status": "cancelled"}),
         (reverse("orglife:leave_decide", args=[world["attendance_id"]]), {"approve": "1"}),
+        (reverse("orglife:minutes", args=[world["meeting_id"]]), {"minutes": "篡改"}),
+        (
+            reverse("orglife:resolution", args=[world["meeting_id"]]),
+            {"text": "越权", "votes_for": 1, "votes_against": 0, "abstentions": 0},
+        ),
         (
             reverse("orglife:attendance", args=[world["meeting_id"]]),
             {"member": world["member_id"], "status": "present"},

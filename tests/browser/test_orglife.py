@@ -125,3 +125,33 @@ def test_ask_for_leave_on_a_phone(
     expect(phone.get_by_text("请假申请已提交给会议组织者。")).to_be_visible()
     expect(phone.get_by_test_id("my-status")).to_have_text("已申请请假（在外地出差）")
     shot(phone, "my-tasks")
+
+
+def test_minutes_and_word_export(
+    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    from mofan.orglife.services import meeting_schedule
+
+    make_members(tree.branch_a1, 2)
+    start = timezone.now() + timedelta(hours=3)
+    meeting = meeting_schedule(
+        actor=None,
+        org=tree.branch_a1,
+        kind="general_assembly",
+        topic="支部党员大会",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    make_user("shuji", grants=[(roles["branch_secretary"], tree.branch_a1, True)])
+    sign_in(phone, live_server.url, "shuji")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/orglife/{meeting.pk}/")
+    expect(phone.get_by_test_id("quorum")).to_contain_text("尚未达到法定人数")
+    phone.get_by_role("link", name="编辑").click()
+    phone.get_by_label("会议记录").fill("<p>传达学习了上级会议精神。</p><script>alert(1)</script>")
+    phone.get_by_role("button", name="保存").click()
+    expect(phone.get_by_test_id("minutes")).to_have_text("传达学习了上级会议精神。")
+    with phone.expect_download() as download:
+        phone.get_by_role("link", name="导出 Word").click()
+    assert download.value.suggested_filename.endswith("会议记录.docx")
+    shot(phone, "minutes")

@@ -199,3 +199,94 @@ def test_compliance_counts_held_meetings_by_the_rule_in_force(
     assert {
         r.org.name for r in selectors.compliance(actor=scoped, under=None, year=2026, today=today)
     } == {"甲第一支部", "甲第二支部", "甲一党小组"}
+
+
+def test_minutes_quorum_votes_and_word(tree: Tree) -> None:
+    import io
+
+    from docx import Document
+
+    from mofan.members.models import MemberStatus
+    from mofan.orglife.documents import minutes_docx
+    from tests.conftest import make_members as members_of
+
+    full = members_of(tree.branch_a1, 4)
+    members_of(tree.branch_a1, 1, status=MemberStatus.PROBATIONARY)
+    meeting = schedule(
+        tree.branch_a1,
+        MeetingKind.GENERAL_ASSEMBLY,
+        timezone.now() + timedelta(hours=1),
+        place="党员活动室",
+    )
+    for person in full[:2]:
+        services.attendance_record(
+            actor=None, meeting=meeting, member=person, status=AttendanceStatus.PRESENT
+        )
+    assert services.quorum(meeting=meeting).reached is False  # 2 of 4: not more than half
+    with pytest.raises(DomainError) as exc:
+        services.resolution_record(
+            actor=None,
+            meeting=meeting,
+            text="接收预备党员",
+            votes_for=2,
+            votes_against=0,
+            abstentions=0,
+        )
+    assert "未达到法定人数" in " ".join(exc.value.messages)
+    services.attendance_record(
+        actor=None, meeting=meeting, member=full[2], status=AttendanceStatus.PRESENT
+    )
+    services.attendance_record(
+        actor=None,
+        meeting=meeting,
+        member=full[3],
+        status=AttendanceStatus.LEAVE,
+        leave_reason="病假",
+    )
+    with pytest.raises(DomainError) as exc:
+        services.resolution_record(
+            actor=None,
+            meeting=meeting,
+            text="接收预备党员",
+            votes_for=3,
+            votes_against=1,
+            abstentions=0,
+        )
+    assert "超过了到会的 3 名正式党员" in " ".join(exc.value.messages)
+    passed = services.resolution_record(
+        actor=None,
+        meeting=meeting,
+        text="同意张三按期转正",
+        votes_for=3,
+        votes_against=0,
+        abstentions=0,
+    )
+    failed = services.resolution_record(
+        actor=None, meeting=meeting, text="另一项决议", votes_for=2, votes_against=1, abstentions=0
+    )
+    assert passed.passed and not failed.passed  # more than half of the 4 with a vote
+    services.minutes_save(
+        actor=None,
+        meeting=meeting,
+        minutes=(
+            '<p onclick="x()">书记传达了会议精神。</p><script>alert(1)</script>'
+            '<iframe src="http://evil"></iframe><ul><li>讨论发展对象</li></ul>'
+        ),
+    )
+    meeting.refresh_from_db()
+    assert meeting.minutes == "<p>书记传达了会议精神。</p><ul><li>讨论发展对象</li></ul>"
+    document = Document(io.BytesIO(minutes_docx(meeting)))
+    text = "\n".join(p.text for p in document.paragraphs)
+    cells = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
+    assert document.paragraphs[0].text == "甲第一支部支部党员大会记录"
+    assert cells["地　　点"] == "党员活动室"
+    assert cells["应到人数"] == "5人"
+    assert cells["实到人数"].startswith("3人：")
+    assert cells["请假人员"] == f"1人：{full[3].full_name}"
+    assert "书记传达了会议精神。" in text and "讨论发展对象" in text
+    assert "同意张三按期转正（应到有表决权党员4人，赞成3票，反对0票，弃权0票，通过）" in text
+    title_font = document.paragraphs[0].runs[0]._element.rPr.rFonts
+    assert (
+        title_font.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
+        == "方正小标宋简体"
+    )

@@ -42,3 +42,19 @@ class AttendanceForm(forms.Form):
         ]
     )
     leave_reason = forms.CharField(max_length=200, required=False)
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Paragraphs, lists and bold text are kept; anything else is removed."),
+    )
+
+
+class ResolutionForm(forms.Form):
+    text = forms.CharField(label=_("Resolution"), max_length=500)
+    votes_for = forms.IntegerField(label=_("For"), min_value=0)
+    votes_against = forms.IntegerField(label=_("Against"), min_value=0, initial=0)
+    abstentions = forms.IntegerField(label=_("Abstentions"), min_value=0, initial=0)

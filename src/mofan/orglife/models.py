@@ -58,6 +58,8 @@ class Meeting(models.Model):
         _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
     )
     is_late_entry = models.BooleanField(_("entered after the fact"), default=False)
+    minutes = models.TextField(_("minutes"), blank=True)  # sanitised HTML
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("scheduled by"),
@@ -145,3 +147,27 @@ class FrequencyRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.count}/{self.get_period_display()}"
+
+
+class Resolution(models.Model):
+    """A resolution put to the vote at a 支部党员大会; full members present vote."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="resolutions"
+    )
+    text = models.CharField(_("resolution"), max_length=500)
+    votes_for = models.PositiveIntegerField(_("for"))
+    votes_against = models.PositiveIntegerField(_("against"))
+    abstentions = models.PositiveIntegerField(_("abstentions"))
+    voting_members = models.PositiveIntegerField(_("members with a vote"))
+    passed = models.BooleanField(_("passed"))
+
+    scope_field = "meeting__org"
+
+    class Meta:
+        verbose_name = _("resolution")
+        verbose_name_plural = _("resolutions")
+        ordering = ["meeting", "id"]
+
+    def __str__(self) -> str:
+        return self.text

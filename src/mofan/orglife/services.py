@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import nh3
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from mofan.core import access
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError
-from mofan.members.models import Member
+from mofan.members.models import Member, MemberStatus
 from mofan.orglife import permissions as perms
 from mofan.orglife.models import (
     Attendance,
@@ -20,6 +22,7 @@ from mofan.orglife.models import (
     Meeting,
     MeetingKind,
     MeetingStatus,
+    Resolution,
 )
 from mofan.orglife.rules import HELD_BY
 from mofan.orgs.models import Organisation
@@ -311,3 +314,124 @@ def leave_decide(*, actor: Any, attendance: Attendance, approve: bool) -> Attend
         },
     )
     return attendance
+
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "ol",
+    "ul",
+    "li",
+    "h3",
+    "h4",
+    "blockquote",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+}
+
+
+@dataclass(frozen=True)
+class Quorum:
+    voting: int  # full members expected (probationary members do not vote)
+    present: int  # full members present
+
+    @property
+    def reached(self) -> bool:
+        return self.present * 2 > self.voting
+
+
+def quorum(*, meeting: Meeting) -> Quorum:
+    """支部党员大会: valid with more than half of the full members present."""
+    rows = meeting.attendances.filter(member__status=MemberStatus.FULL)
+    return Quorum(rows.count(), rows.filter(status=AttendanceStatus.PRESENT).count())
+
+
+@transaction.atomic
+def minutes_save(*, actor: Any, meeting: Meeting, minutes: str) -> Meeting:
+    """Minutes in rich text, sanitised on save (no scripts, no event handlers, no frames)."""
+    access.require(actor, perms.MANAGE_MEETINGS, meeting.org)
+    meeting = _meeting_for_update(meeting)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise DomainError(_("The meeting was cancelled."))
+    clean = nh3.clean(minutes or "", tags=ALLOWED_TAGS, attributes={})
+    before = meeting.minutes
+    meeting.minutes = clean
+    meeting.save(update_fields=["minutes"])
+    audit_record(
+        actor=actor,
+        action="orglife.meeting.minutes",
+        target=meeting,
+        org=meeting.org,
+        changes={"minutes": [len(before), len(clean)]},
+    )
+    return meeting
+
+
+@transaction.atomic
+def resolution_record(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    text: str,
+    votes_for: int,
+    votes_against: int,
+    abstentions: int,
+) -> Resolution:
+    """A vote of a quorate 支部党员大会; passed with more than half of the full members for."""
+    access.require(actor, perms.MANAGE_MEETINGS, meeting.org)
+    meeting = _meeting_for_update(meeting)
+    if meeting.kind != MeetingKind.GENERAL_ASSEMBLY:
+        raise DomainError(_("Only a branch general assembly votes on resolutions."))
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise DomainError(_("The meeting was cancelled."))
+    text = " ".join((text or "").split())
+    if not text:
+        raise DomainError({"text": _("Enter the resolution.")})
+    count = quorum(meeting=meeting)
+    if not count.reached:
+        raise DomainError(
+            _(
+                "No quorum: %(present)d of %(voting)d full members are present; "
+                "more than half must be."
+            )
+            % {"present": count.present, "voting": count.voting}
+        )
+    if min(votes_for, votes_against, abstentions) < 0 or (
+        votes_for + votes_against + abstentions > count.present
+    ):
+        raise DomainError(
+            _("The votes add up to more than the %(n)d full members present.")
+            % {"n": count.present}
+        )
+    resolution = Resolution.objects.create(
+        meeting=meeting,
+        text=text,
+        votes_for=votes_for,
+        votes_against=votes_against,
+        abstentions=abstentions,
+        voting_members=count.voting,
+        passed=votes_for * 2 > count.voting,
+    )
+    audit_record(
+        actor=actor,
+        action="orglife.resolution.record",
+        target=meeting,
+        org=meeting.org,
+        target_label=text[:255],
+        changes={
+            "for": [None, votes_for],
+            "against": [None, votes_against],
+            "abstentions": [None, abstentions],
+            "passed": [None, resolution.passed],
+        },
+    )
+    return resolution

@@ -21,4 +21,7 @@ urlpatterns = [
         "<int:meeting_id>/check-in-code/", views.CheckInScreenView.as_view(), name="checkin_screen"
     ),
     path("check-in/<str:token>/", views.CheckInView.as_view(), name="checkin"),
+    path("<int:meeting_id>/minutes/", views.MinutesView.as_view(), name="minutes"),
+    path("<int:meeting_id>/minutes.docx", views.MinutesDocxView.as_view(), name="minutes_docx"),
+    path("<int:meeting_id>/resolutions/", views.ResolutionView.as_view(), name="resolution"),
 ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,7 +15,8 @@ from mofan.core.errors import DomainError
 from mofan.core.views import ScopedView, apply_domain_error, paginate, query_without_page
 from mofan.orglife import permissions as perms
 from mofan.orglife import selectors, services
-from mofan.orglife.forms import AttendanceForm, MeetingForm
+from mofan.orglife.documents import minutes_docx
+from mofan.orglife.forms import AttendanceForm, MeetingForm, MinutesForm, ResolutionForm
 from mofan.orglife.models import MeetingKind, MeetingStatus
 from mofan.orgs.selectors import org_get
 
@@ -105,6 +107,11 @@ class MeetingDetailView(ScopedView):
             request,
             "orglife/detail.html",
             {
+                "quorum": services.quorum(meeting=meeting)
+                if meeting.kind == MeetingKind.GENERAL_ASSEMBLY
+                else None,
+                "resolutions": meeting.resolutions.all(),
+                "resolution_form": ResolutionForm(),
                 "meeting": meeting,
                 "attendances": attendances,
                 "counts": counts,
@@ -319,3 +326,72 @@ class LeaveDecideView(ScopedView):
         except DomainError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("orglife:detail", meeting_id=attendance.meeting_id)
+
+
+class MinutesView(ScopedView):
+    permission = perms.MANAGE_MEETINGS
+
+    def get(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
+        meeting = selectors.meeting_get(
+            actor=request.user, pk=meeting_id, permission=perms.MANAGE_MEETINGS
+        )
+        form = MinutesForm(initial={"minutes": meeting.minutes})
+        return render(request, "orglife/minutes.html", {"meeting": meeting, "form": form})
+
+    def post(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
+        meeting = selectors.meeting_get(
+            actor=request.user, pk=meeting_id, permission=perms.MANAGE_MEETINGS
+        )
+        form = MinutesForm(request.POST)
+        if form.is_valid():
+            try:
+                services.minutes_save(
+                    actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"]
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The minutes were saved."))
+                return redirect("orglife:detail", meeting_id=meeting.pk)
+        return render(request, "orglife/minutes.html", {"meeting": meeting, "form": form})
+
+
+class ResolutionView(ScopedView):
+    permission = perms.MANAGE_MEETINGS
+
+    def post(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
+        meeting = selectors.meeting_get(
+            actor=request.user, pk=meeting_id, permission=perms.MANAGE_MEETINGS
+        )
+        form = ResolutionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Enter the resolution and the votes."))
+            return redirect("orglife:detail", meeting_id=meeting.pk)
+        try:
+            resolution = services.resolution_record(
+                actor=request.user, meeting=meeting, **form.cleaned_data
+            )
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("The resolution was passed.")
+                if resolution.passed
+                else _("The resolution was not passed."),
+            )
+        return redirect("orglife:detail", meeting_id=meeting.pk)
+
+
+class MinutesDocxView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
+        meeting = selectors.meeting_get(actor=request.user, pk=meeting_id)
+        response = HttpResponse(
+            minutes_docx(meeting),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        name = quote(f"{meeting.topic}-会议记录.docx")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+        return response

@@ -290,3 +290,38 @@ def test_minutes_quorum_votes_and_word(tree: Tree) -> None:
         title_font.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia")
         == "方正小标宋简体"
     )
+
+
+def test_months_table_and_overdue_alerts(tree: Tree, roles: dict[str, Role]) -> None:
+    from django.test import Client
+
+    from mofan.core.models import Message
+    from mofan.orglife.tasks import alert_overdue
+    from tests.conftest import login
+
+    Organisation.objects.filter(pk=tree.branch_a1.pk).update(created_at=at(2025, 1, 1))
+    make_members(tree.branch_a1, 3)
+    schedule(tree.branch_a1, MeetingKind.THEMED_PARTY_DAY, at(2026, 1, 20))
+    schedule(tree.branch_a1, MeetingKind.GENERAL_ASSEMBLY, at(2026, 2, 20))
+    schedule(tree.branch_a1, MeetingKind.PARTY_LESSON, at(2026, 3, 5))
+    admin = make_user("gw", grants=[(roles["work_committee_admin"], tree.root, True)])
+    today = date(2026, 4, 1)
+    row = next(
+        r
+        for r in selectors.compliance(actor=admin, under=None, year=2026, today=today)
+        if r.org.pk == tree.branch_a1.pk
+    )
+    assert [selectors.month_status(row, m, 2026, today) for m in (1, 2, 3, 4, 5)] == [
+        "met",
+        "overdue",
+        "overdue",
+        "due",
+        "due",
+    ]
+    page = login(Client(), admin).get("/orglife/compliance/", {"year": 2026, "view": "months"})
+    assert page.status_code == 200 and 'data-testid="month-row"' in page.content.decode()
+    secretary = make_user("shuji", grants=[(roles["branch_secretary"], tree.branch_a1, True)])
+    assert alert_overdue(today=today) == 1  # March: no 主题党日 (Q1 was met by 2 Feb and 5 Mar)
+    message = Message.objects.get(user=secretary)
+    assert message.title == "甲第一支部：2026年3月未开主题党日"
+    assert alert_overdue(today=today) == 0  # once

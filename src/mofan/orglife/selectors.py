@@ -101,7 +101,8 @@ def compliance(
     required (by the rule in force at the window's start, and only if the organisation
     existed then) and how many meetings were held. Four queries whatever the size."""
     today = today or timezone.localdate()
-    orgs_qs = access.scope(Organisation.objects.all(), actor, perms.VIEW).filter(
+    everything = Organisation.objects.all()  # actor=None: the system (periodic alerts)
+    orgs_qs = (everything if actor is None else access.scope(everything, actor, perms.VIEW)).filter(
         kind__in=[OrgKind.BRANCH, OrgKind.GROUP], archived_at__isnull=True
     )
     if under is not None:
@@ -174,3 +175,21 @@ def my_meetings(*, user: Any) -> QuerySet[Attendance]:
         .select_related("meeting", "meeting__org")
         .order_by("meeting__starts_at")
     )
+
+
+def month_status(row: OrgCompliance, month: int, year: int, today: date) -> str:
+    """One cell of the branches × months table: the periods that end with this month (the
+    month itself, its quarter when it closes one, the year in December) — 'met' when all of
+    them are, 'overdue' when one is, 'due' while one is still open, '' when none ends here."""
+    ends = date(year + month // 12, month % 12 + 1, 1)
+    statuses = [
+        cell.status(today)
+        for cells in row.cells.values()
+        for cell in cells
+        if cell.window.ends == ends
+    ]
+    if not statuses:
+        return ""
+    if "overdue" in statuses:
+        return "overdue"
+    return "due" if "due" in statuses else "met"

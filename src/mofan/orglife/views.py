@@ -180,31 +180,36 @@ class ComplianceView(ScopedView):
             org = org_get(actor=request.user, pk=int(request.GET["org"]), permission=perms.VIEW)
         today = timezone.localdate()
         rows = selectors.compliance(actor=request.user, under=org, year=year, today=today)
+        totals = {
+            status: sum(r.count(status, today) for r in rows)
+            for status in ("met", "due", "overdue")
+        }
+        context: dict[str, Any] = {
+            "year": year,
+            "org": org,
+            "totals": totals,
+            "query": query_without_page(request),
+        }
+        if request.GET.get("view") == "months":
+            table = [
+                (row.org, [(m, selectors.month_status(row, m, year, today)) for m in range(1, 13)])
+                for row in rows
+            ]
+            context |= {"page": paginate(request, table, 50), "months": range(1, 13)}
+            return render(request, "orglife/compliance_months.html", context)
         kinds = [k for k in MeetingKind.values if any(k in r.cells for r in rows)]
-        table = [
+        by_kind = [
             (
                 row.org,
                 [(kind, row.summary(kind, today) if kind in row.cells else None) for kind in kinds],
             )
             for row in rows
         ]
-        totals = {
-            status: sum(r.count(status, today) for r in rows)
-            for status in ("met", "due", "overdue")
+        context |= {
+            "page": paginate(request, by_kind, 50),
+            "kinds": [(k, MeetingKind(k).label) for k in kinds],
         }
-        page = paginate(request, table, 50)
-        return render(
-            request,
-            "orglife/compliance.html",
-            {
-                "page": page,
-                "kinds": [(k, MeetingKind(k).label) for k in kinds],
-                "year": year,
-                "org": org,
-                "totals": totals,
-                "query": query_without_page(request),
-            },
-        )
+        return render(request, "orglife/compliance.html", context)
 
 
 CHECKIN_KIND = "orglife.meeting"

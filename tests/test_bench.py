@@ -32,3 +32,12 @@ def test_members_scale_runs_on_tiny_data(roles: dict) -> None:
     Grant.objects.create(user=user, role=roles["work_committee_admin"], org=root)
     figures = members_scale.list_benchmark(repeat=2, query="z")
     assert figures["queries"] > 0 and figures["p50"] > 0 and figures["sql_p50"] > 0
+
+
+def test_compliance_scale_runs_on_tiny_data(roles: dict) -> None:
+    from bench import compliance_scale
+
+    compliance_scale.setup(branches=6, organs=3)
+    figures = compliance_scale.measure(repeat=1)
+    assert figures["held"] == figures["sql_total"] > 0
+    assert figures["queries"] == 4

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from mofan.core import access
@@ -52,6 +50,15 @@ def meeting_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> Meeting
 
 def attendance_list(*, meeting: Meeting) -> QuerySet[Attendance]:
     return meeting.attendances.select_related("member").order_by("member__name_pinyin")
+
+
+def _month_start(year: int, month: int) -> datetime:
+    """Local midnight of the 1st (month 13 is next January)."""
+    return datetime.combine(
+        date(year + (month - 1) // 12, (month - 1) % 12 + 1, 1),
+        time.min,
+        tzinfo=timezone.get_current_timezone(),
+    )
 
 
 def _start_of(year: int) -> datetime:
@@ -110,21 +117,30 @@ def compliance(
     orgs = list(orgs_qs.order_by("path").only("id", "name", "kind", "path", "depth", "created_at"))
     ids = [o.pk for o in orgs]
     rules = list(FrequencyRule.objects.order_by("effective_from"))
-    held = Counter(
-        {
-            (org_id, kind, month): n
-            for org_id, kind, month, n in Meeting.objects.filter(
-                org__in=ids,
-                status=MeetingStatus.HELD,
-                starts_at__gte=_start_of(year),
-                starts_at__lt=_start_of(year + 1),
-            )
-            .annotate(month=ExtractMonth("starts_at"))
-            .values("org_id", "kind", "month")
-            .annotate(n=Count("id"))
-            .values_list("org_id", "kind", "month", "n")
-        }
-    )
+    # Held meetings per organisation, kind and month: twelve conditional counts in one grouped
+    # query (month boundaries as instants, so no per-row time-zone conversion in the database).
+    starts = [_month_start(year, month) for month in range(1, 14)]
+    per_month = {
+        f"m{month}": Count(
+            "id", filter=Q(starts_at__gte=starts[month - 1], starts_at__lt=starts[month])
+        )
+        for month in range(1, 13)
+    }
+    held: dict[tuple[int, str, int], int] = {}
+    for values in (
+        Meeting.objects.filter(
+            org__in=ids,
+            status=MeetingStatus.HELD,
+            starts_at__gte=starts[0],
+            starts_at__lt=starts[12],
+        )
+        .values("org_id", "kind")
+        .annotate(**per_month)
+    ):
+        grouped: dict[str, Any] = dict(values)
+        for month in range(1, 13):
+            if grouped[f"m{month}"]:
+                held[(grouped["org_id"], grouped["kind"], month)] = grouped[f"m{month}"]
     committees = {
         org_id
         for org_id, n in CommitteeSeat.objects.filter(org__in=ids, ends_on__isnull=True)
@@ -133,29 +149,35 @@ def compliance(
         .values_list("org_id", "n")
         if n >= COMMITTEE_MIN_SEATS
     }
+    # The windows of each kind and what its rule asks in each: the same for every organisation.
+    plans: dict[str, list[tuple[Window, int, range]]] = {}
+    for kind in MeetingKind.values:
+        last = _rule_for(rules, kind, date(year, 12, 31))
+        if last is None:
+            continue
+        plan = []
+        for window in windows_in_year(last.period, year):
+            rule = _rule_for(rules, kind, window.starts)
+            if rule is not None:
+                plan.append(
+                    (window, rule.count, range(window.starts.month, _last_month(window) + 1))
+                )
+        plans[kind] = plan
+    counts = held
     result = []
     for org in orgs:
         existed = timezone.localtime(org.created_at).date() if org.created_at else date.min
         row = OrgCompliance(org)
-        for kind in MeetingKind.values:
+        for kind, plan in plans.items():
             if HELD_BY[kind] != org.kind:
                 continue
             if kind == MeetingKind.COMMITTEE_MEETING and org.pk not in committees:
                 continue
-            first = _rule_for(rules, kind, date(year, 12, 31))
-            if first is None:
-                continue
-            cells = []
-            for window in windows_in_year(first.period, year):
-                rule = _rule_for(rules, kind, window.starts)
-                if rule is None or existed > window.starts:
-                    continue  # no rule yet, or the organisation did not exist at the start
-                count = sum(
-                    held[(org.pk, kind, m)]
-                    for m in range(window.starts.month, _last_month(window) + 1)
-                )
-                cells.append(Cell(window, rule.count, count))
-            row.cells[kind] = cells
+            row.cells[kind] = [
+                Cell(window, required, sum(counts.get((org.pk, kind, m), 0) for m in months))
+                for window, required, months in plan
+                if existed <= window.starts  # the organisation existed when the period began
+            ]
         result.append(row)
     return result
 

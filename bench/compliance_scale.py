@@ -1,0 +1,149 @@
+"""Benchmark: the compliance table for a whole synthetic city (issue 4's scale: 1,500 branches
+× 12 months, about 60,000 meetings). Attendance rows are not generated: compliance reads only
+meetings.
+
+Figure: median time of `orglife.selectors.compliance` for the work committee administrator,
+beside the same counts from one hand-written SQL query (held meetings grouped by organisation,
+kind and month), as a ratio; and the query count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mofan.settings")
+os.environ.setdefault("MOFAN_DATA_DIR", str(ROOT / "var" / "bench-compliance"))
+YEAR = 2025
+
+
+def setup(branches: int, organs: int) -> None:
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    from django.utils import timezone
+
+    from mofan.accounts.models import Grant, Role, User
+    from mofan.core.tasks import refresh_planner_statistics
+    from mofan.members.synthetic import CitySize, build_city
+    from mofan.orglife.models import Meeting, MeetingKind, MeetingStatus
+    from mofan.orgs.models import Organisation, OrgKind
+
+    if Meeting.objects.exists():
+        return
+    root = build_city(size=CitySize(organs=organs, branches=branches, members=branches * 2))
+    Organisation.objects.update(
+        created_at=datetime(2020, 1, 1, tzinfo=timezone.get_current_timezone())
+    )
+    rng = random.Random(4)
+    zone = timezone.get_current_timezone()
+    rows = []
+    for branch_id in Organisation.objects.filter(kind=OrgKind.BRANCH).values_list("pk", flat=True):
+        for month in range(1, 13):
+            kinds = [MeetingKind.THEMED_PARTY_DAY]
+            if month % 3 == 0:
+                kinds += [MeetingKind.GENERAL_ASSEMBLY, MeetingKind.PARTY_LESSON]
+            if month == 12:
+                kinds += [MeetingKind.LIFE_MEETING, MeetingKind.DEMOCRATIC_APPRAISAL]
+            for kind in kinds:
+                if rng.random() < 0.08:
+                    continue  # a realistic gap
+                start = datetime(YEAR, month, rng.randrange(1, 28), 15, tzinfo=zone)
+                rows.append(
+                    Meeting(
+                        org_id=branch_id,
+                        kind=kind,
+                        topic="会议",
+                        starts_at=start,
+                        ends_at=start + timedelta(hours=2),
+                        status=MeetingStatus.HELD,
+                    )
+                )
+    Meeting.objects.bulk_create(rows, batch_size=5000)
+    user = User.objects.create(username="bench-admin", must_change_password=False)
+    Grant.objects.create(
+        user=user,
+        role=Role.objects.get(code="work_committee_admin"),
+        org=root,
+        include_subtree=True,
+    )
+    refresh_planner_statistics(full=True)
+
+
+def measure(repeat: int) -> dict[str, float]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mofan.accounts.models import User
+    from mofan.orglife.selectors import compliance
+
+    user = User.objects.get(username="bench-admin")
+    today = date(YEAR + 1, 1, 15)
+    compliance(actor=user, under=None, year=YEAR, today=today)  # warm
+    with CaptureQueriesContext(connection) as ctx:
+        rows = compliance(actor=user, under=None, year=YEAR, today=today)
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        compliance(actor=user, under=None, year=YEAR, today=today)
+        samples.append((time.perf_counter() - start) * 1000)
+    held = sum(c.held for r in rows for cells in r.cells.values() for c in cells)
+
+    sql = (
+        "SELECT m.org_id, m.kind, CAST(strftime('%%m', m.starts_at) AS INTEGER), COUNT(*) "
+        "FROM orglife_meeting m WHERE m.status = 'held' AND m.starts_at >= %s "
+        "AND m.starts_at < %s GROUP BY 1, 2, 3"
+        if connection.vendor == "sqlite"
+        else "SELECT m.org_id, m.kind, EXTRACT(MONTH FROM m.starts_at), COUNT(*) "
+        "FROM orglife_meeting m WHERE m.status = 'held' AND m.starts_at >= %s "
+        "AND m.starts_at < %s GROUP BY 1, 2, 3"
+    )
+    bounds = [f"{YEAR}-01-01", f"{YEAR + 1}-01-01"]
+    bound = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, bounds)
+            total = sum(r[3] for r in cursor.fetchall())
+        bound.append((time.perf_counter() - start) * 1000)
+    return {
+        "p50": statistics.median(samples),
+        "sql": statistics.median(bound),
+        "queries": len(ctx.captured_queries),
+        "held": held,
+        "sql_total": total,
+        "orgs": len(rows),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--branches", type=int, default=1500)
+    parser.add_argument("--organs", type=int, default=150)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args(argv)
+    setup(args.branches, args.organs)
+    from django.db import connection
+
+    f = measure(args.repeat)
+    print(
+        f"compliance_scale [{connection.vendor}] organisations={f['orgs']} "
+        f"held meetings counted={f['held']:.0f} (SQL: {f['sql_total']:.0f})"
+    )
+    print(f"  compliance median  {f['p50']:8.1f} ms, {f['queries']:.0f} queries")
+    print(f"  lower bound (1 SQL){f['sql']:8.1f} ms   ratio {f['p50'] / f['sql']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -325,3 +325,25 @@ def test_months_table_and_overdue_alerts(tree: Tree, roles: dict[str, Role]) -> 
     message = Message.objects.get(user=secretary)
     assert message.title == "甲第一支部：2026年3月未开主题党日"
     assert alert_overdue(today=today) == 0  # once
+
+
+def test_attendees_are_notified_and_reminded(
+    tree: Tree, django_capture_on_commit_callbacks: object
+) -> None:
+    from mofan.core.models import Message
+    from mofan.members.models import Member
+    from mofan.orglife.tasks import remind_tomorrow
+
+    people = make_members(tree.branch_a1, 2)
+    user = make_user("tongzhi")
+    Member.objects.filter(pk=people[0].pk).update(user=user)
+    tomorrow = timezone.localtime() + timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+        meeting = schedule(tree.branch_a1, MeetingKind.THEMED_PARTY_DAY, tomorrow, place="会议室")
+    notice = Message.objects.get(user=user)
+    assert notice.title.startswith("会议通知：学习")
+    assert remind_tomorrow(today=timezone.localdate()) == 1
+    assert remind_tomorrow(today=timezone.localdate()) == 0  # once
+    assert Message.objects.filter(user=user, title__startswith="明天开会").count() == 1
+    services.meeting_set_status(actor=None, meeting=meeting, status=MeetingStatus.CANCELLED)
+    assert remind_tomorrow(today=timezone.localdate()) == 0  # a cancelled meeting: no reminder

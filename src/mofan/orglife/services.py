@@ -103,6 +103,10 @@ def meeting_schedule(
             for person in {p.pk: p for p in people}.values()
         ]
     )
+    if meeting.status == MeetingStatus.SCHEDULED:
+        from mofan.orglife.tasks import notify_attendees_task
+
+        transaction.on_commit(lambda: notify_attendees_task(meeting.pk))
     audit_record(
         actor=actor,
         action="orglife.meeting.schedule",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from mofan.accounts.models import Grant
 from mofan.core.services import message_send
@@ -53,3 +53,54 @@ def alert_overdue(today: date | None = None) -> int:
 @db_periodic_task(crontab(hour="8", minute="0"))
 def alert_overdue_daily() -> None:
     alert_overdue()
+
+
+def notify_attendees(meeting_id: int, *, reminder: bool = False) -> int:
+    """In-app messages to the attendees who have a login (at scheduling, and the day before)."""
+    from mofan.orglife.models import Attendance, Meeting
+
+    meeting = Meeting.objects.select_related("org").filter(pk=meeting_id).first()
+    if meeting is None or meeting.status == "cancelled":
+        return 0
+    start = timezone.localtime(meeting.starts_at)
+    when = f"{start.month}月{start.day}日 {start:%H:%M}"
+    title = (
+        _("Tomorrow: %(topic)s at %(when)s") if reminder else _("Meeting: %(topic)s at %(when)s")
+    ) % {"topic": meeting.topic, "when": when}
+    sent = 0
+    users = Attendance.objects.filter(
+        meeting=meeting, member__user__isnull=False, member__user__is_active=True
+    ).values_list("member__user_id", flat=True)
+    for user_id in users:
+        message = message_send(
+            user_id=user_id,
+            title=title,
+            body=_("%(org)s · %(place)s") % {"org": meeting.org.name, "place": meeting.place},
+            link=reverse("orglife:mine"),
+            dedupe_key=f"meeting:{meeting.pk}:{'reminder' if reminder else 'notice'}",
+        )
+        sent += message is not None
+    return sent
+
+
+def remind_tomorrow(today: date | None = None) -> int:
+    from mofan.orglife.models import Meeting
+
+    today = today or timezone.localdate()
+    tomorrow = today + timedelta(days=1)
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(tomorrow, time.min, tzinfo=zone)
+    ids = Meeting.objects.filter(
+        status="scheduled", starts_at__gte=start, starts_at__lt=start + timedelta(days=1)
+    ).values_list("pk", flat=True)
+    return sum(notify_attendees(pk, reminder=True) for pk in ids)
+
+
+@db_task()
+def notify_attendees_task(meeting_id: int) -> None:
+    notify_attendees(meeting_id)
+
+
+@db_periodic_task(crontab(hour="18", minute="0"))
+def remind_tomorrow_daily() -> None:
+    remind_tomorrow()

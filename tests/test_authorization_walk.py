@@ -23,7 +23,7 @@ from mofan.core.services import notice_send
 from mofan.core.views import ScopedView
 from mofan.members.models import Member, MemberTransfer
 from mofan.orglife.models import Attendance, Meeting
-from mofan.orglife.services import meeting_schedule
+from mofan.orglife.services import calendar_feed_reset, meeting_schedule
 from mofan.orgs.models import CommitteeSeat, PartnerUnit
 from mofan.orgs.services import partner_create, seat_assign
 from tests.conftest import Tree, login, make_members, make_role, make_user
@@ -99,6 +99,7 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         status=ImportJob.Status.READY,
     )
     return {
+        "feed_token": calendar_feed_reset(user=target_user).token,
         "attendance_id": meeting.attendances.first().pk,
         "token": make_token("orglife.meeting", meeting.pk),
         "meeting_id": meeting.pk,

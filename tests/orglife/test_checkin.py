@@ -150,3 +150,29 @@ def test_leave_request_and_decision(tree: Tree, roles: dict[str, Role]) -> None:
     stranger = make_user("x")
     with pytest.raises(DomainError, match="尚未关联党员档案"):
         services.leave_request(user=stranger, meeting=meeting, reason="无关")
+
+
+@pytest.mark.django_db
+def test_calendar_feed_is_private_and_revocable(tree: Tree) -> None:
+    import icalendar
+
+    from mofan.orglife.models import CalendarFeed
+
+    person = make_members(tree.branch_a1, 1)[0]
+    user = make_user("rili")
+    Member.objects.filter(pk=person.pk).update(user=user)
+    meeting = meeting_now(tree, days=3)
+    Meeting.objects.filter(pk=meeting.pk).update(topic="学习, 讨论; 总结")
+    client = login(Client(), user)
+    client.post("/orglife/mine/calendar/")
+    token = CalendarFeed.objects.get(user=user).token
+    response = Client().get(f"/orglife/calendar/{token}.ics")  # no sign-in: the token is the key
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 1
+    assert str(events[0]["SUMMARY"]) == "主题党日：学习, 讨论; 总结"
+    assert events[0].decoded("DTSTART") == meeting.starts_at.replace(microsecond=0)
+    client.post("/orglife/mine/calendar/")  # renewed: the old address stops working
+    assert Client().get(f"/orglife/calendar/{token}.ics").status_code == 404
+    assert Client().get("/orglife/calendar/nonsense.ics").status_code == 404

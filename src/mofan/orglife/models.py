@@ -171,3 +171,23 @@ class Resolution(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class CalendarFeed(models.Model):
+    """A member's secret calendar address (iCal). Resetting it makes the old address useless."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token = models.CharField(_("secret"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return str(self.user)

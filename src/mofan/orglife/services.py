@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from mofan.orglife import permissions as perms
 from mofan.orglife.models import (
     Attendance,
     AttendanceStatus,
+    CalendarFeed,
     Meeting,
     MeetingKind,
     MeetingStatus,
@@ -439,3 +441,16 @@ def resolution_record(
         },
     )
     return resolution
+
+
+@transaction.atomic
+def calendar_feed_reset(*, user: Any) -> CalendarFeed:
+    """Give the user a new secret calendar address; the previous one stops working."""
+    feed, _created = CalendarFeed.objects.select_for_update().get_or_create(
+        user=user, defaults={"token": secrets.token_urlsafe(24)}
+    )
+    if not _created:
+        feed.token = secrets.token_urlsafe(24)
+        feed.save(update_fields=["token", "created_at"])
+    audit_record(actor=user, action="orglife.calendar.reset", target=user)
+    return feed

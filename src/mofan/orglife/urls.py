@@ -8,6 +8,8 @@ urlpatterns = [
     path("new/", views.MeetingCreateView.as_view(), name="create"),
     path("compliance/", views.ComplianceView.as_view(), name="compliance"),
     path("mine/", views.MyMeetingsView.as_view(), name="mine"),
+    path("mine/calendar/", views.CalendarResetView.as_view(), name="calendar_reset"),
+    path("calendar/<str:feed_token>.ics", views.CalendarFeedView.as_view(), name="calendar_feed"),
     path("<int:meeting_id>/leave/", views.LeaveRequestView.as_view(), name="leave_request"),
     path(
         "attendance/<int:attendance_id>/decide/",

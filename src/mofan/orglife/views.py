@@ -286,8 +286,20 @@ class MyMeetingsView(ScopedView):
     permission = access.AUTHENTICATED
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        from mofan.orglife.models import CalendarFeed
+
         rows = selectors.my_meetings(user=request.user)
-        return render(request, "orglife/mine.html", {"rows": rows, "now": timezone.now()})
+        feed = CalendarFeed.objects.filter(user_id=int(request.user.pk or 0)).first()
+        feed_url = (
+            request.build_absolute_uri(reverse("orglife:calendar_feed", args=[feed.token]))
+            if feed
+            else ""
+        )
+        return render(
+            request,
+            "orglife/mine.html",
+            {"rows": rows, "now": timezone.now(), "feed_url": feed_url},
+        )
 
 
 class LeaveRequestView(ScopedView):
@@ -400,3 +412,32 @@ class MinutesDocxView(ScopedView):
         name = quote(f"{meeting.topic}-会议记录.docx")
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
         return response
+
+
+class CalendarResetView(ScopedView):
+    permission = access.AUTHENTICATED
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        services.calendar_feed_reset(user=request.user)
+        messages.success(
+            request, _("Your calendar address was renewed; the old one no longer works.")
+        )
+        return redirect("orglife:mine")
+
+
+class CalendarFeedView(ScopedView):
+    """The secret address a calendar app subscribes to: no sign-in, the token is the key."""
+
+    permission = access.PUBLIC
+
+    def get(self, request: HttpRequest, feed_token: str) -> HttpResponse:
+        from mofan.orglife.calendar import ics
+        from mofan.orglife.models import CalendarFeed
+
+        feed = CalendarFeed.objects.select_related("user").filter(token=feed_token).first()
+        if feed is None or not feed.user.is_active:
+            raise Http404
+        meetings = [row.meeting for row in selectors.my_meetings(user=feed.user)]
+        return HttpResponse(
+            ics(meetings, host=request.get_host()), content_type="text/calendar; charset=utf-8"
+        )

@@ -42,9 +42,7 @@ def setup(branches: int, organs: int) -> None:
     if Meeting.objects.exists():
         return
     root = build_city(size=CitySize(organs=organs, branches=branches, members=branches * 2))
-    Organisation.objects.update(
-        created_at=datetime(2020, 1, 1, tzinfo=timezone.get_current_timezone())
-    )
+    Organisation.objects.update(established_on=date(2020, 1, 1))
     rng = random.Random(4)
     zone = timezone.get_current_timezone()
     rows = []

@@ -46,3 +46,19 @@ def test_demo_is_idempotent_and_scoped(roles: dict) -> None:
     assert "市委办公室机关党委" in swb and "市司法局直属机关党委" not in swb
     for admin in ("sysadmin", "secadmin", "auditadmin", "shequ", "zhuanjia"):
         assert trees[admin].status_code == 403, admin
+
+
+def test_demo_organisational_life_counts(roles: dict) -> None:
+    from django.utils import timezone
+
+    from mofan.orglife.selectors import compliance
+
+    call_command("demo", stdout=io.StringIO())
+    admin = User.objects.get(username="gongwei")
+    today = timezone.localdate()
+    rows = compliance(actor=admin, under=None, year=today.year, today=today)
+    met = sum(r.count("met", today) for r in rows)
+    overdue = sum(r.count("overdue", today) for r in rows)
+    if today.month > 1:  # the demo holds this year's meetings up to last month
+        assert met > 20
+        assert overdue > 0  # the gaps of 第三支部 and 第七支部 show

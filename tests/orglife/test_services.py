@@ -144,9 +144,9 @@ def test_compliance_counts_held_meetings_by_the_rule_in_force(
 ) -> None:
     make_members(tree.branch_a1, 3)
     Organisation.objects.filter(pk__in=[tree.branch_a1.pk, tree.branch_a2.pk]).update(
-        created_at=at(2025, 1, 1)
+        established_on=date(2025, 1, 1)
     )
-    Organisation.objects.filter(pk=tree.branch_b1.pk).update(created_at=at(2026, 5, 15))
+    Organisation.objects.filter(pk=tree.branch_b1.pk).update(established_on=date(2026, 5, 15))
     for month in (1, 2, 4, 7):
         schedule(tree.branch_a1, MeetingKind.THEMED_PARTY_DAY, at(2026, month, 20))
     schedule(tree.branch_a1, MeetingKind.GENERAL_ASSEMBLY, at(2026, 3, 31, 20))  # Q1 edge
@@ -299,7 +299,7 @@ def test_months_table_and_overdue_alerts(tree: Tree, roles: dict[str, Role]) -> 
     from mofan.orglife.tasks import alert_overdue
     from tests.conftest import login
 
-    Organisation.objects.filter(pk=tree.branch_a1.pk).update(created_at=at(2025, 1, 1))
+    Organisation.objects.filter(pk=tree.branch_a1.pk).update(established_on=date(2025, 1, 1))
     make_members(tree.branch_a1, 3)
     schedule(tree.branch_a1, MeetingKind.THEMED_PARTY_DAY, at(2026, 1, 20))
     schedule(tree.branch_a1, MeetingKind.GENERAL_ASSEMBLY, at(2026, 2, 20))

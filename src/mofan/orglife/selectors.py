@@ -114,7 +114,9 @@ def compliance(
     )
     if under is not None:
         orgs_qs = orgs_qs.filter(subtree_q(under.path))
-    orgs = list(orgs_qs.order_by("path").only("id", "name", "kind", "path", "depth", "created_at"))
+    orgs = list(
+        orgs_qs.order_by("path").only("id", "name", "kind", "path", "depth", "established_on")
+    )
     ids = [o.pk for o in orgs]
     rules = list(FrequencyRule.objects.order_by("effective_from"))
     # Held meetings per organisation, kind and month: twelve conditional counts in one grouped
@@ -166,7 +168,7 @@ def compliance(
     counts = held
     result = []
     for org in orgs:
-        existed = timezone.localtime(org.created_at).date() if org.created_at else date.min
+        existed = org.established_on or date.min
         row = OrgCompliance(org)
         for kind, plan in plans.items():
             if HELD_BY[kind] != org.kind:

@@ -46,6 +46,12 @@ class Organisation(MP_Node):
         default=False,
         help_text=_("A party organisation outside the organs, working with them as a partner."),
     )
+    established_on = models.DateField(
+        _("established on"),
+        null=True,
+        blank=True,
+        help_text=_("When the organisation was founded; rules apply from then on."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     archive_reason = models.CharField(_("archive reason"), max_length=200, blank=True)

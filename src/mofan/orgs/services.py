@@ -97,6 +97,7 @@ def org_create(
     organ: Organ | None = None,
     is_joint: bool = False,
     is_external: bool = False,
+    established_on: date | None = None,
 ) -> Organisation:
     if parent is None:
         if actor is not None:
@@ -113,12 +114,16 @@ def org_create(
     _check_sibling_name(name, parent, None)
     if organ is None and parent is not None:
         organ = parent.organ
+    established_on = established_on or timezone.localdate()
+    if established_on > timezone.localdate():
+        raise DomainError({"established_on": _("The founding date is in the future.")})
     fields = {
         "name": name,
         "kind": kind,
         "organ": organ,
         "is_joint": is_joint,
         "is_external": is_external,
+        "established_on": established_on,
     }
     if parent is None:
         org = Organisation.objects.add_root(fields)

@@ -128,6 +128,7 @@ class Command(BaseCommand):
         ) -> Organisation:
             return org_create(
                 actor=None,
+                established_on=date(2018, 1, 1),
                 name=name,
                 kind=kind,
                 parent=parent,

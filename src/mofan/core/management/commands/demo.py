@@ -318,7 +318,33 @@ def load_organisational_life(
             plan.append(
                 (MeetingKind.PARTY_LESSON, f"第{quarter_end // 3}季度党课", quarter_end, 11)
             )
+    from mofan.orgs.models import CommitteeSeat
+
     for index, branch in enumerate(branches):
+        if CommitteeSeat.objects.filter(org=branch, ends_on__isnull=True).count() >= 3:
+            for month in range(1, today.month):
+                if index == 5 and month == 5:
+                    continue  # 第六支部 skipped May's 支委会
+                meeting_schedule(
+                    actor=None,
+                    org=branch,
+                    kind=MeetingKind.COMMITTEE_MEETING,
+                    topic=f"{month}月支委会",
+                    starts_at=when(month, 8),
+                    ends_at=when(month, 8).replace(hour=16),
+                    place="支部办公室",
+                )
+        for group in Organisation.objects.filter(kind="group", path__startswith=branch.path):
+            for month in range(1, today.month):
+                meeting_schedule(
+                    actor=None,
+                    org=group,
+                    kind=MeetingKind.GROUP_MEETING,
+                    topic=f"{month}月党小组会",
+                    starts_at=when(month, 12),
+                    ends_at=when(month, 12).replace(hour=16),
+                    place="科室",
+                )
         for kind, topic, month, day in plan:
             # gaps: 第七支部 skips its party lessons, 第三支部 missed the summer party days
             if (index == 6 and kind == MeetingKind.PARTY_LESSON) or (

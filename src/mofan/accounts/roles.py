@@ -72,3 +72,17 @@ BUILTIN_ROLE_NAMES: dict[str, str] = {
 
 # 三员分立: the three administrators' duties, each held by a different person.
 ADMIN_DUTIES = (B.SYSTEM_ADMIN, B.SECURITY_ADMIN, B.AUDIT_ADMIN)
+
+
+def refresh_builtin_roles(role_model: type) -> None:
+    """Create or update the built-in roles with the codes above. Data migrations call this with
+    their historical model whenever the codes change, so existing deployments follow."""
+    for code, permissions in BUILTIN_ROLES.items():
+        role_model.objects.update_or_create(  # type: ignore[attr-defined]
+            code=str(code),
+            defaults={
+                "name": BUILTIN_ROLE_NAMES[code],
+                "permissions": sorted(permissions),
+                "is_builtin": True,
+            },
+        )

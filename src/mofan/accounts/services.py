@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from mofan.accounts import permissions as perms
 from mofan.accounts.models import Grant, LoginRecord, Role, User, UserSession
-from mofan.accounts.roles import ADMIN_DUTIES, BUILTIN_ROLE_NAMES, BUILTIN_ROLES
+from mofan.accounts.roles import ADMIN_DUTIES, BUILTIN_ROLES, refresh_builtin_roles
 from mofan.core import access
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError, refuse_duplicates
@@ -44,18 +44,8 @@ def _validate_password(password: str, user: User | None, field: str) -> None:
 @transaction.atomic
 def roles_ensure_builtin() -> list[Role]:
     """Create or refresh the built-in roles (idempotent; run by migrations and the demo)."""
-    roles = []
-    for code, codes in BUILTIN_ROLES.items():
-        role, _created = Role.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": BUILTIN_ROLE_NAMES[code],
-                "permissions": sorted(codes),
-                "is_builtin": True,
-            },
-        )
-        roles.append(role)
-    return roles
+    refresh_builtin_roles(Role)
+    return list(Role.objects.filter(is_builtin=True).order_by("id"))
 
 
 @transaction.atomic

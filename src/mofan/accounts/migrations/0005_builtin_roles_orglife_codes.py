@@ -4,15 +4,9 @@ from django.db import migrations
 
 
 def refresh_roles(apps, schema_editor):
-    from mofan.accounts.roles import BUILTIN_ROLE_NAMES, BUILTIN_ROLES
+    from mofan.accounts.roles import refresh_builtin_roles
 
-    role_model = apps.get_model("accounts", "Role")
-    for code, permissions in BUILTIN_ROLES.items():
-        role_model.objects.update_or_create(
-            code=str(code),
-            defaults={"name": BUILTIN_ROLE_NAMES[code], "permissions": sorted(permissions),
-                      "is_builtin": True},
-        )
+    refresh_builtin_roles(apps.get_model("accounts", "Role"))
 
 
 class Migration(migrations.Migration):

@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PYTHONPATH := $(CURDIR)/src
 
-.PHONY: demo test browser venv devvenv lint typecheck migrations-check messages-check pytest messages bench clean
+.PHONY: demo test browser venv devvenv srcpath lint typecheck migrations-check messages-check pytest messages bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -15,9 +15,16 @@ $(BIN)/python:
 
 venv: $(BIN)/python
 	$(UV) pip sync --quiet -p $(BIN)/python requirements/base.lock
+	$(MAKE) --no-print-directory srcpath
 
 devvenv: $(BIN)/python
 	$(UV) pip sync --quiet -p $(BIN)/python requirements/base.lock requirements/dev.lock
+	$(MAKE) --no-print-directory srcpath
+
+# `python -m mofan` works in the virtual environment without PYTHONPATH (uv sync removes the
+# file, so it is written after every sync).
+srcpath:
+	@echo "$(CURDIR)/src" > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/mofan-src.pth"
 
 demo: venv
 	$(BIN)/python -m mofan migrate --noinput

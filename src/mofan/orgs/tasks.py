@@ -12,24 +12,27 @@ from huey.contrib.djhuey import db_periodic_task
 from mofan.accounts.models import Grant
 from mofan.core.services import message_send
 from mofan.orgs import permissions as perms
-from mofan.orgs.models import Organisation
 from mofan.orgs.selectors import terms_expiring
 
 
 def remind_expiring_terms(today: Any = None) -> int:
     """Tell the managers of the level above (and the organisation itself) about terms that end
     within six months. Each term is reminded once."""
+    # Everyone who may manage organisations, read once: (user, path, subtree, organisation).
+    holders = [
+        (user_id, path, subtree, org_id)
+        for user_id, path, subtree, org_id, codes in Grant.objects.filter(
+            revoked_at__isnull=True
+        ).values_list("user_id", "org__path", "include_subtree", "org_id", "role__permissions")
+        if perms.MANAGE in (codes or [])
+    ]
     sent = 0
     for term in terms_expiring(today=today):
         org = term.org
-        ancestors = [a.path for a in Organisation.objects.get_ancestors(org)] + [org.path]
         managers = {
-            grant.user_id
-            for grant in Grant.objects.filter(
-                revoked_at__isnull=True, org__path__in=ancestors
-            ).select_related("role", "org")
-            if perms.MANAGE in (grant.role.permissions or [])
-            and (grant.include_subtree or grant.org_id == org.pk)
+            user_id
+            for user_id, path, subtree, org_id in holders
+            if org_id == org.pk or (subtree and org.path.startswith(path))
         }
         with transaction.atomic():
             for user_id in sorted(managers):

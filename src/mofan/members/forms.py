@@ -46,7 +46,7 @@ class MemberFilterForm(forms.Form):
         label=_("Sort by"),
         required=False,
         choices=[
-            ("name", _("Name")),
+            ("name", _("Full name")),
             ("branch", _("Branch")),
             ("age", _("Age, youngest first")),
             ("-age", _("Age, oldest first")),
@@ -75,7 +75,7 @@ class MemberFilterForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    full_name = forms.CharField(label=_("Name"), max_length=50)
+    full_name = forms.CharField(label=_("Full name"), max_length=50)
     org = forms.TypedChoiceField(label=_("Branch"), coerce=int, widget=TreePicker())
     group = forms.TypedChoiceField(
         label=_("Party group"), coerce=int, required=False, empty_value=None

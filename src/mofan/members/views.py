@@ -117,7 +117,7 @@ class MemberExportView(ScopedView):
         else:
             members = found.iterator(chunk_size=2000)
         header = [
-            _("Name"),
+            _("Full name"),
             _("Gender"),
             _("Ethnicity"),
             _("Date of birth"),

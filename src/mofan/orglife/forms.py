@@ -14,7 +14,11 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 class MeetingForm(forms.Form):
     org = forms.TypedChoiceField(label=_("Organisation"), coerce=int, widget=TreePicker())
-    kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
+    # Study sessions are scheduled from the study app, with their study group.
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(k, v) for k, v in MeetingKind.choices if k != MeetingKind.STUDY_SESSION],
+    )
     topic = forms.CharField(label=_("Topic"), max_length=200)
     starts_at = forms.DateTimeField(
         label=_("Starts at"), widget=DateTimePicker(), input_formats=DATETIME_FORMATS

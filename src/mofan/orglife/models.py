@@ -11,6 +11,7 @@ class MeetingKind(models.TextChoices):
     THEMED_PARTY_DAY = "themed_party_day", _("Themed party day")  # 主题党日
     LIFE_MEETING = "life_meeting", _("Organisational life meeting")  # 组织生活会
     DEMOCRATIC_APPRAISAL = "democratic_appraisal", _("Democratic appraisal of members")
+    STUDY_SESSION = "study_session", _("Study session")  # 理论学习中心组, 双周学习, … (study app)
 
 
 class MeetingStatus(models.TextChoices):

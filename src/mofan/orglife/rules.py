@@ -8,9 +8,19 @@ from datetime import date
 from mofan.orglife.models import MeetingKind, Period
 from mofan.orgs.models import OrgKind
 
-# A 党小组 holds 党小组会; a branch holds the rest.
-HELD_BY: dict[str, str] = dict.fromkeys(MeetingKind.values, OrgKind.BRANCH)
-HELD_BY[MeetingKind.GROUP_MEETING] = OrgKind.GROUP
+# A 党小组 holds 党小组会; a branch holds the rest of 三会一课; study sessions are held at any
+# level from the branch up (a 中心组 sits with the 党组 or 党委, 双周学习 with a branch).
+HELD_BY: dict[str, frozenset[str]] = dict.fromkeys(MeetingKind.values, frozenset({OrgKind.BRANCH}))
+HELD_BY[MeetingKind.GROUP_MEETING] = frozenset({OrgKind.GROUP})
+HELD_BY[MeetingKind.STUDY_SESSION] = frozenset(
+    {
+        OrgKind.WORK_COMMITTEE,
+        OrgKind.PARTY_COMMITTEE,
+        OrgKind.LEADING_GROUP,
+        OrgKind.GENERAL_BRANCH,
+        OrgKind.BRANCH,
+    }
+)
 COMMITTEE_MIN_SEATS = 3  # a branch without a 支委会 owes no 支委会 meetings
 
 

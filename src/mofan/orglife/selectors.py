@@ -171,7 +171,7 @@ def compliance(
         existed = org.established_on or date.min
         row = OrgCompliance(org)
         for kind, plan in plans.items():
-            if HELD_BY[kind] != org.kind:
+            if org.kind not in HELD_BY[kind]:
                 continue
             if kind == MeetingKind.COMMITTEE_MEETING and org.pk not in committees:
                 continue

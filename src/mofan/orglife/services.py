@@ -68,7 +68,7 @@ def meeting_schedule(
     access.require(actor, perms.MANAGE_MEETINGS, org)
     if kind not in MeetingKind.values:
         raise DomainError({"kind": _("Choose the kind of meeting.")})
-    if org.kind != HELD_BY[kind] or org.is_archived:
+    if org.kind not in HELD_BY[kind] or org.is_archived:
         raise DomainError({"kind": _("This organisation does not hold this kind of meeting.")})
     topic = " ".join((topic or "").split())
     if not topic:

@@ -191,6 +191,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# E-mail: off unless an SMTP server is configured; in-app messages are then also sent by mail.
+EMAIL_HOST = os.environ.get("MOFAN_SMTP_HOST", "")
+EMAIL_PORT = int(os.environ.get("MOFAN_SMTP_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("MOFAN_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("MOFAN_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("MOFAN_SMTP_STARTTLS")
+EMAIL_USE_SSL = _env_bool("MOFAN_SMTP_SSL")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("MOFAN_MAIL_FROM", "mofan@localhost")
+MOFAN_EMAIL_ENABLED = bool(EMAIL_HOST)
+# The address people open Mofan at, for links in e-mails (e.g. https://dj.example.gov.cn).
+MOFAN_SITE_URL = os.environ.get("MOFAN_SITE_URL", "").rstrip("/")
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -53,6 +53,11 @@ class UserCreateForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=50)
     mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("Notifications also go here when the system has a mail server."),
+    )
     password = forms.CharField(
         label=_("Initial password"),
         strip=False,
@@ -64,6 +69,11 @@ class UserCreateForm(forms.Form):
 class UserUpdateForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=50)
     mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("Notifications also go here when the system has a mail server."),
+    )
     is_active = forms.BooleanField(label=_("Account enabled"), required=False)
 
 

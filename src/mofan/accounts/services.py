@@ -9,6 +9,7 @@ import axes.utils
 from django.contrib.auth import password_validation
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,6 +49,17 @@ def roles_ensure_builtin() -> list[Role]:
     return list(Role.objects.filter(is_builtin=True).order_by("id"))
 
 
+def _normalise_email(email: str) -> str:
+    email = (email or "").strip()
+    if not email:
+        return ""
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise DomainError({"email": _("Enter a valid e-mail address.")}) from error
+    return email.lower()
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -56,6 +68,7 @@ def user_create(
     full_name: str,
     password: str,
     mobile: str = "",
+    email: str = "",
     must_change_password: bool = True,
 ) -> User:
     access.require(actor, perms.MANAGE_USERS, None)
@@ -77,6 +90,7 @@ def user_create(
         username=username,
         full_name=full_name.strip(),
         mobile=mobile_value,
+        email=_normalise_email(email),
         must_change_password=must_change_password,
     )
     _validate_password(password, user, "password")
@@ -95,7 +109,9 @@ def user_create(
 
 
 @transaction.atomic
-def user_update(*, actor: Any, user: User, full_name: str, mobile: str, is_active: bool) -> User:
+def user_update(
+    *, actor: Any, user: User, full_name: str, mobile: str, is_active: bool, email: str = ""
+) -> User:
     access.require(actor, perms.MANAGE_USERS, None)
     user = User.objects.select_for_update().get(pk=user.pk)
     mobile_value = _normalise_mobile(mobile)
@@ -106,11 +122,18 @@ def user_update(*, actor: Any, user: User, full_name: str, mobile: str, is_activ
     before = {
         "full_name": user.full_name,
         "mobile": user.masked_mobile,
+        "email": user.email,
         "is_active": user.is_active,
     }
     user.full_name, user.mobile, user.is_active = full_name.strip(), mobile_value, is_active
-    user.save(update_fields=["full_name", "mobile", "is_active"])
-    after = {"full_name": user.full_name, "mobile": user.masked_mobile, "is_active": user.is_active}
+    user.email = _normalise_email(email)
+    user.save(update_fields=["full_name", "mobile", "email", "is_active"])
+    after = {
+        "full_name": user.full_name,
+        "mobile": user.masked_mobile,
+        "email": user.email,
+        "is_active": user.is_active,
+    }
     if not is_active:
         _end_sessions_of(user, reason="account disabled")
     changes = diff(before, after)

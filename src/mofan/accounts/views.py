@@ -167,6 +167,7 @@ class UserUpdateView(ScopedView):
             initial={
                 "full_name": user.full_name,
                 "mobile": user.mobile or "",
+                "email": user.email,
                 "is_active": user.is_active,
             }
         )
@@ -209,6 +210,7 @@ class UserPasswordResetView(ScopedView):
             initial={
                 "full_name": user.full_name,
                 "mobile": user.mobile or "",
+                "email": user.email,
                 "is_active": user.is_active,
             }
         )

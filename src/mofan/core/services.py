@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,14 +100,20 @@ def notice_mark_read(*, actor: Any, receipt: NoticeReceipt) -> NoticeReceipt:
 def message_send(
     *, user_id: int, title: str, body: str = "", link: str = "", dedupe_key: str = ""
 ) -> Message | None:
-    """An in-app message; with a dedupe key, at most one per user and key."""
+    """An in-app message; with a dedupe key, at most one per user and key. When SMTP is
+    configured the message also goes by e-mail to the user's address, after the commit."""
     try:
         with transaction.atomic():
-            return Message.objects.create(
+            message = Message.objects.create(
                 user_id=user_id, title=title[:200], body=body, link=link, dedupe_key=dedupe_key
             )
     except IntegrityError:
         return None
+    if settings.MOFAN_EMAIL_ENABLED:
+        from mofan.core.tasks import email_message_task
+
+        transaction.on_commit(lambda: email_message_task(message.pk))
+    return message
 
 
 def message_mark_read(*, actor: Any, message: Message) -> None:

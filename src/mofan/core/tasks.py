@@ -1,8 +1,11 @@
 """Periodic housekeeping of the platform."""
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import connection
+from django.utils.translation import gettext as _
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 
 def refresh_planner_statistics(*, full: bool = False) -> None:
@@ -17,3 +20,29 @@ def refresh_planner_statistics(*, full: bool = False) -> None:
 @db_periodic_task(crontab(hour="3", minute="10"))
 def refresh_planner_statistics_nightly() -> None:
     refresh_planner_statistics()
+
+
+def email_message(message_id: int) -> bool:
+    """Send one in-app message by e-mail to its user, if they have an address. Returns whether
+    a mail went out."""
+    from mofan.core.models import Message
+
+    message = Message.objects.select_related("user").filter(pk=message_id).first()
+    if message is None or not message.user.is_active or not message.user.email:
+        return False
+    lines = [message.body] if message.body else []
+    if message.link:
+        lines.append(f"{settings.MOFAN_SITE_URL}{message.link}")
+    lines.append(_("This mail was sent by Mofan; reply in the system, not to this address."))
+    send_mail(
+        subject=_("[Mofan] %(title)s") % {"title": message.title},
+        message="\n\n".join(lines),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[message.user.email],
+    )
+    return True
+
+
+@db_task(retries=3, retry_delay=300)
+def email_message_task(message_id: int) -> None:
+    email_message(message_id)

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -22,8 +23,8 @@ from mofan.core.models import AuditEvent, ImportJob, Notice
 from mofan.core.services import notice_send
 from mofan.core.views import ScopedView
 from mofan.members.models import Member, MemberTransfer
-from mofan.orglife.models import Attendance, Meeting
-from mofan.orglife.services import calendar_feed_reset, meeting_schedule
+from mofan.orglife.models import Attendance, Meeting, MeetingAttachment
+from mofan.orglife.services import attachment_add, calendar_feed_reset, meeting_schedule
 from mofan.orgs.models import CommitteeSeat, PartnerUnit
 from mofan.orgs.services import partner_create, seat_assign
 from tests.conftest import Tree, login, make_members, make_role, make_user
@@ -91,6 +92,11 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         starts_at=timezone.now() + timedelta(days=2),
         ends_at=timezone.now() + timedelta(days=2, hours=2),
     )
+    attachment = attachment_add(
+        actor=None,
+        meeting=meeting,
+        upload=SimpleUploadedFile("签到表.pdf", b"%PDF-1.4\n%walk\n"),
+    )
     job = ImportJob.objects.create(
         kind="members.roster",
         org=tree.branch_a1,
@@ -103,6 +109,7 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         "attendance_id": meeting.attendances.first().pk,
         "token": make_token("orglife.meeting", meeting.pk),
         "meeting_id": meeting.pk,
+        "attachment_id": attachment.pk,
         "job_id": job.pk,
         "member_id": members[1].pk,
         "org_id": tree.branch_a1.pk,
@@ -135,6 +142,8 @@ def _snapshot() -> tuple[int, ...]:
         ImportJob.objects.filter(status=ImportJob.Status.READY).count(),
         Meeting.objects.filter(status="scheduled").count(),
         Attendance.objects.exclude(status="expected").count(),
+        MeetingAttachment.objects.filter(removed_at__isnull=True).count(),
+        Meeting.objects.exclude(review_state="not_submitted").count(),
     )
 
 
@@ -236,6 +245,13 @@ def test_out_of_scope_post_changes_nothing(
             {"member": world["member_id"], "status": "present"},
         ),
         (reverse("members:link_user", args=[world["member_id"]]), {"username": "target"}),
+        (reverse("orglife:submit", args=[world["meeting_id"]]), {}),
+        (reverse("orglife:review", args=[world["meeting_id"]]), {"decision": "approve"}),
+        (
+            reverse("orglife:attach", args=[world["meeting_id"]]),
+            {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4\n")},
+        ),
+        (reverse("orglife:attachment_remove", args=[world["attachment_id"]]), {}),
     ]
     for url, data in posts:
         response = client.post(url, data)

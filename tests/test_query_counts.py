@@ -12,7 +12,7 @@ from django.utils import timezone
 from mofan.accounts.models import Role
 from mofan.core.services import notice_send
 from mofan.members.services import member_transfer
-from mofan.orglife.services import meeting_schedule
+from mofan.orglife.services import meeting_schedule, meeting_submit
 from mofan.orgs.models import OrgKind
 from mofan.orgs.services import org_create, partner_create, seat_assign, term_start
 from tests.conftest import Tree, login, make_members, make_user
@@ -31,6 +31,7 @@ PAGES = [
     ("members:list", "work_committee_admin", 14),
     ("orglife:list", "work_committee_admin", 12),
     ("orglife:compliance", "work_committee_admin", 14),
+    ("orglife:reviews", "work_committee_admin", 12),
     ("members:transfers", "work_committee_admin", 12),
     ("core:audit", "audit_admin", 12),
     ("accounts:users", "system_admin", 12),
@@ -47,7 +48,7 @@ def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
             actor=None, name=f"新增支部{n}-{i}", kind=OrgKind.BRANCH, parent=tree.committee_a
         )
         people = make_members(branch, 3)
-        meeting_schedule(
+        held = meeting_schedule(
             actor=None,
             org=branch,
             kind="themed_party_day",
@@ -55,6 +56,7 @@ def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
             starts_at=timezone.now() - timedelta(days=3),
             ends_at=timezone.now() - timedelta(days=3, hours=-2),
         )
+        meeting_submit(actor=None, meeting=held)
         member_transfer(
             actor=None,
             member=people[2],

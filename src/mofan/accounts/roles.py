@@ -21,6 +21,7 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         core.SEND_NOTICE,
         orglife.VIEW,
         orglife.MANAGE_MEETINGS,
+        orglife.REVIEW_MEETINGS,
     ],
     B.COMMITTEE_ADMIN: [
         orgs.VIEW,
@@ -32,6 +33,7 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         core.SEND_NOTICE,
         orglife.VIEW,
         orglife.MANAGE_MEETINGS,
+        orglife.REVIEW_MEETINGS,
     ],
     B.BRANCH_SECRETARY: [
         orgs.VIEW,

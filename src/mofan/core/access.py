@@ -91,6 +91,38 @@ def require(actor: Any, permission: str, org: Organisation | None) -> None:
         raise PermissionDenied(_("You do not have permission to do this here."))
 
 
+def can_from_above(actor: Any, permission: str, org: Organisation) -> bool:
+    """Whether the actor holds `permission` over `org` from a level above it: through a subtree
+    grant on one of its ancestors, never through a grant on `org` itself. Oversight (审阅/审核)
+    is done by the level above, so nobody reviews their own organisation's records."""
+    return any(
+        permission in g.permissions
+        and g.include_subtree
+        and g.org_id != org.pk
+        and org.path.startswith(g.path)
+        for g in grants_of(actor)
+    )
+
+
+def require_from_above(actor: Any, permission: str, org: Organisation) -> None:
+    if actor is None:
+        return
+    if not can_from_above(actor, permission, org):
+        raise PermissionDenied(_("Only the level above may do this."))
+
+
+def scope_below(queryset: QuerySet[M], actor: Any, permission: str) -> QuerySet[M]:
+    """The rows of organisations strictly below the actor's subtree grants for `permission`
+    (what `can_from_above` allows)."""
+    field: str = getattr(queryset.model, "scope_field", "org")
+    prefix = f"{field}__" if field else ""
+    condition = Q(pk__in=[])
+    for g in grants_of(actor):
+        if permission in g.permissions and g.include_subtree:
+            condition |= subtree_q(g.path, field) & ~Q(**{f"{prefix}pk": g.org_id})
+    return queryset.filter(condition)
+
+
 def _scope_q(actor: Any, permission: str, field: str) -> Q:
     grants = [g for g in grants_of(actor) if permission in g.permissions]
     subtree_paths = sorted({g.path for g in grants if g.include_subtree})

@@ -10,8 +10,9 @@ from io import BytesIO
 from django.utils import timezone
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.exceptions import UnrecognizedImageError
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 from mofan.orglife.models import AttendanceStatus, Meeting
 
@@ -86,6 +87,20 @@ def minutes_docx(meeting: Meeting) -> bytes:
             for r in meeting.resolutions.all()
         ],
     )
+    attachments = list(meeting.attachments.filter(removed_at__isnull=True))
+    if attachments:
+        section("附件", [f"{i}. {a.caption or a.name}" for i, a in enumerate(attachments, 1)])
+        for attachment in attachments:
+            if not attachment.is_image:
+                continue
+            try:
+                with attachment.file.open("rb") as handle:
+                    document.add_picture(BytesIO(handle.read()), width=Cm(14))
+            except (OSError, ValueError, UnrecognizedImageError):  # the list above names it
+                continue
+            caption = document.add_paragraph()
+            caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _font(caption.add_run(attachment.caption or attachment.name), BODY_FONT, 12)
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()

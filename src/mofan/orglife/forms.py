@@ -62,3 +62,24 @@ class ResolutionForm(forms.Form):
     votes_for = forms.IntegerField(label=_("For"), min_value=0)
     votes_against = forms.IntegerField(label=_("Against"), min_value=0, initial=0)
     abstentions = forms.IntegerField(label=_("Abstentions"), min_value=0, initial=0)
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the record is returned: say what needs correcting."),
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "Photos (JPEG, PNG) or PDF, up to 10 MB: the sign-in sheet, scenes, documents."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=100, required=False)

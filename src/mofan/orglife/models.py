@@ -20,6 +20,24 @@ class MeetingStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")  # called off; never counts
 
 
+class ReviewState(models.TextChoices):
+    """Oversight by the level above (审阅 / 审核) of a held meeting's record."""
+
+    NOT_SUBMITTED = "not_submitted", _("Not submitted")  # the branch is still recording it
+    SUBMITTED = "submitted", _("Awaiting review")  # with the level above; locked
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")  # 审阅: read by the level above; final
+    APPROVED = "approved", _("Approved")  # 审核 passed; final
+    RETURNED = "returned", _("Returned for correction")  # 审核 returned; the branch corrects
+
+
+class ReviewAction(models.TextChoices):
+    SUBMIT = "submit", _("Submitted")
+    RESUBMIT = "resubmit", _("Resubmitted")
+    ACKNOWLEDGE = "acknowledge", _("Acknowledged")
+    APPROVE = "approve", _("Approved")
+    RETURN = "return", _("Returned")
+
+
 class Period(models.TextChoices):
     MONTH = "month", _("Month")
     QUARTER = "quarter", _("Quarter")
@@ -60,6 +78,13 @@ class Meeting(models.Model):
     )
     is_late_entry = models.BooleanField(_("entered after the fact"), default=False)
     minutes = models.TextField(_("minutes"), blank=True)  # sanitised HTML
+    review_state = models.CharField(
+        _("review"),
+        max_length=20,
+        choices=ReviewState.choices,
+        default=ReviewState.NOT_SUBMITTED,
+        db_index=True,
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -128,6 +153,78 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} {self.member}"
+
+
+class MeetingReview(models.Model):
+    """One step of the oversight of a meeting's record: submitted, acknowledged, approved or
+    returned with a comment. The steps are the record's review history."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    action = models.CharField(_("step"), max_length=20, choices=ReviewAction.choices)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    scope_field = "meeting__org"
+
+    class Meta:
+        verbose_name = _("review step")
+        verbose_name_plural = _("review steps")
+        ordering = ["meeting", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} {self.get_action_display()}"
+
+
+def attachment_path(instance: "MeetingAttachment", filename: str) -> str:
+    # The stored name is random; the person's file name is kept in `name` for display.
+    return f"meetings/{instance.meeting_id}/{filename}"
+
+
+class MeetingAttachment(models.Model):
+    """A photo, PDF or scanned sign-in sheet kept with a meeting's minutes."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size"))
+    caption = models.CharField(_("caption"), max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    scope_field = "meeting__org"
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["meeting", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
 
 
 class FrequencyRule(models.Model):

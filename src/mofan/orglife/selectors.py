@@ -16,8 +16,11 @@ from mofan.orglife.models import (
     Attendance,
     FrequencyRule,
     Meeting,
+    MeetingAttachment,
     MeetingKind,
+    MeetingReview,
     MeetingStatus,
+    ReviewState,
 )
 from mofan.orglife.rules import COMMITTEE_MIN_SEATS, HELD_BY, Window, windows_in_year
 from mofan.orgs.models import CommitteeSeat, Organisation, OrgKind
@@ -42,6 +45,39 @@ def meeting_list(
 def meeting_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> Meeting:
     return access.get_for_actor(
         Meeting.objects.select_related("org", "host", "recorder", "created_by"),
+        actor,
+        permission,
+        pk=pk,
+    )
+
+
+def review_queue(*, actor: Any, state: str = ReviewState.SUBMITTED) -> QuerySet[Meeting]:
+    """Meeting records of the organisations below the actor, in one review state (oldest
+    submission first, so nothing waits forever)."""
+    return (
+        access.scope_below(Meeting.objects.select_related("org"), actor, perms.REVIEW_MEETINGS)
+        .filter(review_state=state)
+        .annotate(
+            n_expected=Count("attendances", distinct=True),
+            n_present=Count("attendances", filter=Q(attendances__status="present"), distinct=True),
+        )
+        .order_by("starts_at", "id")
+    )
+
+
+def review_steps(*, meeting: Meeting) -> QuerySet[MeetingReview]:
+    return meeting.reviews.select_related("actor").order_by("at", "id")
+
+
+def attachment_list(*, meeting: Meeting) -> QuerySet[MeetingAttachment]:
+    return meeting.attachments.filter(removed_at__isnull=True).order_by("uploaded_at", "id")
+
+
+def attachment_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> MeetingAttachment:
+    return access.get_for_actor(
+        MeetingAttachment.objects.select_related("meeting", "meeting__org").filter(
+            removed_at__isnull=True
+        ),
         actor,
         permission,
         pk=pk,

@@ -8,13 +8,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import nh3
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mofan.core import access
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError
+from mofan.core.services import message_send
+from mofan.core.uploads import check_upload
 from mofan.members.models import Member, MemberStatus
 from mofan.orglife import permissions as perms
 from mofan.orglife.models import (
@@ -22,9 +26,13 @@ from mofan.orglife.models import (
     AttendanceStatus,
     CalendarFeed,
     Meeting,
+    MeetingAttachment,
     MeetingKind,
+    MeetingReview,
     MeetingStatus,
     Resolution,
+    ReviewAction,
+    ReviewState,
 )
 from mofan.orglife.rules import HELD_BY
 from mofan.orgs.models import Organisation
@@ -133,6 +141,28 @@ def _meeting_for_update(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
 
 
+# Oversight (审阅/审核): the one table of review steps. A record with the level above, or
+# accepted by it, is locked; a returned one is corrected and submitted again.
+REVIEW_TRANSITIONS: dict[str, frozenset[str]] = {
+    ReviewState.NOT_SUBMITTED: frozenset({ReviewState.SUBMITTED}),
+    ReviewState.SUBMITTED: frozenset(
+        {ReviewState.ACKNOWLEDGED, ReviewState.APPROVED, ReviewState.RETURNED}
+    ),
+    ReviewState.RETURNED: frozenset({ReviewState.SUBMITTED}),
+    ReviewState.ACKNOWLEDGED: frozenset(),
+    ReviewState.APPROVED: frozenset(),
+}
+LOCKED_STATES = frozenset({ReviewState.SUBMITTED, ReviewState.ACKNOWLEDGED, ReviewState.APPROVED})
+
+
+def _require_editable(meeting: Meeting) -> None:
+    if meeting.review_state in LOCKED_STATES:
+        raise DomainError(
+            _("The record is %(state)s by the level above; it can be changed once it is returned.")
+            % {"state": ReviewState(meeting.review_state).label}
+        )
+
+
 @transaction.atomic
 def meeting_set_status(*, actor: Any, meeting: Meeting, status: str) -> Meeting:
     access.require(actor, perms.MANAGE_MEETINGS, meeting.org)
@@ -165,6 +195,7 @@ def attendance_record(
     meeting = _meeting_for_update(meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise DomainError(_("The meeting was cancelled."))
+    _require_editable(meeting)
     if status not in {AttendanceStatus.PRESENT, AttendanceStatus.LEAVE, AttendanceStatus.ABSENT}:
         raise DomainError(_("Choose present, on leave or absent."))
     leave_reason = " ".join((leave_reason or "").split())
@@ -368,6 +399,7 @@ def minutes_save(*, actor: Any, meeting: Meeting, minutes: str) -> Meeting:
     meeting = _meeting_for_update(meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise DomainError(_("The meeting was cancelled."))
+    _require_editable(meeting)
     clean = nh3.clean(minutes or "", tags=ALLOWED_TAGS, attributes={})
     before = meeting.minutes
     meeting.minutes = clean
@@ -399,6 +431,7 @@ def resolution_record(
         raise DomainError(_("Only a branch general assembly votes on resolutions."))
     if meeting.status == MeetingStatus.CANCELLED:
         raise DomainError(_("The meeting was cancelled."))
+    _require_editable(meeting)
     text = " ".join((text or "").split())
     if not text:
         raise DomainError({"text": _("Enter the resolution.")})
@@ -454,3 +487,197 @@ def calendar_feed_reset(*, user: Any) -> CalendarFeed:
         feed.save(update_fields=["token", "created_at"])
     audit_record(actor=user, action="orglife.calendar.reset", target=user)
     return feed
+
+
+def _reviewer_ids(org: Organisation) -> list[int]:
+    """Users who review `org`'s records: holders of the review code on an ancestor's subtree."""
+    from mofan.accounts.models import Grant
+
+    ancestors = [org.path[:i] for i in range(Organisation.steplen, len(org.path), org.steplen)]
+    return sorted(
+        {
+            user_id
+            for user_id, codes in Grant.objects.filter(
+                revoked_at__isnull=True,
+                include_subtree=True,
+                org__path__in=ancestors,
+                user__is_active=True,
+            ).values_list("user_id", "role__permissions")
+            if perms.REVIEW_MEETINGS in (codes or ())
+        }
+    )
+
+
+def _review_step(
+    *, actor: Any, meeting: Meeting, state: str, action: str, comment: str = ""
+) -> MeetingReview:
+    if state not in REVIEW_TRANSITIONS[meeting.review_state]:
+        raise DomainError(
+            _("A record that is %(now)s cannot become %(then)s.")
+            % {
+                "now": ReviewState(meeting.review_state).label,
+                "then": ReviewState(state).label,
+            }
+        )
+    before = meeting.review_state
+    meeting.review_state = state
+    meeting.save(update_fields=["review_state"])
+    step = MeetingReview.objects.create(
+        meeting=meeting, action=action, comment=comment, actor=actor
+    )
+    audit_record(
+        actor=actor,
+        action=f"orglife.review.{action}",
+        target=meeting,
+        org=meeting.org,
+        changes={
+            "review": [ReviewState(before).label, ReviewState(state).label],
+            "comment": [None, comment],
+        },
+    )
+    return step
+
+
+@transaction.atomic
+def meeting_submit(*, actor: Any, meeting: Meeting) -> Meeting:
+    """The branch submits a held meeting's record to the level above (again, after a return)."""
+    access.require(actor, perms.MANAGE_MEETINGS, meeting.org)
+    meeting = _meeting_for_update(meeting)
+    if meeting.status != MeetingStatus.HELD:
+        raise DomainError(_("Only the record of a meeting that was held is submitted."))
+    again = meeting.review_state == ReviewState.RETURNED
+    _review_step(
+        actor=actor,
+        meeting=meeting,
+        state=ReviewState.SUBMITTED,
+        action=ReviewAction.RESUBMIT if again else ReviewAction.SUBMIT,
+    )
+    link = reverse("orglife:detail", kwargs={"meeting_id": meeting.pk})
+    title = (
+        _("Resubmitted for review: %(org)s · %(topic)s")
+        if again
+        else _("For review: %(org)s · %(topic)s")
+    ) % {"org": meeting.org.name, "topic": meeting.topic}
+    for user_id in _reviewer_ids(meeting.org):
+        message_send(user_id=user_id, title=title, link=link)
+    return meeting
+
+
+@transaction.atomic
+def meeting_acknowledge(*, actor: Any, meeting: Meeting, comment: str = "") -> Meeting:
+    """审阅: the level above has read the record; it stands as it is."""
+    meeting = _meeting_for_update(meeting)
+    access.require_from_above(actor, perms.REVIEW_MEETINGS, meeting.org)
+    comment = " ".join((comment or "").split())[:500]
+    _review_step(
+        actor=actor,
+        meeting=meeting,
+        state=ReviewState.ACKNOWLEDGED,
+        action=ReviewAction.ACKNOWLEDGE,
+        comment=comment,
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_review(*, actor: Any, meeting: Meeting, approve: bool, comment: str = "") -> Meeting:
+    """审核: the level above approves the record, or returns it with what to correct."""
+    meeting = _meeting_for_update(meeting)
+    access.require_from_above(actor, perms.REVIEW_MEETINGS, meeting.org)
+    comment = " ".join((comment or "").split())[:500]
+    if not approve and not comment:
+        raise DomainError({"comment": _("Say what needs correcting.")})
+    _review_step(
+        actor=actor,
+        meeting=meeting,
+        state=ReviewState.APPROVED if approve else ReviewState.RETURNED,
+        action=ReviewAction.APPROVE if approve else ReviewAction.RETURN,
+        comment=comment,
+    )
+    if not approve:
+        from mofan.accounts.models import Grant
+
+        managers = {
+            user_id
+            for user_id, codes in Grant.objects.filter(
+                revoked_at__isnull=True, org=meeting.org, user__is_active=True
+            ).values_list("user_id", "role__permissions")
+            if perms.MANAGE_MEETINGS in (codes or ())
+        }
+        if meeting.created_by_id:
+            managers.add(meeting.created_by_id)
+        for user_id in sorted(managers):
+            message_send(
+                user_id=user_id,
+                title=_("Returned: %(topic)s") % {"topic": meeting.topic},
+                body=comment,
+                link=reverse("orglife:detail", kwargs={"meeting_id": meeting.pk}),
+            )
+    return meeting
+
+
+ATTACHMENTS_PER_MEETING = 30
+
+
+@transaction.atomic
+def attachment_add(
+    *, actor: Any, meeting: Meeting, upload: UploadedFile | None, caption: str = ""
+) -> MeetingAttachment:
+    """Keep a photo, scan or PDF with the minutes. Only JPEG, PNG and PDF are accepted, by
+    their content."""
+    access.require(actor, perms.MANAGE_MEETINGS, meeting.org)
+    meeting = _meeting_for_update(meeting)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise DomainError(_("The meeting was cancelled."))
+    _require_editable(meeting)
+    checked = check_upload(upload)
+    if meeting.attachments.filter(removed_at__isnull=True).count() >= ATTACHMENTS_PER_MEETING:
+        raise DomainError(
+            {
+                "file": _("A meeting keeps at most %(n)d attachments.")
+                % {"n": ATTACHMENTS_PER_MEETING}
+            }
+        )
+    attachment = MeetingAttachment(
+        meeting=meeting,
+        name=checked.name,
+        content_type=checked.kind.content_type,
+        size=checked.size,
+        caption=" ".join((caption or "").split())[:100],
+        uploaded_by=actor,
+    )
+    attachment.file.save(checked.stored_name, checked.upload, save=False)
+    attachment.save()
+    audit_record(
+        actor=actor,
+        action="orglife.attachment.add",
+        target=meeting,
+        org=meeting.org,
+        target_label=f"{meeting} · {attachment.name}",
+        changes={"file": [None, attachment.name], "size": [None, attachment.size]},
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, actor: Any, attachment: MeetingAttachment) -> MeetingAttachment:
+    """Take an attachment off the record. The file is kept (and the step audited), so nothing
+    is lost."""
+    meeting = attachment.meeting
+    access.require(actor, perms.MANAGE_MEETINGS, meeting.org)
+    meeting = _meeting_for_update(meeting)
+    _require_editable(meeting)
+    attachment = MeetingAttachment.objects.select_for_update().get(pk=attachment.pk)
+    if attachment.removed_at is not None:
+        raise DomainError(_("The attachment was already removed."))
+    attachment.removed_at = timezone.now()
+    attachment.save(update_fields=["removed_at"])
+    audit_record(
+        actor=actor,
+        action="orglife.attachment.remove",
+        target=meeting,
+        org=meeting.org,
+        target_label=f"{meeting} · {attachment.name}",
+        changes={"file": [attachment.name, None]},
+    )
+    return attachment

@@ -4,7 +4,8 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +17,15 @@ from mofan.core.views import ScopedView, apply_domain_error, paginate, query_wit
 from mofan.orglife import permissions as perms
 from mofan.orglife import selectors, services
 from mofan.orglife.documents import minutes_docx
-from mofan.orglife.forms import AttendanceForm, MeetingForm, MinutesForm, ResolutionForm
-from mofan.orglife.models import MeetingKind, MeetingStatus
+from mofan.orglife.forms import (
+    AttachmentForm,
+    AttendanceForm,
+    MeetingForm,
+    MinutesForm,
+    ResolutionForm,
+    ReviewForm,
+)
+from mofan.orglife.models import MeetingKind, MeetingStatus, ReviewState
 from mofan.orgs.selectors import org_get
 
 
@@ -116,6 +124,14 @@ class MeetingDetailView(ScopedView):
                 "attendances": attendances,
                 "counts": counts,
                 "can_manage": access.can(request.user, perms.MANAGE_MEETINGS, meeting.org),
+                "editable": meeting.review_state not in services.LOCKED_STATES,
+                "can_review": access.can_from_above(
+                    request.user, perms.REVIEW_MEETINGS, meeting.org
+                ),
+                "review_steps": selectors.review_steps(meeting=meeting),
+                "review_form": ReviewForm(),
+                "attachments": selectors.attachment_list(meeting=meeting),
+                "attachment_form": AttachmentForm(),
             },
         )
 
@@ -441,3 +457,128 @@ class CalendarFeedView(ScopedView):
         return HttpResponse(
             ics(meetings, host=request.get_host()), content_type="text/calendar; charset=utf-8"
         )
+
+
+class MeetingSubmitView(ScopedView):
+    """The branch sends a held meeting's record to the level above."""
+
+    permission = perms.MANAGE_MEETINGS
+
+    def post(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
+        meeting = selectors.meeting_get(
+            actor=request.user, pk=meeting_id, permission=perms.MANAGE_MEETINGS
+        )
+        try:
+            services.meeting_submit(actor=request.user, meeting=meeting)
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Submitted to the level above."))
+        return redirect("orglife:detail", meeting_id=meeting.pk)
+
+
+class MeetingReviewView(ScopedView):
+    """审阅 (acknowledge) or 审核 (approve, or return with a comment) from the level above."""
+
+    permission = perms.REVIEW_MEETINGS
+
+    def post(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
+        meeting = selectors.meeting_get(
+            actor=request.user, pk=meeting_id, permission=perms.REVIEW_MEETINGS
+        )
+        if not access.can_from_above(request.user, perms.REVIEW_MEETINGS, meeting.org):
+            raise Http404
+        form = ReviewForm(request.POST)
+        comment = form.cleaned_data["comment"] if form.is_valid() else ""
+        decision = request.POST.get("decision", "")
+        try:
+            if decision == "acknowledge":
+                services.meeting_acknowledge(actor=request.user, meeting=meeting, comment=comment)
+            elif decision in {"approve", "return"}:
+                services.meeting_review(
+                    actor=request.user,
+                    meeting=meeting,
+                    approve=decision == "approve",
+                    comment=comment,
+                )
+            else:
+                raise DomainError(_("Choose acknowledge, approve or return."))
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Recorded."))
+            return redirect(f"{reverse('orglife:reviews')}")
+        return redirect("orglife:detail", meeting_id=meeting.pk)
+
+
+class ReviewQueueView(ScopedView):
+    permission = perms.REVIEW_MEETINGS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        state = request.GET.get("state", ReviewState.SUBMITTED)
+        state = state if state in ReviewState.values else ReviewState.SUBMITTED
+        page = paginate(request, selectors.review_queue(actor=request.user, state=state))
+        return render(
+            request,
+            "orglife/reviews.html",
+            {
+                "page": page,
+                "state": state,
+                "states": [(s, label) for s, label in ReviewState.choices],
+                "query": query_without_page(request),
+            },
+        )
+
+
+class AttachmentUploadView(ScopedView):
+    permission = perms.MANAGE_MEETINGS
+
+    def post(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
+        meeting = selectors.meeting_get(
+            actor=request.user, pk=meeting_id, permission=perms.MANAGE_MEETINGS
+        )
+        form = AttachmentForm(request.POST, request.FILES)
+        try:
+            services.attachment_add(
+                actor=request.user,
+                meeting=meeting,
+                upload=request.FILES.get("file"),
+                caption=form.data.get("caption", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Attachment kept."))
+        return redirect(f"{reverse('orglife:detail', args=[meeting.pk])}#attachments")
+
+
+class AttachmentFileView(ScopedView):
+    """The file itself, for whoever may see the meeting. Images and PDFs open in the browser;
+    the stored type (checked at upload) is the one sent."""
+
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+        attachment = selectors.attachment_get(actor=request.user, pk=attachment_id)
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(handle, content_type=attachment.content_type)
+        response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(attachment.name)}"
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+class AttachmentRemoveView(ScopedView):
+    permission = perms.MANAGE_MEETINGS
+
+    def post(self, request: HttpRequest, attachment_id: int) -> HttpResponse:
+        attachment = selectors.attachment_get(
+            actor=request.user, pk=attachment_id, permission=perms.MANAGE_MEETINGS
+        )
+        try:
+            services.attachment_remove(actor=request.user, attachment=attachment)
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(f"{reverse('orglife:detail', args=[attachment.meeting_id])}#attachments")

@@ -155,3 +155,72 @@ def test_minutes_and_word_export(
         phone.get_by_role("link", name="导出 Word").click()
     assert download.value.suggested_filename.endswith("会议记录.docx")
     shot(phone, "minutes")
+
+
+def test_return_and_resubmit_with_a_photo(
+    live_server: Any, browser: Any, phone: Any, tree: Tree, roles: dict[str, Role], tmp_path: Any
+) -> None:
+    from mofan.orglife.services import meeting_schedule
+    from tests.browser.conftest import PHONE
+    from tests.orglife.test_oversight import png_bytes
+
+    make_members(tree.branch_a1, 3)
+    start = timezone.now() - timedelta(days=2)
+    meeting = meeting_schedule(
+        actor=None,
+        org=tree.branch_a1,
+        kind="party_lesson",
+        topic="第一季度党课",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    make_user("shuji", grants=[(roles["branch_secretary"], tree.branch_a1, True)])
+    make_user("dangwei", grants=[(roles["committee_admin"], tree.committee_a, True)])
+    photo = tmp_path / "签到表.png"
+    photo.write_bytes(png_bytes(120, 80))
+
+    # The branch secretary keeps the sign-in sheet with the minutes and submits the record.
+    sign_in(phone, live_server.url, "shuji")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/orglife/{meeting.pk}/")
+    phone.get_by_label("文件").set_input_files(str(photo))
+    phone.get_by_label("说明").fill("签到表")
+    phone.get_by_role("button", name="上传").click()
+    expect(phone.get_by_text("附件已保存。")).to_be_visible()
+    expect(phone.get_by_test_id("attachment")).to_have_count(1)
+    expect(phone.get_by_test_id("attachment").locator("img")).to_be_visible()
+    phone.get_by_role("button", name="报送上级审核").click()
+    expect(phone.get_by_test_id("review-state")).to_have_text("待审核")
+
+    # The committee above returns it with a comment.
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    above = context.new_page()
+    above.set_default_timeout(15_000)
+    sign_in(above, live_server.url, "dangwei")
+    above.wait_for_url(f"{live_server.url}/")
+    above.goto(f"{live_server.url}/orglife/reviews/")
+    expect(above.get_by_test_id("review-row")).to_have_count(1)
+    above.get_by_role("link", name="第一季度党课").click()
+    above.get_by_label("意见").fill("请补充会议内容")
+    above.get_by_role("button", name="退回更正").click()
+    expect(above.get_by_text("暂无记录。")).to_be_visible()  # the queue is empty again
+
+    # The branch sees why, corrects the minutes and resubmits; the committee approves.
+    phone.reload()
+    expect(phone.get_by_test_id("returned")).to_contain_text("请补充会议内容")
+    phone.get_by_role("link", name="编辑").click()
+    phone.get_by_label("会议记录").fill("<p>书记讲授党课《牢记初心使命》。</p>")
+    phone.get_by_role("button", name="保存").click()
+    phone.get_by_role("button", name="重新报送审核").click()
+    expect(phone.get_by_test_id("review-state")).to_have_text("待审核")
+    expect(phone.get_by_test_id("review-step")).to_have_count(3)
+    shot(phone, "meeting-review")
+    above.goto(f"{live_server.url}/orglife/{meeting.pk}/")
+    above.get_by_role("button", name="审核通过").click()
+    context.close()
+    meeting.refresh_from_db()
+    assert meeting.review_state == "approved"
+    assert "牢记初心使命" in meeting.minutes
+    phone.reload()
+    expect(phone.get_by_test_id("review-state")).to_have_text("审核通过")
+    expect(phone.get_by_role("button", name="上传")).to_have_count(0)  # locked once approved

@@ -125,6 +125,7 @@ class MeetingDetailView(ScopedView):
                 "counts": counts,
                 "can_manage": access.can(request.user, perms.MANAGE_MEETINGS, meeting.org),
                 "editable": meeting.review_state not in services.LOCKED_STATES,
+                "is_over": meeting.ends_at < timezone.now(),
                 "can_review": access.can_from_above(
                     request.user, perms.REVIEW_MEETINGS, meeting.org
                 ),

@@ -23,8 +23,19 @@ from mofan.core.models import AuditEvent, ImportJob, Notice
 from mofan.core.services import notice_send
 from mofan.core.views import ScopedView
 from mofan.members.models import Member, MemberTransfer
-from mofan.orglife.models import Attendance, Meeting, MeetingAttachment
-from mofan.orglife.services import attachment_add, calendar_feed_reset, meeting_schedule
+from mofan.orglife.models import (
+    AppraisalEntry,
+    Attendance,
+    HeartTalk,
+    Meeting,
+    MeetingAttachment,
+)
+from mofan.orglife.services import (
+    appraisal_open,
+    attachment_add,
+    calendar_feed_reset,
+    meeting_schedule,
+)
 from mofan.orgs.models import CommitteeSeat, PartnerUnit
 from mofan.orgs.services import partner_create, seat_assign
 from tests.conftest import Tree, login, make_members, make_role, make_user
@@ -97,6 +108,7 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         meeting=meeting,
         upload=SimpleUploadedFile("签到表.pdf", b"%PDF-1.4\n%walk\n"),
     )
+    appraisal = appraisal_open(actor=None, org=tree.branch_a1, year=2026)
     job = ImportJob.objects.create(
         kind="members.roster",
         org=tree.branch_a1,
@@ -110,6 +122,7 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         "token": make_token("orglife.meeting", meeting.pk),
         "meeting_id": meeting.pk,
         "attachment_id": attachment.pk,
+        "appraisal_id": appraisal.pk,
         "job_id": job.pk,
         "member_id": members[1].pk,
         "org_id": tree.branch_a1.pk,
@@ -144,6 +157,9 @@ def _snapshot() -> tuple[int, ...]:
         Attendance.objects.exclude(status="expected").count(),
         MeetingAttachment.objects.filter(removed_at__isnull=True).count(),
         Meeting.objects.exclude(review_state="not_submitted").count(),
+        AppraisalEntry.objects.count(),
+        AppraisalEntry.objects.exclude(proposed_grade="", grade="").count(),
+        HeartTalk.objects.count(),
     )
 
 
@@ -252,10 +268,23 @@ def test_out_of_scope_post_changes_nothing(
             {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4\n")},
         ),
         (reverse("orglife:attachment_remove", args=[world["attachment_id"]]), {}),
+        (
+            reverse("orglife:appraisal_grades", args=[world["appraisal_id"]]),
+            {"action": "conclude"},
+        ),
+        (
+            reverse("orglife:talk_create", args=[world["org_id"]]),
+            {"summary": "越权", "talked_on": "2026-01-01"},
+        ),
     ]
     for url, data in posts:
         response = client.post(url, data)
         assert response.status_code in {404, 405}, url
+    # A form naming an organisation outside the scope is answered with the form again.
+    response = client.post(
+        reverse("orglife:appraisal_open"), {"org": world["org_id"], "year": 2025}
+    )
+    assert response.status_code == 200 and response.context["form"].errors["org"]
     assert _snapshot() == before
     tree.branch_a1.refresh_from_db()
     assert tree.branch_a1.name == "甲第一支部"

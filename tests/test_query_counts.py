@@ -11,8 +11,14 @@ from django.utils import timezone
 
 from mofan.accounts.models import Role
 from mofan.core.services import notice_send
+from mofan.members.models import Member
 from mofan.members.services import member_transfer
-from mofan.orglife.services import meeting_schedule, meeting_submit
+from mofan.orglife.services import (
+    appraisal_open,
+    heart_talk_record,
+    meeting_schedule,
+    meeting_submit,
+)
 from mofan.orgs.models import OrgKind
 from mofan.orgs.services import org_create, partner_create, seat_assign, term_start
 from tests.conftest import Tree, login, make_members, make_user
@@ -32,6 +38,9 @@ PAGES = [
     ("orglife:list", "work_committee_admin", 12),
     ("orglife:compliance", "work_committee_admin", 14),
     ("orglife:reviews", "work_committee_admin", 12),
+    ("orglife:appraisals", "work_committee_admin", 12),
+    ("orglife:talks", "work_committee_admin", 12),
+    ("orglife:dual_life", "work_committee_admin", 12),
     ("members:transfers", "work_committee_admin", 12),
     ("core:audit", "audit_admin", 12),
     ("accounts:users", "system_admin", 12),
@@ -57,6 +66,16 @@ def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
             ends_at=timezone.now() - timedelta(days=3, hours=-2),
         )
         meeting_submit(actor=None, meeting=held)
+        appraisal_open(actor=None, org=branch, year=timezone.localdate().year)
+        heart_talk_record(
+            actor=None,
+            org=branch,
+            initiator=people[0],
+            counterpart=people[1],
+            talked_on=timezone.localdate(),
+            summary="谈心",
+        )
+        Member.objects.filter(pk=people[0].pk).update(is_leading_cadre=True)
         member_transfer(
             actor=None,
             member=people[2],

@@ -34,6 +34,7 @@ NAV_ITEMS = (
     NavItem(_("Meetings"), "orglife:list", orglife.VIEW, "calendar-event"),
     NavItem(_("Compliance"), "orglife:compliance", orglife.VIEW, "check2-square"),
     NavItem(_("Reviews"), "orglife:reviews", orglife.REVIEW_MEETINGS, "clipboard-check"),
+    NavItem(_("Yearly work"), "orglife:appraisals", orglife.VIEW, "award"),
     NavItem(_("Terms"), "orgs:terms", orgs.VIEW, "hourglass-split"),
     NavItem(_("Branch checks"), "orgs:flags", orgs.VIEW, "flag"),
     NavItem(_("Partner units"), "orgs:partners", orgs.VIEW, "people"),

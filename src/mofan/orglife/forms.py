@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mofan.core.widgets import DateTimePicker, TreePicker, fill_picker
+from mofan.core.widgets import DatePicker, DateTimePicker, TreePicker, fill_picker
 from mofan.orglife import permissions as perms
 from mofan.orglife.models import AttendanceStatus, MeetingKind
 from mofan.orgs.models import OrgKind
@@ -83,3 +83,55 @@ class AttachmentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
     )
     caption = forms.CharField(label=_("Caption"), max_length=100, required=False)
+
+
+class AppraisalOpenForm(forms.Form):
+    org = forms.TypedChoiceField(label=_("Branch"), coerce=int, widget=TreePicker())
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = {OrgKind.BRANCH}
+        choices = org_choices(actor=actor, permission=perms.MANAGE_MEETINGS, kinds=kinds)
+        fill_picker(self.fields["org"], choices, permission=perms.MANAGE_MEETINGS, kinds=kinds)
+
+
+class SelfAssessmentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Self-assessment"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Your study, work and conduct this year, shortcomings and what you will do."),
+    )
+
+
+class HeartTalkForm(forms.Form):
+    initiator = forms.TypedChoiceField(label=_("Talked"), coerce=int)
+    counterpart = forms.TypedChoiceField(label=_("With"), coerce=int)
+    talked_on = forms.DateField(label=_("Date"), widget=DatePicker())
+    summary = forms.CharField(
+        label=_("Summary"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["initiator"].choices = people  # type: ignore[attr-defined]
+        self.fields["counterpart"].choices = people  # type: ignore[attr-defined]
+
+
+class TalkFilterForm(forms.Form):
+    # Any id may come back; the view resolves it within the scope (404 otherwise).
+    org = forms.IntegerField(label=_("Branch"), required=False, widget=TreePicker())
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+
+    def __init__(self, *args: Any, actor: Any, chosen: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [(chosen.pk, chosen.name)] if chosen is not None else []
+        fill_picker(
+            self.fields["org"],
+            choices,
+            permission=perms.VIEW,
+            kinds={OrgKind.BRANCH},
+            blank=str(_("All in my scope")),
+            lazy=True,
+        )

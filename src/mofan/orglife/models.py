@@ -289,3 +289,185 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class AppraisalGrade(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")  # 优秀: normally at most a third of those graded
+    QUALIFIED = "qualified", _("Qualified")  # 合格
+    BASICALLY_QUALIFIED = "basically_qualified", _("Basically qualified")  # 基本合格
+    UNQUALIFIED = "unqualified", _("Unqualified")  # 不合格
+
+
+class AppraisalState(models.TextChoices):
+    OPEN = "open", _("In progress")  # self-assessment, peer assessment, committee proposal
+    CLOSED = "closed", _("Concluded")  # grades decided; the record is kept as it is
+
+
+class Appraisal(models.Model):
+    """民主评议党员: one branch's yearly appraisal of its members."""
+
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("branch"),
+        on_delete=models.PROTECT,
+        related_name="appraisals",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=AppraisalState.choices, default=AppraisalState.OPEN
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("appraisal meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("democratic appraisal")
+        verbose_name_plural = _("democratic appraisals")
+        ordering = ["-year", "org__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["org", "year"], name="appraisal_once_a_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org} {self.year}"
+
+
+class AppraisalEntry(models.Model):
+    """One member in an appraisal: self-assessment, the committee's proposal, the grade.
+    Probationary members take part but are not graded."""
+
+    appraisal = models.ForeignKey(
+        Appraisal, verbose_name=_("appraisal"), on_delete=models.CASCADE, related_name="entries"
+    )
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("party member"),
+        on_delete=models.PROTECT,
+        related_name="appraisal_entries",
+    )
+    probationary = models.BooleanField(_("probationary member"), default=False)
+    self_assessment = models.TextField(_("self-assessment"), blank=True)
+    self_assessed_at = models.DateTimeField(_("self-assessed at"), null=True, blank=True)
+    proposed_grade = models.CharField(
+        _("committee proposal"), max_length=20, choices=AppraisalGrade.choices, blank=True
+    )
+    grade = models.CharField(_("grade"), max_length=20, choices=AppraisalGrade.choices, blank=True)
+
+    scope_field = "appraisal__org"
+
+    class Meta:
+        verbose_name = _("appraisal entry")
+        verbose_name_plural = _("appraisal entries")
+        ordering = ["appraisal", "member__name_pinyin"]
+        constraints = [
+            models.UniqueConstraint(fields=["appraisal", "member"], name="appraised_once"),
+            models.CheckConstraint(
+                condition=models.Q(probationary=False) | models.Q(grade=""),
+                name="probationary_not_graded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appraisal} {self.member}"
+
+
+class PeerRating(models.Model):
+    """A member's assessment of another member in the same appraisal (互评)."""
+
+    entry = models.ForeignKey(
+        AppraisalEntry,
+        verbose_name=_("member assessed"),
+        on_delete=models.CASCADE,
+        related_name="peer_ratings",
+    )
+    rater = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("assessed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    grade = models.CharField(_("grade"), max_length=20, choices=AppraisalGrade.choices)
+    rated_at = models.DateTimeField(_("assessed at"), auto_now=True)
+
+    scope_field = "entry__appraisal__org"
+
+    class Meta:
+        verbose_name = _("peer assessment")
+        verbose_name_plural = _("peer assessments")
+        ordering = ["entry", "rater"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "rater"], name="peer_rating_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rater} → {self.entry.member}"
+
+
+class TalkPairing(models.TextChoices):
+    COMMITTEE_COMMITTEE = "committee_committee", _("Committee member with committee member")
+    COMMITTEE_MEMBER = "committee_member", _("Committee member with member")
+    MEMBER_MEMBER = "member_member", _("Member with member")
+
+
+class HeartTalk(models.Model):
+    """谈心谈话: who talked with whom, when, and what about. The pairing is worked out from the
+    committee seats held on the day."""
+
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("branch"),
+        on_delete=models.PROTECT,
+        related_name="heart_talks",
+    )
+    initiator = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("talked"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    counterpart = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("with"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    pairing = models.CharField(_("pairing"), max_length=30, choices=TalkPairing.choices)
+    talked_on = models.DateField(_("date"), db_index=True)
+    summary = models.TextField(_("summary"), max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("heart-to-heart talk")
+        verbose_name_plural = _("heart-to-heart talks")
+        ordering = ["-talked_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(initiator=models.F("counterpart")), name="talk_two_people"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiator} · {self.counterpart}"

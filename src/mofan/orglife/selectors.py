@@ -6,20 +6,26 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from mofan.core import access
 from mofan.core.paths import subtree_q
 from mofan.orglife import permissions as perms
 from mofan.orglife.models import (
+    Appraisal,
+    AppraisalEntry,
+    AppraisalGrade,
+    AppraisalState,
     Attendance,
     FrequencyRule,
+    HeartTalk,
     Meeting,
     MeetingAttachment,
     MeetingKind,
     MeetingReview,
     MeetingStatus,
+    PeerRating,
     ReviewState,
 )
 from mofan.orglife.rules import COMMITTEE_MIN_SEATS, HELD_BY, Window, windows_in_year
@@ -253,3 +259,210 @@ def month_status(row: OrgCompliance, month: int, year: int, today: date) -> str:
     if "overdue" in statuses:
         return "overdue"
     return "due" if "due" in statuses else "met"
+
+
+# ---- Yearly processes: 民主评议, 谈心谈话, 双重组织生活 ---------------------------------------
+
+
+def appraisal_list(*, actor: Any, year: int) -> QuerySet[Appraisal]:
+    return (
+        access.scope(Appraisal.objects.select_related("org"), actor, perms.VIEW)
+        .filter(year=year)
+        .annotate(
+            n_members=Count("entries", distinct=True),
+            n_self=Count(
+                "entries", filter=Q(entries__self_assessed_at__isnull=False), distinct=True
+            ),
+        )
+        .order_by("org__path")
+    )
+
+
+def appraisal_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> Appraisal:
+    return access.get_for_actor(
+        Appraisal.objects.select_related("org", "meeting"), actor, permission, pk=pk
+    )
+
+
+def appraisal_entries(*, appraisal: Appraisal) -> QuerySet[AppraisalEntry]:
+    """The members of an appraisal with their peer assessments counted by grade."""
+    tallies = {
+        f"peer_{grade}": Count("peer_ratings", filter=Q(peer_ratings__grade=grade))
+        for grade in AppraisalGrade.values
+    }
+    return (
+        appraisal.entries.select_related("member")
+        .annotate(peer_total=Count("peer_ratings"), **tallies)
+        .order_by("probationary", "member__name_pinyin")
+    )
+
+
+@dataclass
+class MyAppraisal:
+    appraisal: Appraisal
+    entry: AppraisalEntry
+    peers: list[tuple[AppraisalEntry, str]]  # each other member with the grade I gave ("")
+
+
+def my_appraisals(*, user: Any) -> list[MyAppraisal]:
+    """The open appraisals the signed-in member takes part in, with the peers to assess."""
+    mine = list(
+        AppraisalEntry.objects.filter(
+            member__user_id=user.pk,
+            member__archived_at__isnull=True,
+            appraisal__state=AppraisalState.OPEN,
+        ).select_related("appraisal", "appraisal__org", "member")
+    )
+    if not mine:
+        return []
+    appraisal_ids = [e.appraisal_id for e in mine]
+    given = dict(
+        PeerRating.objects.filter(
+            rater_id=mine[0].member_id, entry__appraisal_id__in=appraisal_ids
+        ).values_list("entry_id", "grade")
+    )
+    others: dict[int, list[AppraisalEntry]] = {}
+    for entry in (
+        AppraisalEntry.objects.filter(appraisal_id__in=appraisal_ids, probationary=False)
+        .exclude(member_id=mine[0].member_id)
+        .select_related("member")
+        .order_by("member__name_pinyin")
+    ):
+        others.setdefault(entry.appraisal_id, []).append(entry)
+    return [
+        MyAppraisal(
+            e.appraisal,
+            e,
+            [(peer, given.get(peer.pk, "")) for peer in others.get(e.appraisal_id, [])],
+        )
+        for e in mine
+    ]
+
+
+def talk_list(
+    *, actor: Any, org: Organisation | None = None, year: int | None = None
+) -> QuerySet[HeartTalk]:
+    qs = access.scope(
+        HeartTalk.objects.select_related("org", "initiator", "counterpart"), actor, perms.VIEW
+    )
+    if org is not None:
+        qs = qs.filter(subtree_q(org.path, "org"))
+    if year:
+        qs = qs.filter(talked_on__year=year)
+    return qs.order_by("-talked_on", "-id")
+
+
+@dataclass
+class TalkCoverage:
+    """How far a branch's talks this year reach (DOMAIN_RULES §2: each pairing at least once a
+    year). 委员之间: every pair of committee members; 委员与党员: every member with at least one
+    committee member; 党员之间: every member with at least one other member."""
+
+    committee_pairs: int
+    committee_pairs_done: int
+    members: int
+    with_committee_done: int
+    with_member_done: int
+    missing_committee_pairs: list[tuple[str, str]]
+    missing_with_committee: list[str]
+    missing_with_member: list[str]
+
+
+def talk_coverage(*, org: Organisation, year: int, today: date | None = None) -> TalkCoverage:
+    """Three queries: the members, the committee, the year's talks."""
+    from mofan.members.models import Member
+
+    today = today or timezone.localdate()
+    day = min(today, date(year, 12, 31))
+    members = dict(
+        Member.objects.filter(org=org, archived_at__isnull=True)
+        .order_by("name_pinyin")
+        .values_list("pk", "full_name")
+    )
+    committee = sorted(
+        pk
+        for pk in CommitteeSeat.objects.filter(org=org, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .values_list("holder_id", flat=True)
+        if pk in members
+    )
+    pairs: set[frozenset[int]] = {
+        frozenset(p)
+        for p in HeartTalk.objects.filter(org=org, talked_on__year=year).values_list(
+            "initiator_id", "counterpart_id"
+        )
+    }
+    chairs = set(committee)
+    ordinary = [pk for pk in members if pk not in chairs]
+    committee_pairs = [(a, b) for i, a in enumerate(committee) for b in committee[i + 1 :]]
+    missing_pairs = [(a, b) for a, b in committee_pairs if frozenset((a, b)) not in pairs]
+    partners: dict[int, set[int]] = {}
+    for pair in pairs:
+        a, b = tuple(pair)
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
+    no_committee = [pk for pk in ordinary if not partners.get(pk, set()) & chairs]
+    no_member = [pk for pk in ordinary if not partners.get(pk, set()) - chairs]
+    return TalkCoverage(
+        committee_pairs=len(committee_pairs),
+        committee_pairs_done=len(committee_pairs) - len(missing_pairs),
+        members=len(ordinary),
+        with_committee_done=len(ordinary) - len(no_committee),
+        with_member_done=len(ordinary) - len(no_member),
+        missing_committee_pairs=[(members[a], members[b]) for a, b in missing_pairs],
+        missing_with_committee=[members[pk] for pk in no_committee],
+        missing_with_member=[members[pk] for pk in no_member],
+    )
+
+
+@dataclass
+class DualLifeRow:
+    member: Any
+    expected: int
+    present: int
+    leave: int
+    absent: int
+
+
+def dual_life(*, actor: Any, under: Organisation | None, year: int) -> list[DualLifeRow]:
+    """双重组织生活: each leading cadre in scope and their attendance, this year, at the
+    meetings of their own branch and party group. Two queries."""
+    from mofan.members.models import Member
+
+    cadres_qs = access.scope(
+        Member.objects.filter(is_leading_cadre=True, archived_at__isnull=True).select_related(
+            "org", "organ"
+        ),
+        actor,
+        perms.VIEW,
+    )
+    if under is not None:
+        cadres_qs = cadres_qs.filter(subtree_q(under.path, "org"))
+    cadres = list(cadres_qs.order_by("org__path", "name_pinyin"))
+    starts, ends = _start_of(year), _start_of(year + 1)
+    counts = {
+        row["member_id"]: row
+        for row in Attendance.objects.filter(
+            member__in=[c.pk for c in cadres],
+            meeting__status=MeetingStatus.HELD,
+            meeting__starts_at__gte=starts,
+            meeting__starts_at__lt=ends,
+        )
+        .filter(Q(meeting__org_id=F("member__org_id")) | Q(meeting__org_id=F("member__group_id")))
+        .values("member_id")
+        .annotate(
+            expected=Count("id"),
+            present=Count("id", filter=Q(status="present")),
+            leave=Count("id", filter=Q(status="leave")),
+        )
+    }
+    rows = []
+    for cadre in cadres:
+        row: dict[str, Any] = dict(counts.get(cadre.pk, {}))
+        expected, present, leave = (
+            row.get("expected", 0),
+            row.get("present", 0),
+            row.get("leave", 0),
+        )
+        rows.append(DualLifeRow(cadre, expected, present, leave, expected - present - leave))
+    return rows

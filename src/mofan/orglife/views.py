@@ -18,14 +18,19 @@ from mofan.orglife import permissions as perms
 from mofan.orglife import selectors, services
 from mofan.orglife.documents import minutes_docx
 from mofan.orglife.forms import (
+    AppraisalOpenForm,
     AttachmentForm,
     AttendanceForm,
+    HeartTalkForm,
     MeetingForm,
     MinutesForm,
     ResolutionForm,
     ReviewForm,
+    SelfAssessmentForm,
+    TalkFilterForm,
 )
-from mofan.orglife.models import MeetingKind, MeetingStatus, ReviewState
+from mofan.orglife.models import AppraisalGrade, MeetingKind, MeetingStatus, ReviewState
+from mofan.orgs.models import OrgKind
 from mofan.orgs.selectors import org_get
 
 
@@ -315,7 +320,12 @@ class MyMeetingsView(ScopedView):
         return render(
             request,
             "orglife/mine.html",
-            {"rows": rows, "now": timezone.now(), "feed_url": feed_url},
+            {
+                "rows": rows,
+                "now": timezone.now(),
+                "feed_url": feed_url,
+                "appraisals": selectors.my_appraisals(user=request.user),
+            },
         )
 
 
@@ -583,3 +593,254 @@ class AttachmentRemoveView(ScopedView):
         except DomainError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(f"{reverse('orglife:detail', args=[attachment.meeting_id])}#attachments")
+
+
+# ---- Yearly processes -----------------------------------------------------------------------
+
+
+class AppraisalListView(ScopedView):
+    """民主评议党员: the year's appraisals in scope, and opening one for a branch."""
+
+    permission = perms.VIEW
+
+    def _render(self, request: HttpRequest, year: int, form: AppraisalOpenForm) -> HttpResponse:
+        return render(
+            request,
+            "orglife/appraisals.html",
+            {
+                "year": year,
+                "rows": selectors.appraisal_list(actor=request.user, year=year),
+                "form": form,
+                "can_manage": access.has_permission(request.user, perms.MANAGE_MEETINGS),
+                "tab": "appraisals",
+            },
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year = _year(request)
+        form = AppraisalOpenForm(actor=request.user, initial={"year": year})
+        return self._render(request, year, form)
+
+
+class AppraisalOpenView(ScopedView):
+    permission = perms.MANAGE_MEETINGS
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = AppraisalOpenForm(request.POST, actor=request.user)
+        year = _year(request)
+        if form.is_valid():
+            data = form.cleaned_data
+            org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE_MEETINGS)
+            try:
+                appraisal = services.appraisal_open(actor=request.user, org=org, year=data["year"])
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The appraisal is open; members have been told."))
+                return redirect("orglife:appraisal", appraisal_id=appraisal.pk)
+        return AppraisalListView()._render(request, year, form)
+
+
+class AppraisalDetailView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest, appraisal_id: int) -> HttpResponse:
+        appraisal = selectors.appraisal_get(actor=request.user, pk=appraisal_id)
+        entries = list(selectors.appraisal_entries(appraisal=appraisal))
+        graded = [e for e in entries if not e.probationary]
+        return render(
+            request,
+            "orglife/appraisal.html",
+            {
+                "appraisal": appraisal,
+                "entries": entries,
+                "grades": AppraisalGrade.choices,
+                "excellent_limit": services.excellent_limit(len(graded)),
+                "graded": len(graded),
+                "can_manage": access.can(request.user, perms.MANAGE_MEETINGS, appraisal.org),
+                "tab": "appraisals",
+            },
+        )
+
+
+class AppraisalGradesView(ScopedView):
+    """The committee's proposals saved, or the grades decided and the appraisal concluded."""
+
+    permission = perms.MANAGE_MEETINGS
+
+    def post(self, request: HttpRequest, appraisal_id: int) -> HttpResponse:
+        appraisal = selectors.appraisal_get(
+            actor=request.user, pk=appraisal_id, permission=perms.MANAGE_MEETINGS
+        )
+        entries = list(appraisal.entries.select_related("member"))
+        chosen = {
+            e.pk: request.POST.get(f"grade-{e.pk}", "")
+            for e in entries
+            if request.POST.get(f"grade-{e.pk}", "") in {"", *AppraisalGrade.values}
+        }
+        try:
+            if request.POST.get("action") == "conclude":
+                services.appraisal_conclude(
+                    actor=request.user,
+                    appraisal=appraisal,
+                    grades={pk: grade for pk, grade in chosen.items() if grade},
+                )
+                messages.success(request, _("The grades are decided and the appraisal concluded."))
+            else:
+                changed = 0
+                for entry in entries:
+                    if entry.probationary or entry.pk not in chosen:
+                        continue
+                    if chosen[entry.pk] != entry.proposed_grade:
+                        services.appraisal_propose(
+                            actor=request.user, entry=entry, grade=chosen[entry.pk]
+                        )
+                        changed += 1
+                messages.success(
+                    request, _("%(n)d proposals of the committee saved.") % {"n": changed}
+                )
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("orglife:appraisal", appraisal_id=appraisal.pk)
+
+
+class MyAppraisalView(ScopedView):
+    """The member's side: self-assessment and assessing the others (self-service)."""
+
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        mine = selectors.my_appraisals(user=request.user)
+        forms_ = [
+            (item, SelfAssessmentForm(initial={"text": item.entry.self_assessment}))
+            for item in mine
+        ]
+        return render(
+            request,
+            "orglife/my_appraisal.html",
+            {"items": forms_, "grades": AppraisalGrade.choices},
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        mine = {item.entry.pk: item for item in selectors.my_appraisals(user=request.user)}
+        raw = request.POST.get("entry", "")
+        item = mine.get(int(raw)) if raw.isdigit() else None
+        if item is None:
+            raise Http404
+        try:
+            if request.POST.get("action") == "self":
+                form = SelfAssessmentForm(request.POST)
+                services.self_assessment_save(
+                    user=request.user,
+                    entry=item.entry,
+                    text=form.data.get("text", ""),
+                )
+                messages.success(request, _("Your self-assessment is saved."))
+            else:
+                saved = 0
+                for peer, given in item.peers:
+                    grade = request.POST.get(f"peer-{peer.pk}", "")
+                    if grade and grade != given:
+                        services.peer_rate(user=request.user, entry=peer, grade=grade)
+                        saved += 1
+                messages.success(request, _("%(n)d assessments saved.") % {"n": saved})
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("orglife:my_appraisal")
+
+
+class HeartTalkListView(ScopedView):
+    """谈心谈话: the talks in scope for a year; for a branch, how far they reach."""
+
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year = _year(request)
+        org = None
+        if request.GET.get("org", "").isdigit():
+            org = org_get(actor=request.user, pk=int(request.GET["org"]), permission=perms.VIEW)
+        coverage = (
+            selectors.talk_coverage(org=org, year=year)
+            if org is not None and org.kind == OrgKind.BRANCH
+            else None
+        )
+        page = paginate(request, selectors.talk_list(actor=request.user, org=org, year=year))
+        form = TalkFilterForm(
+            initial={"org": org.pk if org else "", "year": year}, actor=request.user, chosen=org
+        )
+        return render(
+            request,
+            "orglife/talks.html",
+            {
+                "year": year,
+                "org": org,
+                "page": page,
+                "coverage": coverage,
+                "form": form,
+                "query": query_without_page(request),
+                "can_record": org is not None
+                and org.kind == OrgKind.BRANCH
+                and access.can(request.user, perms.MANAGE_MEETINGS, org),
+                "tab": "talks",
+            },
+        )
+
+
+class HeartTalkCreateView(ScopedView):
+    permission = perms.MANAGE_MEETINGS
+
+    def _form(self, request: HttpRequest, org: Any, data: Any = None) -> HeartTalkForm:
+        from mofan.members.models import Member
+
+        people = list(
+            Member.objects.filter(org=org, archived_at__isnull=True)
+            .order_by("name_pinyin")
+            .values_list("pk", "full_name")
+        )
+        return HeartTalkForm(data, people=people, initial={"talked_on": timezone.localdate()})
+
+    def get(self, request: HttpRequest, org_id: int) -> HttpResponse:
+        org = org_get(actor=request.user, pk=org_id, permission=perms.MANAGE_MEETINGS)
+        form = self._form(request, org)
+        return render(request, "orglife/talk_form.html", {"form": form, "org": org})
+
+    def post(self, request: HttpRequest, org_id: int) -> HttpResponse:
+        from mofan.members.models import Member
+
+        org = org_get(actor=request.user, pk=org_id, permission=perms.MANAGE_MEETINGS)
+        form = self._form(request, org, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            people = Member.objects.in_bulk([data["initiator"], data["counterpart"]])
+            try:
+                services.heart_talk_record(
+                    actor=request.user,
+                    org=org,
+                    initiator=people[data["initiator"]],
+                    counterpart=people[data["counterpart"]],
+                    talked_on=data["talked_on"],
+                    summary=data["summary"],
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The talk is recorded."))
+                return redirect(
+                    f"{reverse('orglife:talks')}?org={org.pk}&year={data['talked_on'].year}"
+                )
+        return render(request, "orglife/talk_form.html", {"form": form, "org": org})
+
+
+class DualLifeView(ScopedView):
+    """双重组织生活: leading cadres' attendance at their own branch and group."""
+
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year = _year(request)
+        rows = selectors.dual_life(actor=request.user, under=None, year=year)
+        return render(
+            request,
+            "orglife/dual_life.html",
+            {"year": year, "rows": rows, "tab": "dual_life"},
+        )

@@ -71,6 +71,9 @@ def fill_picker(
         choices = [("", blank), *choices]
     field.choices = choices  # type: ignore[attr-defined]
     if isinstance(field.widget, TreePicker):
+        # A choice field hands its choices to the widget; an integer field (a filter that
+        # resolves the id itself) does not, so the chosen option would be lost.
+        field.widget.choices = list(choices)
         field.widget.options_url = f"{reverse('orgs:picker')}?{urlencode(params)}"
         field.widget.always_lazy = lazy
 

@@ -766,7 +766,7 @@ class HeartTalkListView(ScopedView):
         )
         page = paginate(request, selectors.talk_list(actor=request.user, org=org, year=year))
         form = TalkFilterForm(
-            initial={"org": org.pk if org else "", "year": year}, actor=request.user, chosen=org
+            {"org": org.pk if org else "", "year": year}, actor=request.user, chosen=org
         )
         return render(
             request,

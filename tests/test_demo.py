@@ -62,3 +62,27 @@ def test_demo_organisational_life_counts(roles: dict) -> None:
     if today.month > 1:  # the demo holds this year's meetings up to last month
         assert met > 20
         assert overdue > 0  # the gaps of 第三支部 and 第七支部 show
+
+
+def test_demo_two_years_with_oversight_appraisal_and_talks(roles: dict) -> None:
+    from django.utils import timezone
+
+    from mofan.orglife.models import Appraisal, HeartTalk, Meeting, Resolution
+    from mofan.orglife.selectors import compliance
+
+    call_command("demo", stdout=io.StringIO())
+    today = timezone.localdate()
+    admin = User.objects.get(username="gongwei")
+    last = compliance(actor=admin, under=None, year=today.year - 1, today=today)
+    met = sum(r.count("met", today) for r in last)
+    overdue = sum(r.count("overdue", today) for r in last)
+    assert met > 100 and overdue > 0  # a full year, mostly met, 第五支部's missed assembly
+    fourth = Organisation.objects.get(name="市委办公室机关第四支部")
+    states = set(Meeting.objects.filter(org=fourth).values_list("review_state", flat=True))
+    assert {"approved", "returned", "submitted"} <= states
+    assert Resolution.objects.filter(meeting__org=fourth, passed=True).exists()
+    assert Appraisal.objects.filter(year=today.year - 1, state="closed").count() >= 6
+    assert Appraisal.objects.filter(org=fourth, year=today.year, state="open").exists()
+    assert HeartTalk.objects.filter(org=fourth, talked_on__year=today.year).count() >= 3
+    # The returned record tells the secretary why.
+    assert Message.objects.filter(user__username="zhibu4", title__startswith="已退回").exists()

@@ -13,6 +13,7 @@ from faker import Faker
 
 from mofan.accounts.models import Role, User
 from mofan.accounts.services import grant_create, roles_ensure_builtin, user_create
+from mofan.core.errors import DomainError
 from mofan.core.identity import check_char
 from mofan.core.services import notice_mark_read, notice_send
 from mofan.core.tasks import refresh_planner_statistics
@@ -265,7 +266,7 @@ class Command(BaseCommand):
         member.user = users["dangyuan"]
         member.save(update_fields=["user"])
         remind_expiring_terms()  # what the daily task would have sent by now
-        load_organisational_life(swb_branches, fourth, today)
+        load_organisational_life(swb_branches, fourth, today, users)
 
         notice = notice_send(
             actor=users["gongwei"],
@@ -287,86 +288,216 @@ class Command(BaseCommand):
 
 
 def load_organisational_life(
-    branches: list[Organisation], fourth: Organisation, today: date
+    branches: list[Organisation], fourth: Organisation, today: date, users: dict[str, Any]
 ) -> None:
-    """This year's meetings of the 市委办公室 branches: mostly on schedule, a few gaps."""
+    """Two years of meetings of the 市委办公室 branches, mostly on schedule with a few gaps;
+    last year's records approved by the committee, this year's partly with it; last year's
+    democratic appraisal concluded and this year's open in 第四支部; its talks; and one fully
+    documented 支部党员大会 with minutes and a vote."""
     from datetime import datetime, time
 
     from django.utils import timezone as tz
 
-    from mofan.orglife.models import AttendanceStatus, MeetingKind
-    from mofan.orglife.services import attendance_record, meeting_schedule
-
-    zone = tz.get_current_timezone()
-
-    def when(month: int, day: int) -> datetime:
-        return datetime.combine(date(today.year, month, day), time(15, 0), tzinfo=zone)
-
-    plan: list[tuple[str, str, int, int]] = []
-    for month in range(1, today.month):
-        plan.append((MeetingKind.THEMED_PARTY_DAY, f"{month}月主题党日", month, 18))
-    for quarter_end in (3, 6, 9, 12):
-        if quarter_end < today.month:
-            plan.append(
-                (
-                    MeetingKind.GENERAL_ASSEMBLY,
-                    f"第{quarter_end // 3}季度支部党员大会",
-                    quarter_end,
-                    25,
-                )
-            )
-            plan.append(
-                (MeetingKind.PARTY_LESSON, f"第{quarter_end // 3}季度党课", quarter_end, 11)
-            )
+    from mofan.orglife.models import AppraisalGrade, AttendanceStatus, Meeting, MeetingKind
+    from mofan.orglife.services import (
+        appraisal_conclude,
+        appraisal_open,
+        attendance_record,
+        heart_talk_record,
+        meeting_review,
+        meeting_schedule,
+        meeting_submit,
+        minutes_save,
+        resolution_record,
+        self_assessment_save,
+    )
     from mofan.orgs.models import CommitteeSeat
 
-    for index, branch in enumerate(branches):
-        if CommitteeSeat.objects.filter(org=branch, ends_on__isnull=True).count() >= 3:
-            for month in range(1, today.month):
-                if index == 5 and month == 5:
-                    continue  # 第六支部 skipped May's 支委会
-                meeting_schedule(
+    zone = tz.get_current_timezone()
+    secretary, committee = users["zhibu4"], users["swb_admin"]
+    last_year = today.year - 1
+
+    for year in (last_year, today.year):
+
+        def when(month: int, day: int, year: int = year) -> datetime:
+            return datetime.combine(date(year, month, day), time(15, 0), tzinfo=zone)
+
+        months = range(1, 13) if year < today.year else range(1, today.month)
+        plan: list[tuple[str, str, int, int]] = [
+            (MeetingKind.THEMED_PARTY_DAY, f"{year}年{month}月主题党日", month, 18)
+            for month in months
+        ]
+        for quarter_end in (3, 6, 9, 12):
+            if quarter_end in months:
+                quarter = quarter_end // 3
+                plan.append(
+                    (
+                        MeetingKind.GENERAL_ASSEMBLY,
+                        f"{year}年第{quarter}季度支部党员大会",
+                        quarter_end,
+                        25,
+                    )
+                )
+                plan.append(
+                    (MeetingKind.PARTY_LESSON, f"{year}年第{quarter}季度党课", quarter_end, 11)
+                )
+        if year < today.year:
+            plan.append((MeetingKind.LIFE_MEETING, f"{year}年度组织生活会", 12, 28))
+        for index, branch in enumerate(branches):
+            if CommitteeSeat.objects.filter(org=branch, ends_on__isnull=True).count() >= 3:
+                for month in months:
+                    if year == today.year and index == 5 and month == 5:
+                        continue  # 第六支部 skipped May's 支委会
+                    meeting_schedule(
+                        actor=None,
+                        org=branch,
+                        kind=MeetingKind.COMMITTEE_MEETING,
+                        topic=f"{year}年{month}月支委会",
+                        starts_at=when(month, 8),
+                        ends_at=when(month, 8).replace(hour=16),
+                        place="支部办公室",
+                    )
+            for group in Organisation.objects.filter(kind="group", path__startswith=branch.path):
+                for month in months:
+                    meeting_schedule(
+                        actor=None,
+                        org=group,
+                        kind=MeetingKind.GROUP_MEETING,
+                        topic=f"{year}年{month}月党小组会",
+                        starts_at=when(month, 12),
+                        ends_at=when(month, 12).replace(hour=16),
+                        place="科室",
+                    )
+            for kind, topic, month, day in plan:
+                # Gaps: this year 第七支部 skips its party lessons and 第三支部 missed the
+                # summer party days; last year 第五支部 missed the third quarter's assembly.
+                if (
+                    (year == today.year and index == 6 and kind == MeetingKind.PARTY_LESSON)
+                    or (
+                        year == today.year
+                        and index == 2
+                        and kind == MeetingKind.THEMED_PARTY_DAY
+                        and month in (7, 8)
+                    )
+                    or (
+                        year == last_year
+                        and index == 4
+                        and kind == MeetingKind.GENERAL_ASSEMBLY
+                        and month == 9
+                    )
+                ):
+                    continue
+                meeting = meeting_schedule(
                     actor=None,
                     org=branch,
-                    kind=MeetingKind.COMMITTEE_MEETING,
-                    topic=f"{month}月支委会",
-                    starts_at=when(month, 8),
-                    ends_at=when(month, 8).replace(hour=16),
-                    place="支部办公室",
+                    kind=kind,
+                    topic=topic,
+                    starts_at=when(month, day),
+                    ends_at=when(month, day).replace(hour=17),
+                    place="机关党员活动室",
                 )
-        for group in Organisation.objects.filter(kind="group", path__startswith=branch.path):
-            for month in range(1, today.month):
-                meeting_schedule(
-                    actor=None,
-                    org=group,
-                    kind=MeetingKind.GROUP_MEETING,
-                    topic=f"{month}月党小组会",
-                    starts_at=when(month, 12),
-                    ends_at=when(month, 12).replace(hour=16),
-                    place="科室",
-                )
-        for kind, topic, month, day in plan:
-            # gaps: 第七支部 skips its party lessons, 第三支部 missed the summer party days
-            if (index == 6 and kind == MeetingKind.PARTY_LESSON) or (
-                index == 2 and kind == MeetingKind.THEMED_PARTY_DAY and month in (7, 8)
-            ):
-                continue
-            meeting = meeting_schedule(
-                actor=None,
-                org=branch,
-                kind=kind,
-                topic=topic,
-                starts_at=when(month, day),
-                ends_at=when(month, day).replace(hour=17),
-                place="机关党员活动室",
+                if branch.pk == fourth.pk:
+                    for n, row in enumerate(meeting.attendances.select_related("member")):
+                        status = (
+                            AttendanceStatus.LEAVE
+                            if (n + month) % 9 == 4
+                            else AttendanceStatus.PRESENT
+                        )
+                        attendance_record(
+                            actor=None,
+                            meeting=meeting,
+                            member=row.member,
+                            status=status,
+                            leave_reason="外出公务" if status == "leave" else "",
+                        )
+
+    held = Meeting.objects.filter(org=fourth, status="held").order_by("starts_at")
+    # One fully documented 支部党员大会: minutes and a vote.
+    assembly = held.filter(kind=MeetingKind.GENERAL_ASSEMBLY).last()
+    if assembly is not None:
+        minutes_save(
+            actor=secretary,
+            meeting=assembly,
+            minutes=(
+                "<p>一、支部书记传达上级党委关于加强机关党建工作的部署要求。</p>"
+                "<p>二、讨论本支部下一阶段重点工作，党员结合岗位谈认识、提建议。</p>"
+                "<p>三、讨论表决支部年度重点工作安排。</p>"
+            ),
+        )
+        present = assembly.attendances.filter(status="present", member__status="full").count()
+        resolution_record(
+            actor=secretary,
+            meeting=assembly,
+            text="通过第四支部下一阶段重点工作安排",
+            votes_for=present - 1,
+            votes_against=0,
+            abstentions=1,
+        )
+    # Oversight: last year's records approved; this year's with the committee, one returned.
+    for meeting in held.filter(starts_at__year=last_year)[:12]:
+        meeting_submit(actor=secretary, meeting=meeting)
+        meeting_review(actor=committee, meeting=meeting, approve=True)
+    this_year = held.filter(starts_at__year=today.year)
+    if assembly is not None:
+        this_year = this_year.exclude(pk=assembly.pk)
+    recent = list(this_year)
+    if len(recent) >= 2:
+        meeting_submit(actor=secretary, meeting=recent[-1])
+        meeting_submit(actor=secretary, meeting=recent[-2])
+        meeting_review(
+            actor=committee,
+            meeting=recent[-2],
+            approve=False,
+            comment="请补充会议内容记录，并上传签到表照片。",
+        )
+    # Democratic appraisal: last year's concluded in every branch, this year's open in 第四支部.
+    for branch in branches:
+        try:
+            appraisal = appraisal_open(actor=None, org=branch, year=last_year)
+        except DomainError:
+            continue  # a branch without members
+        graded = [
+            e for e in appraisal.entries.order_by("member__name_pinyin") if not e.probationary
+        ]
+        appraisal_conclude(
+            actor=None,
+            appraisal=appraisal,
+            grades={
+                e.pk: AppraisalGrade.EXCELLENT
+                if i < len(graded) // 4
+                else AppraisalGrade.BASICALLY_QUALIFIED
+                if i == len(graded) - 1 and len(graded) > 8
+                else AppraisalGrade.QUALIFIED
+                for i, e in enumerate(graded)
+            },
+        )
+    current = appraisal_open(actor=secretary, org=fourth, year=today.year)
+    for entry in current.entries.filter(member__user__isnull=False).select_related("member__user"):
+        if entry.member.user is not None:
+            self_assessment_save(
+                user=entry.member.user,
+                entry=entry,
+                text="本年度按时参加组织生活，认真学习党的创新理论，较好完成本职工作；"
+                "不足是调查研究还不够深入，今后加以改进。",
             )
-            if branch.pk == fourth.pk:
-                for n, row in enumerate(meeting.attendances.select_related("member")):
-                    status = AttendanceStatus.LEAVE if n % 9 == 4 else AttendanceStatus.PRESENT
-                    attendance_record(
-                        actor=None,
-                        meeting=meeting,
-                        member=row.member,
-                        status=status,
-                        leave_reason="外出公务" if status == "leave" else "",
-                    )
+    # Heart-to-heart talks in 第四支部 this year: the secretary with the committee and a few.
+    seats = list(
+        CommitteeSeat.objects.filter(org=fourth, ends_on__isnull=True)
+        .select_related("holder")
+        .order_by("position")
+    )
+    people = list(fourth.members.filter(archived_at__isnull=True).order_by("name_pinyin"))
+    if seats:
+        head = seats[0].holder
+        partners = [s.holder for s in seats[1:]] + [
+            p for p in people if p.pk not in {s.holder_id for s in seats}
+        ][:3]
+        for n, person in enumerate(partners):
+            heart_talk_record(
+                actor=secretary,
+                org=fourth,
+                initiator=head,
+                counterpart=person,
+                talked_on=date(today.year, 3 + n, 10),
+                summary="交流思想和工作情况，听取对支部工作的意见建议。",
+            )

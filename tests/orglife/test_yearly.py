@@ -196,8 +196,15 @@ def test_dual_life_counts_own_branch_and_group_only(tree: Tree, roles: dict[str,
     )
     viewer = make_user("dw", grants=[(roles["committee_admin"], tree.committee_a, True)])
     rows = selectors.dual_life(actor=viewer, under=None, year=year)
-    assert [(r.member.pk, r.expected, r.present, r.leave, r.absent) for r in rows] == [
-        (cadre.pk, 2, 1, 1, 0)
+    assert [
+        (r.member.pk, r.expected, r.present, r.leave, r.absent, r.unrecorded) for r in rows
+    ] == [(cadre.pk, 2, 1, 1, 0, 0)]
+    third = schedule(tree.branch_a1, MeetingKind.THEMED_PARTY_DAY, at(year, 5, 5))
+    schedule(tree.branch_a1, MeetingKind.THEMED_PARTY_DAY, at(year, 6, 5))  # nothing recorded
+    Attendance.objects.filter(meeting=third, member=cadre).update(status="absent")
+    rows = selectors.dual_life(actor=viewer, under=tree.branch_a1, year=year)
+    assert [(r.expected, r.present, r.leave, r.absent, r.unrecorded) for r in rows] == [
+        (4, 1, 1, 1, 1)
     ]
     outsider = make_user("yi", grants=[(roles["committee_admin"], tree.committee_b, True)])
     assert selectors.dual_life(actor=outsider, under=None, year=year) == []

@@ -422,6 +422,7 @@ class DualLifeRow:
     present: int
     leave: int
     absent: int
+    unrecorded: int  # expected at a held meeting, but nothing was recorded
 
 
 def dual_life(*, actor: Any, under: Organisation | None, year: int) -> list[DualLifeRow]:
@@ -454,15 +455,17 @@ def dual_life(*, actor: Any, under: Organisation | None, year: int) -> list[Dual
             expected=Count("id"),
             present=Count("id", filter=Q(status="present")),
             leave=Count("id", filter=Q(status="leave")),
+            absent=Count("id", filter=Q(status="absent")),
         )
     }
     rows = []
     for cadre in cadres:
         row: dict[str, Any] = dict(counts.get(cadre.pk, {}))
-        expected, present, leave = (
-            row.get("expected", 0),
-            row.get("present", 0),
-            row.get("leave", 0),
+        expected, present = row.get("expected", 0), row.get("present", 0)
+        leave, absent = row.get("leave", 0), row.get("absent", 0)
+        rows.append(
+            DualLifeRow(
+                cadre, expected, present, leave, absent, expected - present - leave - absent
+            )
         )
-        rows.append(DualLifeRow(cadre, expected, present, leave, expected - present - leave))
     return rows

@@ -396,8 +396,13 @@ def load_organisational_life(
                     ends_at=when(month, day).replace(hour=17),
                     place="机关党员活动室",
                 )
-                if branch.pk == fourth.pk:
-                    for n, row in enumerate(meeting.attendances.select_related("member")):
+                # 第四支部 records everyone; elsewhere the leading cadres' attendance (双重组织生活)
+                # is what the demo shows.
+                rows = meeting.attendances.select_related("member")
+                if branch.pk != fourth.pk:
+                    rows = rows.filter(member__is_leading_cadre=True)
+                if rows:
+                    for n, row in enumerate(rows):
                         status = (
                             AttendanceStatus.LEAVE
                             if (n + month) % 9 == 4

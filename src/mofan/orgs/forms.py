@@ -99,7 +99,7 @@ class PartnerForm(forms.Form):
 
 
 class ContactForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     position = forms.CharField(label=_("Position"), max_length=50, required=False)
     phone = forms.CharField(label=_("Telephone"), max_length=20, required=False)
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("orgs/", include("mofan.orgs.urls")),
     path("members/", include("mofan.members.urls")),
     path("orglife/", include("mofan.orglife.urls")),
+    path("volunteer/", include("mofan.volunteer.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sysadmin/", admin.site.urls),
 ]

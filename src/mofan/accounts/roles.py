@@ -7,6 +7,7 @@ from mofan.core import permissions as core
 from mofan.members import permissions as members
 from mofan.orglife import permissions as orglife
 from mofan.orgs import permissions as orgs
+from mofan.volunteer import permissions as volunteer
 
 B = Role.Builtin
 
@@ -22,6 +23,9 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         orglife.VIEW,
         orglife.MANAGE_MEETINGS,
         orglife.REVIEW_MEETINGS,
+        volunteer.VIEW,
+        volunteer.MANAGE,
+        volunteer.REVIEW_WISHES,
     ],
     B.COMMITTEE_ADMIN: [
         orgs.VIEW,
@@ -34,6 +38,9 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         orglife.VIEW,
         orglife.MANAGE_MEETINGS,
         orglife.REVIEW_MEETINGS,
+        volunteer.VIEW,
+        volunteer.MANAGE,
+        volunteer.REVIEW_WISHES,
     ],
     B.BRANCH_SECRETARY: [
         orgs.VIEW,
@@ -43,8 +50,17 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         core.SEND_NOTICE,
         orglife.VIEW,
         orglife.MANAGE_MEETINGS,
+        volunteer.VIEW,
+        volunteer.MANAGE,
     ],
-    B.BRANCH_COMMITTEE: [orgs.VIEW, members.VIEW, orglife.VIEW, orglife.MANAGE_MEETINGS],
+    B.BRANCH_COMMITTEE: [
+        orgs.VIEW,
+        members.VIEW,
+        orglife.VIEW,
+        orglife.MANAGE_MEETINGS,
+        volunteer.VIEW,
+        volunteer.MANAGE,
+    ],
     B.MEMBER: [orgs.VIEW],
     B.PARTNER_CONTACT: [],
     B.REVIEWER: [],

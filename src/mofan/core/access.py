@@ -157,3 +157,21 @@ def get_for_actor(queryset: QuerySet[M], actor: Any, permission: str, **lookup: 
     if obj is None:
         raise Http404
     return obj
+
+
+def is_partner_contact(actor: Any, partner: Any) -> bool:
+    """Whether the actor is a contact person of the partner unit (a community's 联络人 acts for
+    it: posts and confirms its micro-wishes). Partner units carry no grants of their own."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    from mofan.orgs.models import PartnerContact
+
+    return PartnerContact.objects.filter(user_id=actor.pk, partner_id=partner.pk).exists()
+
+
+def require_partner_or(actor: Any, partner: Any, permission: str) -> None:
+    """A contact of the partner unit, or a holder of `permission` on its managing organisation."""
+    if actor is None:
+        return
+    if not (is_partner_contact(actor, partner) or can(actor, permission, partner.org)):
+        raise PermissionDenied(_("You do not have permission to do this here."))

@@ -13,6 +13,7 @@ from mofan.core import permissions as core
 from mofan.members import permissions as members
 from mofan.orglife import permissions as orglife
 from mofan.orgs import permissions as orgs
+from mofan.volunteer import permissions as volunteer
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,10 @@ NAV_ITEMS = (
     NavItem(_("Compliance"), "orglife:compliance", orglife.VIEW, "check2-square"),
     NavItem(_("Reviews"), "orglife:reviews", orglife.REVIEW_MEETINGS, "clipboard-check"),
     NavItem(_("Yearly work"), "orglife:appraisals", orglife.VIEW, "award"),
+    NavItem(_("Volunteering"), "volunteer:mine", access.AUTHENTICATED, "heart"),
+    NavItem(_("Volunteer activities"), "volunteer:activities", volunteer.VIEW, "people-fill"),
+    NavItem(_("Micro-wishes"), "volunteer:wishes", volunteer.VIEW, "gift"),
+    NavItem(_("Volunteer statistics"), "volunteer:statistics", volunteer.VIEW, "bar-chart"),
     NavItem(_("Terms"), "orgs:terms", orgs.VIEW, "hourglass-split"),
     NavItem(_("Branch checks"), "orgs:flags", orgs.VIEW, "flag"),
     NavItem(_("Partner units"), "orgs:partners", orgs.VIEW, "people"),

@@ -1,0 +1,11 @@
+from django.utils.translation import gettext_lazy as _
+
+VIEW = "volunteer.view"  # activities, participations, wishes and statistics in scope
+MANAGE = "volunteer.manage"  # organise activities, record and confirm hours, issue certificates
+REVIEW_WISHES = "volunteer.review_wishes"  # review and publish the wishes of linked communities
+
+PERMISSIONS = {
+    VIEW: _("View volunteering, micro-wishes and their statistics"),
+    MANAGE: _("Organise volunteer activities, confirm hours and issue certificates"),
+    REVIEW_WISHES: _("Review and publish micro-wishes of partner communities"),
+}

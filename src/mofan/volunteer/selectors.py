@@ -1,0 +1,291 @@
+"""Reads of volunteering and micro-wishes, scoped; statistics counted from records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from mofan.core import access
+from mofan.core.paths import subtree_q
+from mofan.members.models import Member
+from mofan.orgs.models import Organisation
+from mofan.volunteer import permissions as perms
+from mofan.volunteer import rules
+from mofan.volunteer.models import (
+    ActivityStatus,
+    Certificate,
+    Participation,
+    ParticipationState,
+    VolunteerActivity,
+    Wish,
+    WishStatus,
+)
+
+
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.combine(date(year, 1, 1), time.min, tzinfo=zone),
+        datetime.combine(date(year + 1, 1, 1), time.min, tzinfo=zone),
+    )
+
+
+def activity_list(
+    *, actor: Any, org: Organisation | None = None, year: int | None = None
+) -> QuerySet[VolunteerActivity]:
+    qs = access.scope(
+        VolunteerActivity.objects.select_related("org", "kind", "partner"), actor, perms.VIEW
+    )
+    if org is not None:
+        qs = qs.filter(subtree_q(org.path, "org"))
+    if year:
+        start, end = _year_bounds(year)
+        qs = qs.filter(starts_at__gte=start, starts_at__lt=end)
+    return qs.annotate(
+        n_signed=Count("participations", filter=Q(participations__state="signed_up")),
+        n_waiting=Count("participations", filter=Q(participations__state="waitlisted")),
+    ).order_by("-starts_at", "-id")
+
+
+def activities_open(*, partner_id: int | None = None) -> QuerySet[VolunteerActivity]:
+    """What a member may sign up for: open activities that have not ended, soonest first."""
+    qs = VolunteerActivity.objects.filter(
+        status=ActivityStatus.OPEN, ends_at__gte=timezone.now()
+    ).select_related("org", "kind", "partner")
+    if partner_id:
+        qs = qs.filter(partner_id=partner_id)
+    return qs.annotate(
+        n_signed=Count("participations", filter=Q(participations__state="signed_up"))
+    ).order_by("starts_at", "id")
+
+
+def activity_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> VolunteerActivity:
+    return access.get_for_actor(
+        VolunteerActivity.objects.select_related("org", "kind", "partner", "team"),
+        actor,
+        permission,
+        pk=pk,
+    )
+
+
+def activity_public(*, pk: int) -> VolunteerActivity | None:
+    """An activity as any member sees it to sign up (no personal data on it)."""
+    return (
+        VolunteerActivity.objects.select_related("org", "kind", "partner")
+        .annotate(n_signed=Count("participations", filter=Q(participations__state="signed_up")))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def roster(*, activity: VolunteerActivity) -> QuerySet[Participation]:
+    return (
+        activity.participations.exclude(state=ParticipationState.CANCELLED)
+        .select_related("member")
+        .order_by("state", "signed_up_at", "id")
+    )
+
+
+@dataclass
+class MyYear:
+    year: int
+    activities: int
+    hours: Decimal
+
+
+@dataclass
+class MyVolunteering:
+    member: Member
+    participations: list[Participation]
+    years: list[MyYear]
+    total_hours: Decimal
+    stars: int
+    certificates: list[Certificate]
+
+
+def my_volunteering(*, member: Member) -> MyVolunteering:
+    """A member's own record: sign-ups, hours per year, star level, certificates. Four
+    queries."""
+    participations = list(
+        member.participations.exclude(state=ParticipationState.CANCELLED)
+        .select_related("activity", "activity__org", "activity__kind")
+        .order_by("-activity__starts_at")[:50]
+    )
+    years = [
+        MyYear(row["activity__starts_at__year"], row["n"], row["hours"] or Decimal(0))
+        for row in member.participations.filter(confirmed_at__isnull=False, hours__gt=0)
+        .values("activity__starts_at__year")
+        .annotate(n=Count("id"), hours=Sum("hours"))
+        .order_by("-activity__starts_at__year")
+    ]
+    total = sum((y.hours for y in years), Decimal(0))
+    rule = rules.rule_on(timezone.localdate())
+    return MyVolunteering(
+        member,
+        participations,
+        years,
+        total,
+        rules.stars_for(total, rule.star_hours if rule else None),
+        list(member.volunteer_certificates.select_related("org").order_by("-issued_on")),
+    )
+
+
+def wish_list(*, actor: Any, status: str = "") -> QuerySet[Wish]:
+    qs = access.scope(
+        Wish.objects.select_related("community", "claimed_by", "claimed_for"),
+        actor,
+        perms.VIEW,
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("deadline", "id")
+
+
+def wishes_for_member(*, member: Member) -> QuerySet[Wish]:
+    """Wishes offered to the member (communities linked to their organisations), open first."""
+    ancestors = [
+        member.org.path[:i]
+        for i in range(member.org.steplen, len(member.org.path) + 1, member.org.steplen)
+    ]
+    return (
+        Wish.objects.filter(
+            community__org__path__in=ancestors,
+            status=WishStatus.PUBLISHED,
+            deadline__gte=timezone.localdate(),
+        )
+        .select_related("community")
+        .order_by("deadline", "id")
+    )
+
+
+def my_claims(*, member: Member) -> QuerySet[Wish]:
+    return (
+        Wish.objects.filter(claimed_by=member)
+        .select_related("community")
+        .order_by("-claimed_at", "-id")
+    )
+
+
+def wish_get_for(*, user: Any, pk: int) -> Wish:
+    """A wish as the signed-in person may see it: staff in scope, the community's contacts,
+    the claimer, or a member it is offered to. 404 otherwise."""
+    from django.http import Http404
+
+    from mofan.volunteer.services import can_see_wish
+
+    wish = (
+        Wish.objects.select_related("community", "community__org", "claimed_by", "claimed_for")
+        .filter(pk=pk)
+        .first()
+    )
+    if wish is None:
+        raise Http404
+    if access.can(user, perms.VIEW, wish.community.org) or access.is_partner_contact(
+        user, wish.community
+    ):
+        return wish
+    member = (
+        Member.objects.filter(user_id=user.pk, archived_at__isnull=True)
+        .select_related("org")
+        .first()
+    )
+    if member is not None and (
+        wish.claimed_by_id == member.pk
+        or (wish.status == WishStatus.PUBLISHED and can_see_wish(member, wish))
+    ):
+        return wish
+    raise Http404
+
+
+def wishes_of_contact(*, user: Any) -> QuerySet[Wish]:
+    return (
+        Wish.objects.filter(community__contacts__user_id=user.pk)
+        .select_related("community", "claimed_for")
+        .order_by("-posted_at", "-id")
+    )
+
+
+def wall(*, limit: int = 60) -> QuerySet[Wish]:
+    """The public wall: fulfilled wishes, newest first (shown anonymised)."""
+    return (
+        Wish.objects.filter(status=WishStatus.CONFIRMED)
+        .select_related("community", "claimed_for")
+        .order_by("-confirmed_at", "-id")[:limit]
+    )
+
+
+def certificate_check(*, number: str, code: str) -> Certificate | None:
+    number, code = (number or "").strip().upper(), (code or "").strip().upper()
+    if not number or not code:
+        return None
+    return (
+        Certificate.objects.select_related("member", "org")
+        .filter(number=number, check_code=code)
+        .first()
+    )
+
+
+@dataclass
+class Statistics:
+    wishes_posted: int
+    wishes_claimed: int
+    wishes_fulfilled: int
+    activities: int
+    person_times: int
+    hours: Decimal
+
+
+def statistics(*, actor: Any, under: Organisation | None, year: int) -> Statistics:
+    """Counted from records for the actor's scope (or a subtree of it) and a year: wishes
+    posted by the communities the organisations look after, wishes claimed and fulfilled by
+    their members, activities they organised, person-times (人次: participants credited with
+    hours) and hours. Three queries."""
+    start, end = _year_bounds(year)
+    wishes = access.scope(Wish.objects.all(), actor, perms.VIEW)
+    claimed = Wish.objects.filter(claimed_for__isnull=False)
+    activities = access.scope(VolunteerActivity.objects.all(), actor, perms.VIEW)
+    if under is not None:
+        wishes = wishes.filter(subtree_q(under.path, "community__org"))
+        activities = activities.filter(subtree_q(under.path, "org"))
+    # Claims count where the claimer's organisation is in scope, whoever posted the wish.
+    claim_scope = Q(pk__in=[])
+    for grant in access.grants_of(actor):
+        if perms.VIEW in grant.permissions:
+            claim_scope |= (
+                subtree_q(grant.path, "claimed_for")
+                if grant.include_subtree
+                else Q(claimed_for_id=grant.org_id)
+            )
+    if actor is None:
+        claim_scope = Q()
+    if under is not None:
+        claim_scope &= subtree_q(under.path, "claimed_for")
+    posted = wishes.filter(posted_at__gte=start, posted_at__lt=end).count()
+    claims = claimed.filter(claim_scope, claimed_at__gte=start, claimed_at__lt=end).aggregate(
+        claimed=Count("id"),
+        fulfilled=Count("id", filter=Q(status=WishStatus.CONFIRMED)),
+    )
+    acts = (
+        activities.filter(starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=ActivityStatus.CANCELLED)
+        .aggregate(
+            n=Count("id", distinct=True),
+            person_times=Count(
+                "participations", filter=Q(participations__hours__gt=0), distinct=True
+            ),
+            hours=Sum("participations__hours"),
+        )
+    )
+    return Statistics(
+        wishes_posted=posted,
+        wishes_claimed=claims["claimed"],
+        wishes_fulfilled=claims["fulfilled"],
+        activities=acts["n"],
+        person_times=acts["person_times"],
+        hours=acts["hours"] or Decimal(0),
+    )

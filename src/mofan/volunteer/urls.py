@@ -1,0 +1,54 @@
+from django.urls import path
+
+from mofan.volunteer import views
+
+app_name = "volunteer"
+urlpatterns = [
+    path("", views.MyVolunteeringView.as_view(), name="mine"),
+    path("activities/", views.ActivityListView.as_view(), name="activities"),
+    path("activities/new/", views.ActivityCreateView.as_view(), name="activity_create"),
+    path("activities/<int:activity_id>/", views.ActivityView.as_view(), name="activity"),
+    path("activities/<int:activity_id>/signup/", views.SignupView.as_view(), name="signup"),
+    path(
+        "activities/<int:activity_id>/signup/cancel/",
+        views.SignupCancelView.as_view(),
+        name="signup_cancel",
+    ),
+    path("activities/<int:activity_id>/cancel/", views.ActivityCancelView.as_view(), name="cancel"),
+    path(
+        "activities/<int:activity_id>/code/",
+        views.CheckInScreenView.as_view(),
+        name="checkin_screen",
+    ),
+    path(
+        "activities/<int:activity_id>/confirm/",
+        views.HoursConfirmView.as_view(),
+        name="confirm",
+    ),
+    path("scan/<str:token>/", views.ScanView.as_view(), name="scan"),
+    path("participations/<int:participation_id>/times/", views.TimesView.as_view(), name="times"),
+    path(
+        "participations/<int:participation_id>/hours/",
+        views.HoursCorrectView.as_view(),
+        name="hours_correct",
+    ),
+    path(
+        "certificates/new/<int:member_id>/",
+        views.CertificateCreateView.as_view(),
+        name="certificate_create",
+    ),
+    path(
+        "certificates/<int:certificate_id>.docx",
+        views.CertificateDocxView.as_view(),
+        name="certificate_docx",
+    ),
+    path("certificates/check/", views.CertificateCheckView.as_view(), name="certificate_check"),
+    path("wishes/", views.WishListView.as_view(), name="wishes"),
+    path("wishes/new/", views.WishCreateView.as_view(), name="wish_create"),
+    path("wishes/wall/", views.WallView.as_view(), name="wall"),
+    path("wishes/<int:wish_id>/", views.WishView.as_view(), name="wish"),
+    path("wishes/<int:wish_id>/act/", views.WishActionView.as_view(), name="wish_act"),
+    path("wishes/photos/<int:photo_id>/", views.WishPhotoView.as_view(), name="wish_photo"),
+    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("statistics/export/", views.StatisticsExportView.as_view(), name="statistics_export"),
+]

@@ -1,0 +1,719 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mofan.core import access, checkin
+from mofan.core.errors import DomainError
+from mofan.core.exports import xlsx_response
+from mofan.core.views import ScopedView, apply_domain_error, paginate, query_without_page
+from mofan.members.models import Member
+from mofan.orgs.models import PartnerUnit
+from mofan.orgs.selectors import org_get
+from mofan.volunteer import permissions as perms
+from mofan.volunteer import selectors, services
+from mofan.volunteer.documents import certificate_docx
+from mofan.volunteer.forms import (
+    ActivityForm,
+    CertificateCheckForm,
+    CertificateForm,
+    FulfilForm,
+    HoursCorrectForm,
+    StatisticsForm,
+    TimesForm,
+    WishForm,
+)
+from mofan.volunteer.models import (
+    ActivityStatus,
+    Certificate,
+    Participation,
+    ParticipationState,
+    WishPhoto,
+    WishStatus,
+)
+
+CHECKIN_KIND = "volunteer.activity"
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year", "")
+    today = timezone.localdate()
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year + 1 else today.year
+
+
+def _member_of(user: Any) -> Member | None:
+    return (
+        Member.objects.filter(user_id=user.pk, archived_at__isnull=True)
+        .select_related("org")
+        .first()
+    )
+
+
+# ---- Activities (staff) --------------------------------------------------------------------
+
+
+class ActivityListView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year = _year(request)
+        page = paginate(request, selectors.activity_list(actor=request.user, year=year))
+        return render(
+            request,
+            "volunteer/activities.html",
+            {
+                "page": page,
+                "year": year,
+                "query": query_without_page(request),
+                "can_manage": access.has_permission(request.user, perms.MANAGE),
+            },
+        )
+
+
+class ActivityCreateView(ScopedView):
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request, "volunteer/activity_form.html", {"form": ActivityForm(actor=request.user)}
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ActivityForm(request.POST, actor=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
+            try:
+                activity = services.activity_create(
+                    actor=request.user,
+                    org=org,
+                    kind=data["kind"],
+                    title=data["title"],
+                    place=data["place"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    capacity=data["capacity"],
+                    description=data["description"],
+                    partner=data["partner"],
+                    team=data["team"],
+                    signup_deadline=data["signup_deadline"],
+                    cancel_deadline=data["cancel_deadline"],
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The activity is published."))
+                return redirect("volunteer:activity", activity_id=activity.pk)
+        return render(request, "volunteer/activity_form.html", {"form": form})
+
+
+class ActivityView(ScopedView):
+    """An activity as a member sees it (sign up, cancel); its organisers also see the roster,
+    the check-in code, the times and the hours."""
+
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest, activity_id: int) -> HttpResponse:
+        activity = selectors.activity_public(pk=activity_id)
+        if activity is None:
+            raise Http404
+        member = _member_of(request.user)
+        mine = (
+            Participation.objects.filter(activity=activity, member=member)
+            .exclude(state=ParticipationState.CANCELLED)
+            .first()
+            if member
+            else None
+        )
+        can_manage = access.can(request.user, perms.MANAGE, activity.org)
+        can_view = can_manage or access.can(request.user, perms.VIEW, activity.org)
+        return render(
+            request,
+            "volunteer/activity.html",
+            {
+                "activity": activity,
+                "mine": mine,
+                "now": timezone.now(),
+                "can_manage": can_manage,
+                "roster": list(selectors.roster(activity=activity)) if can_view else [],
+                "is_over": activity.ends_at < timezone.now(),
+            },
+        )
+
+
+class SignupView(ScopedView):
+    permission = access.AUTHENTICATED
+
+    def post(self, request: HttpRequest, activity_id: int) -> HttpResponse:
+        activity = selectors.activity_public(pk=activity_id)
+        if activity is None:
+            raise Http404
+        try:
+            participation, changed = services.signup(user=request.user, activity=activity)
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if not changed:
+                messages.info(request, _("You have already signed up."))
+            elif participation.state == ParticipationState.WAITLISTED:
+                messages.warning(request, _("The places are taken; you are on the waiting list."))
+            else:
+                messages.success(request, _("You have a place."))
+        return redirect("volunteer:activity", activity_id=activity_id)
+
+
+class SignupCancelView(ScopedView):
+    permission = access.AUTHENTICATED
+
+    def post(self, request: HttpRequest, activity_id: int) -> HttpResponse:
+        member = _member_of(request.user)
+        participation = (
+            Participation.objects.filter(activity_id=activity_id, member=member)
+            .select_related("activity")
+            .first()
+            if member
+            else None
+        )
+        if participation is None:
+            raise Http404
+        try:
+            services.signup_cancel(user=request.user, participation=participation)
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Your sign-up is cancelled."))
+        return redirect("volunteer:activity", activity_id=activity_id)
+
+
+class ActivityCancelView(ScopedView):
+    permission = perms.MANAGE
+
+    def post(self, request: HttpRequest, activity_id: int) -> HttpResponse:
+        activity = selectors.activity_get(
+            actor=request.user, pk=activity_id, permission=perms.MANAGE
+        )
+        try:
+            services.activity_cancel(
+                actor=request.user, activity=activity, reason=request.POST.get("reason", "")
+            )
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The activity is cancelled; those signed up are told."))
+        return redirect("volunteer:activity", activity_id=activity.pk)
+
+
+def _scan_url(request: HttpRequest, activity_id: int) -> str:
+    token = checkin.make_token(CHECKIN_KIND, activity_id)
+    return request.build_absolute_uri(reverse("volunteer:scan", args=[token]))
+
+
+class CheckInScreenView(ScopedView):
+    """The organiser's screen: one code for checking in and, later, out (it changes every 30
+    seconds, as for meetings)."""
+
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest, activity_id: int) -> HttpResponse:
+        activity = selectors.activity_get(
+            actor=request.user, pk=activity_id, permission=perms.MANAGE
+        )
+        url = _scan_url(request, activity.pk)
+        rows = activity.participations.filter(state=ParticipationState.SIGNED_UP)
+        context = {
+            "activity": activity,
+            "qr": checkin.qr_svg(url),
+            "url": url,
+            "seconds": checkin.SLOT_SECONDS,
+            "checked_in": rows.filter(checked_in_at__isnull=False).count(),
+            "checked_out": rows.filter(checked_out_at__isnull=False).count(),
+            "expected": rows.count(),
+        }
+        template = (
+            "volunteer/_checkin_qr.html"
+            if request.headers.get("HX-Request")
+            else "volunteer/checkin_screen.html"
+        )
+        return render(request, template, context)
+
+
+class ScanView(ScopedView):
+    """Where a member's phone lands after scanning: the first scan checks in, the next out."""
+
+    permission = access.AUTHENTICATED
+
+    def _activity(self, token: str) -> Any:
+        activity = selectors.activity_public(pk=checkin.read_token(token, kind=CHECKIN_KIND))
+        if activity is None:
+            raise DomainError(_("This check-in code is not valid."))
+        return activity
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            activity = self._activity(token)
+        except DomainError as exc:
+            return render(request, "volunteer/scan.html", {"error": " ".join(exc.messages)})
+        member = _member_of(request.user)
+        mine = (
+            Participation.objects.filter(activity=activity, member=member).first()
+            if member
+            else None
+        )
+        return render(
+            request, "volunteer/scan.html", {"activity": activity, "token": token, "mine": mine}
+        )
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            activity = self._activity(token)
+            result = services.scan(user=request.user, activity=activity)
+        except DomainError as exc:
+            return render(request, "volunteer/scan.html", {"error": " ".join(exc.messages)})
+        return render(
+            request,
+            "volunteer/scan.html",
+            {"activity": activity, "result": result, "mine": result.participation},
+        )
+
+
+class TimesView(ScopedView):
+    permission = perms.MANAGE
+
+    def post(self, request: HttpRequest, participation_id: int) -> HttpResponse:
+        participation = access.get_for_actor(
+            Participation.objects.select_related("activity", "activity__org"),
+            request.user,
+            perms.MANAGE,
+            pk=participation_id,
+        )
+        form = TimesForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise DomainError(_("Enter the times as date and time."))
+            services.times_record(
+                actor=request.user,
+                participation=participation,
+                checked_in_at=form.cleaned_data["checked_in_at"],
+                checked_out_at=form.cleaned_data["checked_out_at"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The times are recorded."))
+        return redirect(f"{reverse('volunteer:activity', args=[participation.activity_id])}#roster")
+
+
+class HoursConfirmView(ScopedView):
+    permission = perms.MANAGE
+
+    def post(self, request: HttpRequest, activity_id: int) -> HttpResponse:
+        activity = selectors.activity_get(
+            actor=request.user, pk=activity_id, permission=perms.MANAGE
+        )
+        try:
+            services.hours_confirm(actor=request.user, activity=activity)
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The hours are confirmed."))
+        return redirect(f"{reverse('volunteer:activity', args=[activity.pk])}#roster")
+
+
+class HoursCorrectView(ScopedView):
+    permission = perms.MANAGE
+
+    def post(self, request: HttpRequest, participation_id: int) -> HttpResponse:
+        participation = access.get_for_actor(
+            Participation.objects.select_related("activity", "activity__org"),
+            request.user,
+            perms.MANAGE,
+            pk=participation_id,
+        )
+        form = HoursCorrectForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise DomainError(_("Enter the hours and the reason."))
+            services.hours_correct(
+                actor=request.user,
+                participation=participation,
+                hours=form.cleaned_data["hours"],
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The hours are corrected."))
+        return redirect(f"{reverse('volunteer:activity', args=[participation.activity_id])}#roster")
+
+
+# ---- The member's own volunteering --------------------------------------------------------
+
+
+class MyVolunteeringView(ScopedView):
+    """On a phone: activities to sign up for (by community), wishes offered, my hours, stars,
+    certificates and claims."""
+
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        member = _member_of(request.user)
+        raw = request.GET.get("community", "")
+        partner_id = int(raw) if raw.isdigit() else None
+        context: dict[str, Any] = {
+            "member": member,
+            "activities": list(selectors.activities_open(partner_id=partner_id)[:30]),
+            "communities": PartnerUnit.objects.filter(
+                archived_at__isnull=True, volunteer_activities__status=ActivityStatus.OPEN
+            )
+            .distinct()
+            .order_by("name"),
+            "community": partner_id,
+        }
+        is_contact = PartnerUnit.objects.filter(
+            contacts__user_id=int(request.user.pk or 0)
+        ).exists()
+        context["contact_wishes"] = (
+            list(selectors.wishes_of_contact(user=request.user)[:30]) if is_contact else None
+        )
+        if member is not None:
+            context["record"] = selectors.my_volunteering(member=member)
+            context["wishes"] = list(selectors.wishes_for_member(member=member)[:30])
+            context["claims"] = list(selectors.my_claims(member=member)[:30])
+        return render(request, "volunteer/mine.html", context)
+
+
+# ---- Certificates ---------------------------------------------------------------------------
+
+
+class CertificateCreateView(ScopedView):
+    permission = perms.MANAGE
+
+    def _member(self, request: HttpRequest, member_id: int) -> Member:
+        # A member who took part in an activity of the actor's organisations.
+        participation = (
+            access.scope(Participation.objects.select_related("member"), request.user, perms.MANAGE)
+            .filter(member_id=member_id)
+            .first()
+        )
+        if participation is None:
+            raise Http404
+        return participation.member
+
+    def get(self, request: HttpRequest, member_id: int) -> HttpResponse:
+        member = self._member(request, member_id)
+        today = timezone.localdate()
+        form = CertificateForm(
+            actor=request.user,
+            initial={"period_from": today.replace(month=1, day=1), "period_to": today},
+        )
+        return render(request, "volunteer/certificate_form.html", {"form": form, "member": member})
+
+    def post(self, request: HttpRequest, member_id: int) -> HttpResponse:
+        member = self._member(request, member_id)
+        form = CertificateForm(request.POST, actor=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
+            try:
+                certificate = services.certificate_issue(
+                    actor=request.user,
+                    member=member,
+                    org=org,
+                    period_from=data["period_from"],
+                    period_to=data["period_to"],
+                    person_in_charge=data["person_in_charge"],
+                    handler=data["handler"],
+                    handler_contact=data["handler_contact"],
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Certificate %(number)s issued.") % {"number": certificate.number},
+                )
+                return redirect("volunteer:certificate_docx", certificate_id=certificate.pk)
+        return render(request, "volunteer/certificate_form.html", {"form": form, "member": member})
+
+
+class CertificateDocxView(ScopedView):
+    """The certificate, for its holder or for staff who may see the issuing organisation."""
+
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest, certificate_id: int) -> HttpResponseBase:
+        certificate = (
+            Certificate.objects.select_related("member", "org").filter(pk=certificate_id).first()
+        )
+        if certificate is None or not (
+            certificate.member.user_id == request.user.pk
+            or access.can(request.user, perms.VIEW, certificate.org)
+        ):
+            raise Http404
+        body = certificate_docx(
+            certificate,
+            check_url=request.build_absolute_uri(reverse("volunteer:certificate_check")),
+        )
+        response = HttpResponse(
+            body,
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        name = f"志愿服务证明-{certificate.number}.docx"
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+        return response
+
+
+class CertificateCheckView(ScopedView):
+    """Public: anyone holding a certificate's number and check code can verify it."""
+
+    permission = access.PUBLIC
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = CertificateCheckForm(request.GET or None)
+        found = None
+        checked = False
+        if form.is_valid():
+            checked = True
+            found = selectors.certificate_check(
+                number=form.cleaned_data["number"], code=form.cleaned_data["code"]
+            )
+        return render(
+            request,
+            "volunteer/certificate_check.html",
+            {"form": form, "found": found, "checked": checked},
+        )
+
+
+# ---- Micro-wishes -------------------------------------------------------------------------
+
+
+class WishListView(ScopedView):
+    """Staff: the wishes of the communities in scope, by state."""
+
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        status = request.GET.get("status", "")
+        status = status if status in WishStatus.values else ""
+        page = paginate(request, selectors.wish_list(actor=request.user, status=status))
+        return render(
+            request,
+            "volunteer/wishes.html",
+            {
+                "page": page,
+                "status": status,
+                "statuses": WishStatus.choices,
+                "query": query_without_page(request),
+            },
+        )
+
+
+def _communities_for(user: Any) -> Any:
+    from django.db.models import Q
+
+    from mofan.core.paths import subtree_q
+
+    condition = Q(contacts__user_id=user.pk)
+    for grant in access.grants_of(user):
+        if perms.REVIEW_WISHES in grant.permissions:
+            condition |= (
+                subtree_q(grant.path, "org") if grant.include_subtree else Q(org_id=grant.org_id)
+            )
+    return (
+        PartnerUnit.objects.filter(condition, archived_at__isnull=True).distinct().order_by("name")
+    )
+
+
+class WishCreateView(ScopedView):
+    """A community contact posts a wish; staff may post one for a community they look after."""
+
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        communities = _communities_for(request.user)
+        if not communities.exists():
+            raise Http404
+        form = WishForm(communities=communities)
+        return render(request, "volunteer/wish_form.html", {"form": form})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        communities = _communities_for(request.user)
+        if not communities.exists():
+            raise Http404
+        form = WishForm(request.POST, request.FILES, communities=communities)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                wish = services.wish_post(
+                    actor=request.user,
+                    community=data["community"],
+                    beneficiary=data["beneficiary"],
+                    title=data["title"],
+                    description=data["description"],
+                    estimated_value=data["estimated_value"],
+                    deadline=data["deadline"],
+                    photos=[data["photo"]] if data["photo"] else [],
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The wish is posted and awaits review."))
+                return redirect("volunteer:wish", wish_id=wish.pk)
+        return render(request, "volunteer/wish_form.html", {"form": form})
+
+
+class WishView(ScopedView):
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest, wish_id: int) -> HttpResponse:
+        wish = selectors.wish_get_for(user=request.user, pk=wish_id)
+        member = _member_of(request.user)
+        is_contact = access.is_partner_contact(request.user, wish.community)
+        can_review = access.can(request.user, perms.REVIEW_WISHES, wish.community.org)
+        return render(
+            request,
+            "volunteer/wish.html",
+            {
+                "wish": wish,
+                "photos": list(wish.photos.all()),
+                "is_claimer": member is not None and wish.claimed_by_id == member.pk,
+                "can_claim": member is not None
+                and wish.status == WishStatus.PUBLISHED
+                and services.can_see_wish(member, wish),
+                "can_review": can_review,
+                "can_confirm": is_contact or can_review,
+                "fulfil_form": FulfilForm(initial={"fulfilled_on": timezone.localdate()}),
+            },
+        )
+
+
+class WishActionView(ScopedView):
+    """Every step of a wish after posting: review, claim, fulfil, confirm or return. The
+    services decide who may take which step."""
+
+    permission = access.AUTHENTICATED
+
+    def post(self, request: HttpRequest, wish_id: int) -> HttpResponse:
+        wish = selectors.wish_get_for(user=request.user, pk=wish_id)
+        step = request.POST.get("step", "")
+        text = request.POST.get("text", "")
+        try:
+            if step in {"publish", "reject"}:
+                services.wish_review(
+                    actor=request.user, wish=wish, approve=step == "publish", note=text
+                )
+                done = _("Published.") if step == "publish" else _("Not accepted.")
+            elif step == "claim":
+                services.wish_claim(user=request.user, wish=wish)
+                done = _("Claimed. Fulfil it, then report it here with a photo.")
+            elif step == "fulfil":
+                form = FulfilForm(request.POST, request.FILES)
+                if not form.is_valid():
+                    raise DomainError(_("Enter the date and how the wish was fulfilled."))
+                services.wish_fulfil(
+                    user=request.user,
+                    wish=wish,
+                    fulfilled_on=form.cleaned_data["fulfilled_on"],
+                    note=form.cleaned_data["note"],
+                    photos=[form.cleaned_data["photo"]] if form.cleaned_data["photo"] else [],
+                )
+                done = _("Reported; the community will confirm.")
+            elif step in {"confirm", "return"}:
+                services.wish_confirm(
+                    actor=request.user, wish=wish, approve=step == "confirm", reason=text
+                )
+                done = _("Confirmed.") if step == "confirm" else _("Returned to the claimer.")
+            else:
+                raise DomainError(_("Choose what to do."))
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, done)
+        return redirect("volunteer:wish", wish_id=wish.pk)
+
+
+class WishPhotoView(ScopedView):
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest, photo_id: int) -> HttpResponseBase:
+        photo = WishPhoto.objects.filter(pk=photo_id).first()
+        if photo is None:
+            raise Http404
+        selectors.wish_get_for(user=request.user, pk=photo.wish_id)  # 404 unless visible
+        try:
+            handle = photo.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(handle, content_type=photo.content_type)
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+class WallView(ScopedView):
+    """Public: fulfilled wishes, the beneficiary shown by family name only."""
+
+    permission = access.PUBLIC
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "volunteer/wall.html", {"wishes": selectors.wall()})
+
+
+# ---- Statistics ---------------------------------------------------------------------------
+
+
+def _statistics_context(request: HttpRequest) -> dict[str, Any]:
+    year = _year(request)
+    org = None
+    if request.GET.get("org", "").isdigit():
+        org = org_get(actor=request.user, pk=int(request.GET["org"]), permission=perms.VIEW)
+    figures = selectors.statistics(actor=request.user, under=org, year=year)
+    form = StatisticsForm(
+        {"org": org.pk if org else "", "year": year}, actor=request.user, chosen=org
+    )
+    return {"figures": figures, "year": year, "org": org, "form": form}
+
+
+def _figure_rows(f: selectors.Statistics) -> list[tuple[str, Any]]:
+    return [
+        (_("Wishes posted"), f.wishes_posted),
+        (_("Wishes claimed"), f.wishes_claimed),
+        (_("Wishes fulfilled"), f.wishes_fulfilled),
+        (_("Volunteer activities"), f.activities),
+        (_("Person-times"), f.person_times),
+        (_("Hours"), f.hours.quantize(Decimal("0.01"))),
+    ]
+
+
+class StatisticsView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        context = _statistics_context(request)
+        context["query"] = query_without_page(request)
+        context["rows"] = _figure_rows(context["figures"])
+        return render(request, "volunteer/statistics.html", context)
+
+
+class StatisticsExportView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        context = _statistics_context(request)
+        scope = context["org"].name if context["org"] else _("All in my scope")
+        rows = [list(row) for row in _figure_rows(context["figures"])]
+        return xlsx_response(
+            _("Volunteering"),
+            [_("Item"), f"{scope} {context['year']}"],
+            rows,
+            filename=f"志愿服务统计-{context['year']}.xlsx",
+        )

@@ -38,6 +38,7 @@ from mofan.orglife.services import (
 )
 from mofan.orgs.models import CommitteeSeat, PartnerUnit
 from mofan.orgs.services import partner_create, seat_assign
+from mofan.volunteer.models import Participation, VolunteerActivity, Wish
 from tests.conftest import Tree, login, make_members, make_role, make_user
 
 # Views open to the public or any signed-in user: the outcome for "no permission" is success.
@@ -109,6 +110,7 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         upload=SimpleUploadedFile("签到表.pdf", b"%PDF-1.4\n%walk\n"),
     )
     appraisal = appraisal_open(actor=None, org=tree.branch_a1, year=2026)
+    volunteer = volunteer_world(tree, members)
     job = ImportJob.objects.create(
         kind="members.roster",
         org=tree.branch_a1,
@@ -123,6 +125,7 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         "meeting_id": meeting.pk,
         "attachment_id": attachment.pk,
         "appraisal_id": appraisal.pk,
+        **volunteer,
         "job_id": job.pk,
         "member_id": members[1].pk,
         "org_id": tree.branch_a1.pk,
@@ -135,6 +138,64 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         "session_id": session.pk,
         "_notice": notice,
         "_author": author,
+    }
+
+
+def volunteer_world(tree: Tree, members: list[Any]) -> dict[str, Any]:
+    """An activity with a participant, a certificate and a wish with a photo, on side A."""
+    from datetime import timedelta as td
+
+    from django.core.files.uploadedfile import SimpleUploadedFile as Upload
+
+    from mofan.volunteer.models import ActivityKind, Certificate, Participation, WishPhoto
+    from mofan.volunteer.services import activity_create, wish_post
+    from tests.orglife.test_oversight import png_bytes
+
+    start = timezone.now() + td(days=3)
+    activity = activity_create(
+        actor=None,
+        org=tree.committee_a,
+        kind=ActivityKind.objects.first(),
+        title="环境整治",
+        place="小区",
+        starts_at=start,
+        ends_at=start + td(hours=2),
+        capacity=5,
+    )
+    participation = Participation.objects.create(
+        activity=activity, member=members[1], state="signed_up", signed_up_at=timezone.now()
+    )
+    certificate = Certificate.objects.create(
+        number="ZYZM2026000001",
+        check_code="ABCD1234",
+        member=members[1],
+        org=tree.committee_a,
+        period_from=start.date(),
+        period_to=start.date(),
+        hours=2,
+        activities=1,
+        content="环境整治",
+        person_in_charge="甲",
+        handler="乙",
+        handler_contact="1",
+        issued_on=start.date(),
+    )
+    community = partner_create(actor=None, org=tree.committee_a, name="乙社区", kind="community")
+    wish = wish_post(
+        actor=None,
+        community=community,
+        beneficiary="王某",
+        title="轮椅",
+        estimated_value="500",
+        deadline=start.date(),
+        photos=[Upload("w.png", png_bytes())],
+    )
+    return {
+        "activity_id": activity.pk,
+        "participation_id": participation.pk,
+        "certificate_id": certificate.pk,
+        "wish_id": wish.pk,
+        "photo_id": WishPhoto.objects.get(wish=wish).pk,
     }
 
 
@@ -160,6 +221,9 @@ def _snapshot() -> tuple[int, ...]:
         AppraisalEntry.objects.count(),
         AppraisalEntry.objects.exclude(proposed_grade="", grade="").count(),
         HeartTalk.objects.count(),
+        VolunteerActivity.objects.filter(status="open").count(),
+        Participation.objects.exclude(checked_in_at=None).count(),
+        Wish.objects.exclude(status="submitted").count(),
     )
 
 
@@ -268,6 +332,17 @@ def test_out_of_scope_post_changes_nothing(
             {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4\n")},
         ),
         (reverse("orglife:attachment_remove", args=[world["attachment_id"]]), {}),
+        (reverse("volunteer:cancel", args=[world["activity_id"]]), {"reason": "越权"}),
+        (reverse("volunteer:confirm", args=[world["activity_id"]]), {}),
+        (
+            reverse("volunteer:times", args=[world["participation_id"]]),
+            {"checked_in_at": "2026-01-01T09:00"},
+        ),
+        (
+            reverse("volunteer:hours_correct", args=[world["participation_id"]]),
+            {"hours": "1", "reason": "越权"},
+        ),
+        (reverse("volunteer:wish_act", args=[world["wish_id"]]), {"step": "publish"}),
         (
             reverse("orglife:appraisal_grades", args=[world["appraisal_id"]]),
             {"action": "conclude"},

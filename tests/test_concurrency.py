@@ -91,3 +91,48 @@ def test_different_branches_created_at_once_get_distinct_paths(tree: Tree) -> No
     paths = [o.path for o in Organisation.objects.filter(name__startswith="并发支部")]
     assert len(set(paths)) == 4
     assert audit_verify().ok
+
+
+def test_wish_claim_race_exactly_one_wins(tree: Tree, roles: dict[str, Role]) -> None:
+    """Many members claim one wish at the same moment: one wins, the rest are told."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mofan.members.models import Member
+    from mofan.orgs.services import partner_create
+    from mofan.volunteer.models import Wish, WishStatus
+    from mofan.volunteer.services import wish_claim, wish_post, wish_review
+    from tests.conftest import make_members
+
+    reviewer = make_user("rev", grants=[(roles["committee_admin"], tree.committee_a, True)])
+    community = partner_create(actor=None, org=tree.committee_a, name="社区", kind="community")
+    wish = wish_post(
+        actor=reviewer,
+        community=community,
+        beneficiary="李奶奶",
+        title="助行器",
+        estimated_value="300",
+        deadline=timezone.localdate() + timedelta(days=5),
+    )
+    wish_review(actor=reviewer, wish=wish, approve=True)
+    users = []
+    for i, person in enumerate(make_members(tree.branch_a1, 8)):
+        user = make_user(f"claimer{i}")
+        Member.objects.filter(pk=person.pk).update(user=user)
+        users.append(user)
+    queue = list(users)
+    lock = threading.Lock()
+
+    def claim() -> Any:
+        with lock:
+            user = queue.pop()
+        return wish_claim(user=user, wish=wish)
+
+    wins, refusals = race(8, claim)
+    assert len(wins) == 1 and len(refusals) == 7
+    assert all("已被他人认领" in r or "不在待认领" in r for r in refusals), refusals
+    wish.refresh_from_db()
+    assert wish.status == WishStatus.CLAIMED and wish.claimed_by_id == wins[0].claimed_by_id
+    assert Wish.objects.filter(claimed_by__isnull=False).count() == 1
+    assert audit_verify().ok

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "mofan.orgs",
     "mofan.members",
     "mofan.orglife",
+    "mofan.study",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ urlpatterns = [
     path("orgs/", include("mofan.orgs.urls")),
     path("members/", include("mofan.members.urls")),
     path("orglife/", include("mofan.orglife.urls")),
+    path("study/", include("mofan.study.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sysadmin/", admin.site.urls),
 ]

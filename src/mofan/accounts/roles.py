@@ -7,6 +7,7 @@ from mofan.core import permissions as core
 from mofan.members import permissions as members
 from mofan.orglife import permissions as orglife
 from mofan.orgs import permissions as orgs
+from mofan.study import permissions as study
 
 B = Role.Builtin
 
@@ -21,6 +22,8 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         core.SEND_NOTICE,
         orglife.VIEW,
         orglife.MANAGE_MEETINGS,
+        study.VIEW,
+        study.MANAGE,
     ],
     B.COMMITTEE_ADMIN: [
         orgs.VIEW,
@@ -32,6 +35,8 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         core.SEND_NOTICE,
         orglife.VIEW,
         orglife.MANAGE_MEETINGS,
+        study.VIEW,
+        study.MANAGE,
     ],
     B.BRANCH_SECRETARY: [
         orgs.VIEW,
@@ -41,8 +46,17 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         core.SEND_NOTICE,
         orglife.VIEW,
         orglife.MANAGE_MEETINGS,
+        study.VIEW,
+        study.MANAGE,
     ],
-    B.BRANCH_COMMITTEE: [orgs.VIEW, members.VIEW, orglife.VIEW, orglife.MANAGE_MEETINGS],
+    B.BRANCH_COMMITTEE: [
+        orgs.VIEW,
+        members.VIEW,
+        orglife.VIEW,
+        orglife.MANAGE_MEETINGS,
+        study.VIEW,
+        study.MANAGE,
+    ],
     B.MEMBER: [orgs.VIEW],
     B.PARTNER_CONTACT: [],
     B.REVIEWER: [],

@@ -13,6 +13,7 @@ from mofan.core import permissions as core
 from mofan.members import permissions as members
 from mofan.orglife import permissions as orglife
 from mofan.orgs import permissions as orgs
+from mofan.study import permissions as study
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ NAV_ITEMS = (
     NavItem(_("Transfers"), "members:transfers", members.VIEW, "arrow-left-right"),
     NavItem(_("Meetings"), "orglife:list", orglife.VIEW, "calendar-event"),
     NavItem(_("Compliance"), "orglife:compliance", orglife.VIEW, "check2-square"),
+    NavItem(_("Theory study"), "study:groups", study.VIEW, "book"),
     NavItem(_("Terms"), "orgs:terms", orgs.VIEW, "hourglass-split"),
     NavItem(_("Branch checks"), "orgs:flags", orgs.VIEW, "flag"),
     NavItem(_("Partner units"), "orgs:partners", orgs.VIEW, "people"),
@@ -45,6 +47,7 @@ NAV_ITEMS = (
     NavItem(_("Audit log"), "core:audit", core.VIEW_AUDIT, "clipboard-check", in_tabs=True),
     NavItem(_("Messages"), "core:messages", access.AUTHENTICATED, "bell"),
     NavItem(_("My record"), "members:me", access.AUTHENTICATED, "person-vcard"),
+    NavItem(_("My study record"), "study:mine", access.AUTHENTICATED, "journal-bookmark"),
     NavItem(
         _("My account"),
         "accounts:password_change",

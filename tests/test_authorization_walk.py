@@ -26,6 +26,12 @@ from mofan.orglife.models import Attendance, Meeting
 from mofan.orglife.services import calendar_feed_reset, meeting_schedule
 from mofan.orgs.models import CommitteeSeat, PartnerUnit
 from mofan.orgs.services import partner_create, seat_assign
+from mofan.study.models import Speech, StudyGroup, StudyGroupMembership, StudyPlan, StudySession
+from mofan.study.services import (
+    study_group_create,
+    study_plan_create,
+    study_session_schedule,
+)
 from tests.conftest import Tree, login, make_members, make_role, make_user
 
 # Views open to the public or any signed-in user: the outcome for "no permission" is success.
@@ -91,6 +97,19 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         starts_at=timezone.now() + timedelta(days=2),
         ends_at=timezone.now() + timedelta(days=2, hours=2),
     )
+    study_group = study_group_create(
+        actor=None, org=tree.branch_a1, kind="biweekly", name="双周学习", members=members[:2]
+    )
+    study_session = study_session_schedule(
+        actor=None,
+        group=study_group,
+        topic="双周学习",
+        starts_at=timezone.now() + timedelta(days=3),
+        ends_at=timezone.now() + timedelta(days=3, hours=2),
+    )
+    study_plan = study_plan_create(
+        actor=None, org=tree.branch_a1, year=timezone.localdate().year, title="学习计划"
+    )
     job = ImportJob.objects.create(
         kind="members.roster",
         org=tree.branch_a1,
@@ -104,6 +123,9 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         "token": make_token("orglife.meeting", meeting.pk),
         "meeting_id": meeting.pk,
         "job_id": job.pk,
+        "group_id": study_group.pk,
+        "session_id": study_session.pk,
+        "plan_id": study_plan.pk,
         "member_id": members[1].pk,
         "org_id": tree.branch_a1.pk,
         "seat_id": seat.pk,
@@ -123,7 +145,7 @@ def _url(name: str, pattern: URLPattern, world: dict[str, Any]) -> str:
     return reverse(name, kwargs=kwargs)
 
 
-def _snapshot() -> tuple[int, ...]:
+def _snapshot() -> tuple[Any, ...]:
     return (
         Member.objects.filter(archived_at__isnull=True).count(),
         MemberTransfer.objects.count(),
@@ -135,6 +157,12 @@ def _snapshot() -> tuple[int, ...]:
         ImportJob.objects.filter(status=ImportJob.Status.READY).count(),
         Meeting.objects.filter(status="scheduled").count(),
         Attendance.objects.exclude(status="expected").count(),
+        StudyGroup.objects.count(),
+        StudyGroupMembership.objects.filter(left_on__isnull=True).count(),
+        StudySession.objects.count(),
+        Speech.objects.count(),
+        StudyPlan.objects.count(),
+        sorted(StudyPlan.objects.values_list("title", flat=True)),
     )
 
 
@@ -236,6 +264,30 @@ def test_out_of_scope_post_changes_nothing(
             {"member": world["member_id"], "status": "present"},
         ),
         (reverse("members:link_user", args=[world["member_id"]]), {"username": "target"}),
+        (
+            reverse("study:group_members_add", args=[world["group_id"]]),
+            {"members": [world["member_id"]]},
+        ),
+        (
+            reverse("study:group_member_remove", args=[world["group_id"], world["member_id"]]),
+            {},
+        ),
+        (
+            reverse("study:session_create", args=[world["group_id"]]),
+            {
+                "topic": "越权学习",
+                "starts_at": "2026-12-20T09:00",
+                "ends_at": "2026-12-20T11:00",
+            },
+        ),
+        (
+            reverse("study:speech_add", args=[world["session_id"]]),
+            {"speaker": world["member_id"], "title": "越权发言"},
+        ),
+        (
+            reverse("study:plan_edit", args=[world["plan_id"]]),
+            {"title": "篡改", "content": "篡改"},
+        ),
     ]
     for url, data in posts:
         response = client.post(url, data)

@@ -15,6 +15,7 @@ from mofan.members.services import member_transfer
 from mofan.orglife.services import meeting_schedule
 from mofan.orgs.models import OrgKind
 from mofan.orgs.services import org_create, partner_create, seat_assign, term_start
+from mofan.study.services import study_group_create, study_plan_create, study_session_schedule
 from tests.conftest import Tree, login, make_members, make_user
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,8 @@ PAGES = [
     ("orglife:list", "work_committee_admin", 12),
     ("orglife:compliance", "work_committee_admin", 14),
     ("members:transfers", "work_committee_admin", 12),
+    ("study:groups", "work_committee_admin", 12),
+    ("study:plans", "work_committee_admin", 12),
     ("core:audit", "audit_admin", 12),
     ("accounts:users", "system_admin", 12),
     ("accounts:grants", "security_admin", 12),
@@ -75,6 +78,19 @@ def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
             actor=author, sender_org=tree.root, org=tree.root, title=f"通知{n}-{i}", body="正文"
         )
         make_user(f"user{n}-{i}", grants=[(roles["member"], branch, False)])
+        group = study_group_create(
+            actor=None, org=branch, kind="biweekly", name="双周学习", members=people[:2]
+        )
+        study_session_schedule(
+            actor=None,
+            group=group,
+            topic="双周学习",
+            starts_at=timezone.now() - timedelta(days=2),
+            ends_at=timezone.now() - timedelta(days=2, hours=-2),
+        )
+        study_plan_create(
+            actor=None, org=branch, year=timezone.localdate().year, title=f"学习计划{n}-{i}"
+        )
 
 
 def _counts(clients: dict[str, Client]) -> dict[str, int]:

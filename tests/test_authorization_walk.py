@@ -124,7 +124,7 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         "meeting_id": meeting.pk,
         "job_id": job.pk,
         "group_id": study_group.pk,
-        "session_id": study_session.pk,
+        "study_session_id": study_session.pk,
         "plan_id": study_plan.pk,
         "member_id": members[1].pk,
         "org_id": tree.branch_a1.pk,
@@ -281,7 +281,7 @@ def test_out_of_scope_post_changes_nothing(
             },
         ),
         (
-            reverse("study:speech_add", args=[world["session_id"]]),
+            reverse("study:speech_add", args=[world["study_session_id"]]),
             {"speaker": world["member_id"], "title": "越权发言"},
         ),
         (

@@ -22,8 +22,14 @@ urlpatterns = [
         views.SessionCreateView.as_view(),
         name="session_create",
     ),
-    path("sessions/<int:session_id>/", views.SessionDetailView.as_view(), name="session_detail"),
-    path("sessions/<int:session_id>/speeches/", views.SpeechAddView.as_view(), name="speech_add"),
+    path(
+        "sessions/<int:study_session_id>/", views.SessionDetailView.as_view(), name="session_detail"
+    ),
+    path(
+        "sessions/<int:study_session_id>/speeches/",
+        views.SpeechAddView.as_view(),
+        name="speech_add",
+    ),
     path("plans/", views.PlanListView.as_view(), name="plans"),
     path("plans/new/", views.PlanCreateView.as_view(), name="plan_create"),
     path("plans/<int:plan_id>/", views.PlanDetailView.as_view(), name="plan_detail"),

@@ -201,7 +201,7 @@ class SessionCreateView(ScopedView):
                     % {"n": session.meeting.attendances.count()}
                     + note,
                 )
-                return redirect("study:session_detail", session_id=session.pk)
+                return redirect("study:session_detail", study_session_id=session.pk)
         return render(request, "study/session_form.html", {"group": group, "form": form})
 
 
@@ -238,15 +238,19 @@ def _session_page(
 class SessionDetailView(ScopedView):
     permission = perms.VIEW
 
-    def get(self, request: HttpRequest, session_id: int) -> HttpResponse:
-        return _session_page(request, selectors.session_get(actor=request.user, pk=session_id))
+    def get(self, request: HttpRequest, study_session_id: int) -> HttpResponse:
+        return _session_page(
+            request, selectors.session_get(actor=request.user, pk=study_session_id)
+        )
 
 
 class SpeechAddView(ScopedView):
     permission = perms.MANAGE
 
-    def post(self, request: HttpRequest, session_id: int) -> HttpResponse:
-        session = selectors.session_get(actor=request.user, pk=session_id, permission=perms.MANAGE)
+    def post(self, request: HttpRequest, study_session_id: int) -> HttpResponse:
+        session = selectors.session_get(
+            actor=request.user, pk=study_session_id, permission=perms.MANAGE
+        )
         attendees = {a.member_id: a.member for a in attendance_list(meeting=session.meeting)}
         form = SpeechForm(request.POST, speakers=[(pk, m.full_name) for pk, m in attendees.items()])
         if form.is_valid():
@@ -263,7 +267,7 @@ class SpeechAddView(ScopedView):
                 apply_domain_error(form, exc)
             else:
                 messages.success(request, _("The speech was recorded."))
-                return redirect("study:session_detail", session_id=session.pk)
+                return redirect("study:session_detail", study_session_id=session.pk)
         return _session_page(request, session, form)
 
 

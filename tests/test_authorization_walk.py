@@ -38,6 +38,12 @@ from mofan.orglife.services import (
 )
 from mofan.orgs.models import CommitteeSeat, PartnerUnit
 from mofan.orgs.services import partner_create, seat_assign
+from mofan.study.models import Speech, StudyGroup, StudyGroupMembership, StudyPlan, StudySession
+from mofan.study.services import (
+    study_group_create,
+    study_plan_create,
+    study_session_schedule,
+)
 from mofan.volunteer.models import Participation, VolunteerActivity, Wish
 from tests.conftest import Tree, login, make_members, make_role, make_user
 
@@ -111,6 +117,19 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
     )
     appraisal = appraisal_open(actor=None, org=tree.branch_a1, year=2026)
     volunteer = volunteer_world(tree, members)
+    study_group = study_group_create(
+        actor=None, org=tree.branch_a1, kind="biweekly", name="双周学习", members=members[:2]
+    )
+    study_session = study_session_schedule(
+        actor=None,
+        group=study_group,
+        topic="双周学习",
+        starts_at=timezone.now() + timedelta(days=3),
+        ends_at=timezone.now() + timedelta(days=3, hours=2),
+    )
+    study_plan = study_plan_create(
+        actor=None, org=tree.branch_a1, year=timezone.localdate().year, title="学习计划"
+    )
     job = ImportJob.objects.create(
         kind="members.roster",
         org=tree.branch_a1,
@@ -127,6 +146,9 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         "appraisal_id": appraisal.pk,
         **volunteer,
         "job_id": job.pk,
+        "group_id": study_group.pk,
+        "study_session_id": study_session.pk,
+        "plan_id": study_plan.pk,
         "member_id": members[1].pk,
         "org_id": tree.branch_a1.pk,
         "seat_id": seat.pk,
@@ -204,7 +226,7 @@ def _url(name: str, pattern: URLPattern, world: dict[str, Any]) -> str:
     return reverse(name, kwargs=kwargs)
 
 
-def _snapshot() -> tuple[int, ...]:
+def _snapshot() -> tuple[Any, ...]:
     return (
         Member.objects.filter(archived_at__isnull=True).count(),
         MemberTransfer.objects.count(),
@@ -224,6 +246,12 @@ def _snapshot() -> tuple[int, ...]:
         VolunteerActivity.objects.filter(status="open").count(),
         Participation.objects.exclude(checked_in_at=None).count(),
         Wish.objects.exclude(status="submitted").count(),
+        StudyGroup.objects.count(),
+        StudyGroupMembership.objects.filter(left_on__isnull=True).count(),
+        StudySession.objects.count(),
+        Speech.objects.count(),
+        StudyPlan.objects.count(),
+        sorted(StudyPlan.objects.values_list("title", flat=True)),
     )
 
 
@@ -350,6 +378,30 @@ def test_out_of_scope_post_changes_nothing(
         (
             reverse("orglife:talk_create", args=[world["org_id"]]),
             {"summary": "越权", "talked_on": "2026-01-01"},
+        ),
+        (
+            reverse("study:group_members_add", args=[world["group_id"]]),
+            {"members": [world["member_id"]]},
+        ),
+        (
+            reverse("study:group_member_remove", args=[world["group_id"], world["member_id"]]),
+            {},
+        ),
+        (
+            reverse("study:session_create", args=[world["group_id"]]),
+            {
+                "topic": "越权学习",
+                "starts_at": "2026-12-20T09:00",
+                "ends_at": "2026-12-20T11:00",
+            },
+        ),
+        (
+            reverse("study:speech_add", args=[world["study_session_id"]]),
+            {"speaker": world["member_id"], "title": "越权发言"},
+        ),
+        (
+            reverse("study:plan_edit", args=[world["plan_id"]]),
+            {"title": "篡改", "content": "篡改"},
         ),
     ]
     for url, data in posts:

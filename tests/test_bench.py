@@ -41,3 +41,13 @@ def test_compliance_scale_runs_on_tiny_data(roles: dict) -> None:
     figures = compliance_scale.measure(repeat=1)
     assert figures["held"] == figures["sql_total"] > 0
     assert figures["queries"] == 4
+
+
+def test_study_hours_scale_runs_on_tiny_data(roles: dict) -> None:
+    from bench import study_hours_scale
+
+    rows = study_hours_scale.build(branches=3, members_per=4)
+    assert rows == 3 * 4 * 26 + 3 * 12  # three biweekly groups, one centre group of three
+    figures = study_hours_scale.measure(repeat=1)
+    assert figures["members"] == 12 and figures["queries"] == 1
+    assert figures["p50"] > 0 and figures["sql_p50"] > 0

@@ -21,6 +21,7 @@ from mofan.orglife.services import (
 )
 from mofan.orgs.models import OrgKind
 from mofan.orgs.services import org_create, partner_create, seat_assign, term_start
+from mofan.study.services import study_group_create, study_plan_create, study_session_schedule
 from tests.conftest import Tree, login, make_members, make_user
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,8 @@ PAGES = [
     ("volunteer:wishes", "work_committee_admin", 12),
     ("volunteer:statistics", "work_committee_admin", 12),
     ("members:transfers", "work_committee_admin", 12),
+    ("study:groups", "work_committee_admin", 12),
+    ("study:plans", "work_committee_admin", 12),
     ("core:audit", "audit_admin", 12),
     ("accounts:users", "system_admin", 12),
     ("accounts:grants", "security_admin", 12),
@@ -99,6 +102,19 @@ def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
             actor=author, sender_org=tree.root, org=tree.root, title=f"通知{n}-{i}", body="正文"
         )
         make_user(f"user{n}-{i}", grants=[(roles["member"], branch, False)])
+        group = study_group_create(
+            actor=None, org=branch, kind="biweekly", name="双周学习", members=people[:2]
+        )
+        study_session_schedule(
+            actor=None,
+            group=group,
+            topic="双周学习",
+            starts_at=timezone.now() - timedelta(days=2),
+            ends_at=timezone.now() - timedelta(days=2, hours=-2),
+        )
+        study_plan_create(
+            actor=None, org=branch, year=timezone.localdate().year, title=f"学习计划{n}-{i}"
+        )
 
 
 def _counts(clients: dict[str, Client]) -> dict[str, int]:

@@ -7,6 +7,7 @@ from mofan.core import permissions as core
 from mofan.members import permissions as members
 from mofan.orglife import permissions as orglife
 from mofan.orgs import permissions as orgs
+from mofan.study import permissions as study
 from mofan.volunteer import permissions as volunteer
 
 B = Role.Builtin
@@ -26,6 +27,8 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         volunteer.VIEW,
         volunteer.MANAGE,
         volunteer.REVIEW_WISHES,
+        study.VIEW,
+        study.MANAGE,
     ],
     B.COMMITTEE_ADMIN: [
         orgs.VIEW,
@@ -41,6 +44,8 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         volunteer.VIEW,
         volunteer.MANAGE,
         volunteer.REVIEW_WISHES,
+        study.VIEW,
+        study.MANAGE,
     ],
     B.BRANCH_SECRETARY: [
         orgs.VIEW,
@@ -52,6 +57,8 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         orglife.MANAGE_MEETINGS,
         volunteer.VIEW,
         volunteer.MANAGE,
+        study.VIEW,
+        study.MANAGE,
     ],
     B.BRANCH_COMMITTEE: [
         orgs.VIEW,
@@ -60,6 +67,8 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         orglife.MANAGE_MEETINGS,
         volunteer.VIEW,
         volunteer.MANAGE,
+        study.VIEW,
+        study.MANAGE,
     ],
     B.MEMBER: [orgs.VIEW],
     B.PARTNER_CONTACT: [],

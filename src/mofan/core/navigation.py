@@ -13,6 +13,7 @@ from mofan.core import permissions as core
 from mofan.members import permissions as members
 from mofan.orglife import permissions as orglife
 from mofan.orgs import permissions as orgs
+from mofan.study import permissions as study
 from mofan.volunteer import permissions as volunteer
 
 
@@ -36,6 +37,7 @@ NAV_ITEMS = (
     NavItem(_("Compliance"), "orglife:compliance", orglife.VIEW, "check2-square"),
     NavItem(_("Reviews"), "orglife:reviews", orglife.REVIEW_MEETINGS, "clipboard-check"),
     NavItem(_("Yearly work"), "orglife:appraisals", orglife.VIEW, "award"),
+    NavItem(_("Theory study"), "study:groups", study.VIEW, "book"),
     NavItem(_("Volunteering"), "volunteer:mine", access.AUTHENTICATED, "heart"),
     NavItem(_("Volunteer activities"), "volunteer:activities", volunteer.VIEW, "people-fill"),
     NavItem(_("Micro-wishes"), "volunteer:wishes", volunteer.VIEW, "gift"),
@@ -52,6 +54,7 @@ NAV_ITEMS = (
     NavItem(_("Audit log"), "core:audit", core.VIEW_AUDIT, "clipboard-check", in_tabs=True),
     NavItem(_("Messages"), "core:messages", access.AUTHENTICATED, "bell"),
     NavItem(_("My record"), "members:me", access.AUTHENTICATED, "person-vcard"),
+    NavItem(_("My study record"), "study:mine", access.AUTHENTICATED, "journal-bookmark"),
     NavItem(
         _("My account"),
         "accounts:password_change",

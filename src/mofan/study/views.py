@@ -1,0 +1,391 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mofan.core import access
+from mofan.core.errors import DomainError
+from mofan.core.views import ScopedView, apply_domain_error, paginate, query_without_page
+from mofan.members.selectors import own_record
+from mofan.orglife import permissions as orglife_perms
+from mofan.orglife.models import AttendanceStatus
+from mofan.orglife.selectors import attendance_list
+from mofan.orgs.selectors import org_get
+from mofan.study import permissions as perms
+from mofan.study import selectors, services
+from mofan.study.forms import GroupForm, MembersForm, PlanForm, SessionForm, SpeechForm
+from mofan.study.models import StudyGroup, StudyKind, StudySession
+from mofan.study.rules import YOUTH_GROUP_MAX_AGE, too_old_for_youth_group
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year", "")
+    today = timezone.localdate()
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year + 1 else today.year
+
+
+class GroupListView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year = _year(request)
+        org = None
+        if request.GET.get("org", "").isdigit():
+            org = org_get(actor=request.user, pk=int(request.GET["org"]), permission=perms.VIEW)
+        groups = selectors.group_list(actor=request.user, org=org, year=year)
+        return render(
+            request,
+            "study/groups.html",
+            {
+                "page": paginate(request, groups),
+                "year": year,
+                "org": org,
+                "query": query_without_page(request),
+                "can_manage": access.has_permission(request.user, perms.MANAGE),
+            },
+        )
+
+
+class GroupCreateView(ScopedView):
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = GroupForm(actor=request.user, initial={"org": request.GET.get("org")})
+        return render(
+            request, "study/group_form.html", {"form": form, "max_age": YOUTH_GROUP_MAX_AGE}
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = GroupForm(request.POST, actor=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
+            try:
+                group = services.study_group_create(
+                    actor=request.user, org=org, kind=data["kind"], name=data["name"]
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The study group was created; now add its members."))
+                return redirect("study:group_detail", group_id=group.pk)
+        return render(
+            request, "study/group_form.html", {"form": form, "max_age": YOUTH_GROUP_MAX_AGE}
+        )
+
+
+def _group_page(
+    request: HttpRequest, group: StudyGroup, members_form: MembersForm | None = None
+) -> HttpResponse:
+    year = _year(request)
+    memberships = list(selectors.group_memberships(group=group))
+    hours = selectors.study_hours(
+        year=year, members=[m.member_id for m in memberships], group=group
+    )
+    today = timezone.localdate()
+    youth = group.kind == StudyKind.YOUTH_GROUP
+    rows = [
+        (
+            m,
+            hours.get(m.member_id, {}).get(group.kind, selectors.ZERO),
+            youth and too_old_for_youth_group(m.member.birth_date, today),
+        )
+        for m in memberships
+    ]
+    can_manage = access.can(request.user, perms.MANAGE, group.org)
+    if can_manage and members_form is None:
+        members_form = MembersForm(candidates=list(selectors.eligible_members(group=group)))
+    return render(
+        request,
+        "study/group_detail.html",
+        {
+            "group": group,
+            "year": year,
+            "sessions": selectors.session_list(group=group, year=year),
+            "rows": rows,
+            "total_hours": sum((h for _m, h, _old in rows), selectors.ZERO),
+            "members_form": members_form if can_manage else None,
+            "can_manage": can_manage,
+            "youth": youth,
+            "max_age": YOUTH_GROUP_MAX_AGE,
+        },
+    )
+
+
+class GroupDetailView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest, group_id: int) -> HttpResponse:
+        return _group_page(request, selectors.group_get(actor=request.user, pk=group_id))
+
+
+class GroupMembersAddView(ScopedView):
+    permission = perms.MANAGE
+
+    def post(self, request: HttpRequest, group_id: int) -> HttpResponse:
+        group = selectors.group_get(actor=request.user, pk=group_id, permission=perms.MANAGE)
+        candidates = list(selectors.eligible_members(group=group))
+        form = MembersForm(request.POST, candidates=candidates)
+        if form.is_valid():
+            chosen = set(form.cleaned_data["members"])
+            try:
+                added = services.study_group_add_members(
+                    actor=request.user,
+                    group=group,
+                    members=[m for m in candidates if m.pk in chosen],
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("%(n)d members were added.") % {"n": added})
+                return redirect("study:group_detail", group_id=group.pk)
+        return _group_page(request, group, form)
+
+
+class GroupMemberRemoveView(ScopedView):
+    permission = perms.MANAGE
+
+    def post(self, request: HttpRequest, group_id: int, member_id: int) -> HttpResponse:
+        group = selectors.group_get(actor=request.user, pk=group_id, permission=perms.MANAGE)
+        membership = (
+            group.memberships.filter(member_id=member_id, left_on__isnull=True)
+            .select_related("member")
+            .first()
+        )
+        if membership is None:
+            raise Http404
+        try:
+            services.study_group_remove_member(
+                actor=request.user, group=group, member=membership.member
+            )
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("%(name)s left the study group.") % {"name": membership.member.full_name},
+            )
+        return redirect("study:group_detail", group_id=group.pk)
+
+
+class SessionCreateView(ScopedView):
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest, group_id: int) -> HttpResponse:
+        group = selectors.group_get(actor=request.user, pk=group_id, permission=perms.MANAGE)
+        return render(request, "study/session_form.html", {"group": group, "form": SessionForm()})
+
+    def post(self, request: HttpRequest, group_id: int) -> HttpResponse:
+        group = selectors.group_get(actor=request.user, pk=group_id, permission=perms.MANAGE)
+        form = SessionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                session = services.study_session_schedule(actor=request.user, group=group, **data)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                note = (
+                    _(" It is dated in the past and is marked as a late entry (补录).")
+                    if session.meeting.is_late_entry
+                    else ""
+                )
+                messages.success(
+                    request,
+                    _("The study session was scheduled for %(n)d attendees.")
+                    % {"n": session.meeting.attendances.count()}
+                    + note,
+                )
+                return redirect("study:session_detail", study_session_id=session.pk)
+        return render(request, "study/session_form.html", {"group": group, "form": form})
+
+
+def _session_page(
+    request: HttpRequest, session: StudySession, form: SpeechForm | None = None
+) -> HttpResponse:
+    meeting = session.meeting
+    attendances = list(attendance_list(meeting=meeting))
+    counts: dict[str, int] = {}
+    for row in attendances:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    speakers = [
+        (a.member_id, a.member.full_name)
+        for a in attendances
+        if a.status not in {AttendanceStatus.ABSENT, AttendanceStatus.LEAVE}
+    ]
+    can_manage = access.can(request.user, perms.MANAGE, session.group.org)
+    return render(
+        request,
+        "study/session_detail.html",
+        {
+            "session": session,
+            "meeting": meeting,
+            "attendances": attendances,
+            "counts": counts,
+            "speeches": selectors.speech_list(session=session),
+            "form": (form or SpeechForm(speakers=speakers)) if can_manage else None,
+            "can_manage": can_manage,
+            "can_see_meeting": access.can(request.user, orglife_perms.VIEW, meeting.org),
+        },
+    )
+
+
+class SessionDetailView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest, study_session_id: int) -> HttpResponse:
+        return _session_page(
+            request, selectors.session_get(actor=request.user, pk=study_session_id)
+        )
+
+
+class SpeechAddView(ScopedView):
+    permission = perms.MANAGE
+
+    def post(self, request: HttpRequest, study_session_id: int) -> HttpResponse:
+        session = selectors.session_get(
+            actor=request.user, pk=study_session_id, permission=perms.MANAGE
+        )
+        attendees = {a.member_id: a.member for a in attendance_list(meeting=session.meeting)}
+        form = SpeechForm(request.POST, speakers=[(pk, m.full_name) for pk, m in attendees.items()])
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.speech_add(
+                    actor=request.user,
+                    session=session,
+                    speaker=attendees[data["speaker"]],
+                    title=data["title"],
+                    text=data["text"],
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The speech was recorded."))
+                return redirect("study:session_detail", study_session_id=session.pk)
+        return _session_page(request, session, form)
+
+
+class PlanListView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year = request.GET.get("year", "")
+        plans = selectors.plan_list(actor=request.user, year=int(year) if year.isdigit() else None)
+        return render(
+            request,
+            "study/plans.html",
+            {
+                "page": paginate(request, plans),
+                "year": year if year.isdigit() else "",
+                "query": query_without_page(request),
+                "can_manage": access.has_permission(request.user, perms.MANAGE),
+            },
+        )
+
+
+class PlanCreateView(ScopedView):
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = PlanForm(
+            actor=request.user,
+            initial={"org": request.GET.get("org"), "year": timezone.localdate().year},
+        )
+        return render(request, "study/plan_form.html", {"form": form})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = PlanForm(request.POST, actor=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
+            try:
+                plan = services.study_plan_create(
+                    actor=request.user,
+                    org=org,
+                    year=data["year"],
+                    title=data["title"],
+                    content=data["content"],
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The study plan was saved."))
+                return redirect("study:plan_detail", plan_id=plan.pk)
+        return render(request, "study/plan_form.html", {"form": form})
+
+
+class PlanDetailView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest, plan_id: int) -> HttpResponse:
+        plan = selectors.plan_get(actor=request.user, pk=plan_id)
+        return render(
+            request,
+            "study/plan_detail.html",
+            {"plan": plan, "can_manage": access.can(request.user, perms.MANAGE, plan.org)},
+        )
+
+
+class PlanEditView(ScopedView):
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest, plan_id: int) -> HttpResponse:
+        plan = selectors.plan_get(actor=request.user, pk=plan_id, permission=perms.MANAGE)
+        form = PlanForm(
+            actor=request.user,
+            editing=True,
+            initial={"title": plan.title, "content": plan.content},
+        )
+        return render(request, "study/plan_form.html", {"form": form, "plan": plan})
+
+    def post(self, request: HttpRequest, plan_id: int) -> HttpResponse:
+        plan = selectors.plan_get(actor=request.user, pk=plan_id, permission=perms.MANAGE)
+        form = PlanForm(request.POST, actor=request.user, editing=True)
+        if form.is_valid():
+            try:
+                services.study_plan_update(
+                    actor=request.user,
+                    plan=plan,
+                    title=form.cleaned_data["title"],
+                    content=form.cleaned_data["content"],
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The study plan was saved."))
+                return redirect("study:plan_detail", plan_id=plan.pk)
+        return render(request, "study/plan_form.html", {"form": form, "plan": plan})
+
+
+def _record_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    return render(request, "study/record.html", context)
+
+
+class MyStudyView(ScopedView):
+    """A member's own study record (self-service): hours per kind and sessions this year."""
+
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year = _year(request)
+        member = own_record(actor=request.user)
+        record = selectors.study_record(member=member, year=year) if member else None
+        return _record_page(request, {"record": record, "year": year, "mine": True})
+
+
+class MemberStudyView(ScopedView):
+    """The same record, read by a manager of the member's organisation."""
+
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest, member_id: int) -> HttpResponse:
+        year = _year(request)
+        member = selectors.member_get(actor=request.user, pk=member_id)
+        record = selectors.study_record(member=member, year=year)
+        return _record_page(request, {"record": record, "year": year, "mine": False})

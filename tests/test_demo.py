@@ -86,3 +86,21 @@ def test_demo_two_years_with_oversight_appraisal_and_talks(roles: dict) -> None:
     assert HeartTalk.objects.filter(org=fourth, talked_on__year=today.year).count() >= 3
     # The returned record tells the secretary why.
     assert Message.objects.filter(user__username="zhibu4", title__startswith="已退回").exists()
+
+
+def test_demo_counts_the_seed_figures_for_the_general_office(roles: dict) -> None:
+    """The seed's figures for 市委办公室 come from records: more than 50 wishes claimed and
+    fulfilled, more than 30 activities with more than 400 person-times."""
+    from mofan.volunteer.selectors import period_bounds, statistics
+
+    call_command("demo", stdout=io.StringIO())
+    admin = User.objects.get(username="swb_admin")
+    swb = Organisation.objects.get(name="市委办公室机关党委")
+    start, end, _label = period_bounds("last12")
+    figures = statistics(actor=admin, under=swb, start=start, end=end)
+    assert figures.wishes_claimed > 50 and figures.wishes_fulfilled > 50
+    assert figures.activities > 30 and figures.person_times > 400
+    assert figures.hours > 0
+    # Another committee's administrator counts none of 市委办公室's wishes.
+    other = User.objects.get(username="sfj_admin")
+    assert statistics(actor=other, under=None, start=start, end=end).wishes_claimed == 0

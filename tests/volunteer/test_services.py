@@ -267,7 +267,9 @@ def post_wish(world: World, **extra: Any) -> Wish:
     return services.wish_post(**kwargs)
 
 
-def test_wish_review_claim_fulfil_return_confirm(tree: Tree, world: World) -> None:
+def test_wish_review_claim_fulfil_return_confirm(
+    tree: Tree, world: World, roles: dict[str, Any]
+) -> None:
     wish = post_wish(world)
     assert wish.status == WishStatus.SUBMITTED and wish.public_beneficiary == "王**"
     assert Message.objects.filter(user=world.organiser, title__contains="一台收音机").exists()
@@ -307,10 +309,13 @@ def test_wish_review_claim_fulfil_return_confirm(tree: Tree, world: World) -> No
     wish.refresh_from_db()
     assert wish.status == WishStatus.CONFIRMED
     assert list(selectors.wall()) == [wish]
-    figures = selectors.statistics(
-        actor=world.organiser, under=None, year=timezone.localdate().year
-    )
+    start, end, _label = selectors.period_bounds(str(timezone.localdate().year))
+    figures = selectors.statistics(actor=world.organiser, under=None, start=start, end=end)
     assert (figures.wishes_posted, figures.wishes_claimed, figures.wishes_fulfilled) == (1, 1, 1)
+    # Another committee's administrator counts none of it.
+    other = make_user("yi-dw", grants=[(roles["committee_admin"], tree.committee_b, True)])
+    figures = selectors.statistics(actor=other, under=None, start=start, end=end)
+    assert (figures.wishes_posted, figures.wishes_claimed, figures.wishes_fulfilled) == (0, 0, 0)
 
 
 def test_wish_refusals_limits_and_expiry(tree: Tree, world: World) -> None:

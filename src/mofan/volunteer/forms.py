@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mofan.core.widgets import DatePicker, DateTimePicker, TreePicker, fill_picker
@@ -127,10 +128,16 @@ class FulfilForm(forms.Form):
 
 class StatisticsForm(forms.Form):
     org = forms.IntegerField(label=_("Organisation and below"), required=False, widget=TreePicker())
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    period = forms.ChoiceField(label=_("Period"), required=False)
 
     def __init__(self, *args: Any, actor: Any, chosen: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        year = timezone.localdate().year
+        self.fields["period"].choices = [  # type: ignore[attr-defined]
+            (str(year), _("This year (%(year)d)") % {"year": year}),
+            (str(year - 1), _("Last year (%(year)d)") % {"year": year - 1}),
+            ("last12", _("The last twelve months")),
+        ]
         choices = [(chosen.pk, chosen.name)] if chosen is not None else []
         fill_picker(
             self.fields["org"],

@@ -81,7 +81,7 @@ class VolunteerTeam(models.Model):
 
 
 class ActivityStatus(models.TextChoices):
-    OPEN = "open", _("Open")  # published; members sign up and take part
+    OPEN = "open", _("In progress")  # published; members sign up and take part
     CANCELLED = "cancelled", _("Cancelled")  # called off; those signed up are told
     CLOSED = "closed", _("Hours confirmed")  # the organiser confirmed the hours; final
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -240,12 +240,29 @@ class Statistics:
     hours: Decimal
 
 
-def statistics(*, actor: Any, under: Organisation | None, year: int) -> Statistics:
-    """Counted from records for the actor's scope (or a subtree of it) and a year: wishes
-    posted by the communities the organisations look after, wishes claimed and fulfilled by
-    their members, activities they organised, person-times (人次: participants credited with
-    hours) and hours. Three queries."""
+def period_bounds(period: str, today: date | None = None) -> tuple[datetime, datetime, str]:
+    """'2025' (a year) or 'last12' (the twelve months up to today): instants and a label."""
+    today = today or timezone.localdate()
+    if period == "last12":
+        zone = timezone.get_current_timezone()
+        begin = today.replace(year=today.year - 1) + timedelta(days=1)
+        return (
+            datetime.combine(begin, time.min, tzinfo=zone),
+            datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone),
+            f"{begin.year}年{begin.month}月{begin.day}日至{today.year}年{today.month}月{today.day}日",
+        )
+    year = int(period) if period.isdigit() and 2000 <= int(period) <= today.year + 1 else today.year
     start, end = _year_bounds(year)
+    return start, end, f"{year}年"
+
+
+def statistics(
+    *, actor: Any, under: Organisation | None, start: datetime, end: datetime
+) -> Statistics:
+    """Counted from records for the actor's scope (or a subtree of it) and a period: wishes
+    posted by the communities the organisations look after, wishes claimed and fulfilled by
+    their members, activities they organised that have taken place, person-times (人次:
+    participants credited with hours) and hours. Three queries."""
     wishes = access.scope(Wish.objects.all(), actor, perms.VIEW)
     claimed = Wish.objects.filter(claimed_for__isnull=False)
     activities = access.scope(VolunteerActivity.objects.all(), actor, perms.VIEW)
@@ -271,7 +288,7 @@ def statistics(*, actor: Any, under: Organisation | None, year: int) -> Statisti
         fulfilled=Count("id", filter=Q(status=WishStatus.CONFIRMED)),
     )
     acts = (
-        activities.filter(starts_at__gte=start, starts_at__lt=end)
+        activities.filter(starts_at__gte=start, starts_at__lt=min(end, timezone.now()))
         .exclude(status=ActivityStatus.CANCELLED)
         .aggregate(
             n=Count("id", distinct=True),

@@ -224,6 +224,45 @@ def signup(*, user: Any, activity: VolunteerActivity) -> tuple[Participation, bo
 
 
 @transaction.atomic
+def participant_add(
+    *, actor: Any, activity: VolunteerActivity, member: Member
+) -> tuple[Participation, bool]:
+    """The organiser enters someone who came without signing up (or signs them up for them):
+    a place if there is one, otherwise the waiting list, as for a sign-up."""
+    activity = _activity_for_update(activity)
+    access.require(actor, perms.MANAGE, activity.org)
+    if activity.status != ActivityStatus.OPEN:
+        raise DomainError(_("This activity is not open."))
+    if member.archived_at is not None:
+        raise DomainError(_("This member's record is archived."))
+    existing = Participation.objects.filter(activity=activity, member=member).first()
+    if existing is not None and existing.state != ParticipationState.CANCELLED:
+        return existing, False
+    taken = activity.participations.filter(state=ParticipationState.SIGNED_UP).count()
+    state = (
+        ParticipationState.SIGNED_UP if taken < activity.capacity else ParticipationState.WAITLISTED
+    )
+    now = timezone.now()
+    if existing is None:
+        participation = Participation.objects.create(
+            activity=activity, member=member, state=state, signed_up_at=now
+        )
+    else:
+        participation = existing
+        participation.state, participation.signed_up_at = state, now
+        participation.save(update_fields=["state", "signed_up_at"])
+    audit_record(
+        actor=actor,
+        action="volunteer.participant_add",
+        target=activity,
+        org=activity.org,
+        target_label=f"{activity} · {member}",
+        changes={"state": [None, ParticipationState(state).label]},
+    )
+    return participation, True
+
+
+@transaction.atomic
 def signup_cancel(*, user: Any, participation: Participation) -> Participation:
     """Give up a place (or a place in the queue) before cancellations close; the first on the
     waiting list moves up and is told."""

@@ -672,15 +672,17 @@ class WallView(ScopedView):
 
 
 def _statistics_context(request: HttpRequest) -> dict[str, Any]:
-    year = _year(request)
+    today = timezone.localdate()
+    period = request.GET.get("period", "") or str(today.year)
+    start, end, label = selectors.period_bounds(period, today)
     org = None
     if request.GET.get("org", "").isdigit():
         org = org_get(actor=request.user, pk=int(request.GET["org"]), permission=perms.VIEW)
-    figures = selectors.statistics(actor=request.user, under=org, year=year)
+    figures = selectors.statistics(actor=request.user, under=org, start=start, end=end)
     form = StatisticsForm(
-        {"org": org.pk if org else "", "year": year}, actor=request.user, chosen=org
+        {"org": org.pk if org else "", "period": period}, actor=request.user, chosen=org
     )
-    return {"figures": figures, "year": year, "org": org, "form": form}
+    return {"figures": figures, "period": label, "org": org, "form": form}
 
 
 def _figure_rows(f: selectors.Statistics) -> list[tuple[str, Any]]:
@@ -713,7 +715,7 @@ class StatisticsExportView(ScopedView):
         rows = [list(row) for row in _figure_rows(context["figures"])]
         return xlsx_response(
             _("Volunteering"),
-            [_("Item"), f"{scope} {context['year']}"],
+            [_("Item"), f"{scope} {context['period']}"],
             rows,
-            filename=f"志愿服务统计-{context['year']}.xlsx",
+            filename=f"志愿服务统计-{context['period']}.xlsx",
         )

@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
                 ('signup_deadline', models.DateTimeField(verbose_name='sign-up closes')),
                 ('cancel_deadline', models.DateTimeField(verbose_name='cancellations close')),
                 ('presence_threshold', models.DecimalField(decimal_places=2, default=Decimal('0.60'), max_digits=3, verbose_name='presence needed')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('cancelled', 'Cancelled'), ('closed', 'Hours confirmed')], default='open', max_length=20, verbose_name='status')),
+                ('status', models.CharField(choices=[('open', 'In progress'), ('cancelled', 'Cancelled'), ('closed', 'Hours confirmed')], default='open', max_length=20, verbose_name='status')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='organiser')),
                 ('kind', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='volunteer.activitykind', verbose_name='kind')),

@@ -268,6 +268,7 @@ class Command(BaseCommand):
         remind_expiring_terms()  # what the daily task would have sent by now
         load_organisational_life(swb_branches, fourth, today, users)
         load_study(swb, swb_branches, fourth, members, today)
+        load_volunteering(swb, swb_branches, members, today, users)
 
         notice = notice_send(
             actor=users["gongwei"],
@@ -678,3 +679,158 @@ def load_study(
         title=f"第四支部{today.year}年度双周学习计划",
         content="每两周周五下午集中学习一次，结合支部工作开展交流研讨。",
     )
+
+
+WISHES = [
+    ("一台收音机", "80"),
+    ("冬季棉衣一件", "150"),
+    ("助行器", "260"),
+    ("老花镜", "60"),
+    ("课外读物一套", "120"),
+    ("学习台灯", "90"),
+    ("电饭锅", "180"),
+    ("轮椅坐垫", "70"),
+    ("书包和文具", "100"),
+    ("陪同就医一次", "0"),
+    ("更换厨房水龙头", "120"),
+    ("智能手机使用辅导", "0"),
+    ("血压计", "160"),
+    ("棉被一床", "200"),
+    ("保温水壶", "60"),
+]
+ACTIVITY_PLAN = [
+    ("法律援助进社区", "法律援助进社区 · 婚姻家庭和赡养纠纷咨询"),
+    ("健康义诊进社区", "健康义诊进社区 · 量血压、测血糖"),
+    ("文明创建", "文明创建 · 文明交通劝导"),
+    ("环境整治", "环境整治 · 楼道清理和小广告清除"),
+    ("关爱帮扶", "关爱帮扶 · 走访慰问独居老人"),
+    ("政策宣讲", "政策宣讲 · 惠民政策进小区"),
+]
+
+
+def load_volunteering(
+    swb: Organisation,
+    branches: list[Organisation],
+    members: dict[int, list[Member]],
+    today: date,
+    users: dict[str, Any],
+) -> None:
+    """市委办公室's volunteering, so the seed's figures are counted from records: two partner
+    communities, 32 activities over the past year with their hours confirmed (about 13 people
+    each: more than 400 person-times), and 55 micro-wishes posted, claimed, fulfilled and
+    confirmed (a few more still open or waiting)."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone as tz
+
+    from mofan.orgs.services import partner_contact_add, partner_create
+    from mofan.volunteer.models import ActivityKind
+    from mofan.volunteer.services import (
+        activity_create,
+        hours_confirm,
+        participant_add,
+        signup,
+        times_record,
+        wish_claim,
+        wish_confirm,
+        wish_fulfil,
+        wish_post,
+        wish_review,
+    )
+
+    zone = tz.get_current_timezone()
+    communities = []
+    for name, address, contact in [
+        ("张掖路街道武都路社区", "城关区张掖路街道", "马主任"),
+        ("酒泉路街道中山路社区", "城关区酒泉路街道", "刘书记"),
+    ]:
+        community = partner_create(
+            actor=None, org=swb, name=name, kind=PartnerKind.COMMUNITY, address=address
+        )
+        partner_contact_add(actor=None, partner=community, name=contact, position="社区书记")
+        communities.append(community)
+    kinds = {k.name: k for k in ActivityKind.objects.all()}
+    people = [m for b in branches for m in members[b.pk] if m.archived_at is None]
+    admin = users["swb_admin"]
+
+    # 32 activities over the past year, on Saturday mornings, hours confirmed by the organiser.
+    for n in range(32):
+        day = today - timedelta(days=10 * (n + 1))
+        start = datetime.combine(day, time(9, 0), tzinfo=zone)
+        kind_name, title = ACTIVITY_PLAN[n % len(ACTIVITY_PLAN)]
+        activity = activity_create(
+            actor=admin,
+            org=swb,
+            kind=kinds[kind_name],
+            title=title,
+            place=f"{communities[n % 2].name}党群服务中心",
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+            capacity=15,
+            partner=communities[n % 2],
+        )
+        for k in range(13 + n % 3):
+            person = people[(n * 7 + k) % len(people)]
+            participation, _added = participant_add(actor=admin, activity=activity, member=person)
+            late = timedelta(minutes=(k % 4) * 10)
+            times_record(
+                actor=admin,
+                participation=participation,
+                checked_in_at=start - timedelta(minutes=10) + late,
+                checked_out_at=start + timedelta(hours=3) - timedelta(minutes=k % 2 * 30),
+            )
+        hours_confirm(actor=admin, activity=activity)
+    # Two coming activities members can sign up for; the demo member has a place in one.
+    for n, (kind_name, title) in enumerate(ACTIVITY_PLAN[:2]):
+        start = datetime.combine(today + timedelta(days=4 + n * 7), time(9, 0), tzinfo=zone)
+        upcoming = activity_create(
+            actor=admin,
+            org=swb,
+            kind=kinds[kind_name],
+            title=title,
+            place=f"{communities[n].name}党群服务中心",
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+            capacity=12,
+            partner=communities[n],
+        )
+        if n == 0:
+            signup(user=users["dangyuan"], activity=upcoming)
+
+    # Micro-wishes: members with a login claim them one after another (at most three open).
+    claimers = []
+    for i, person in enumerate(people[:12]):
+        if person.user is not None:
+            claimers.append(person.user)
+            continue
+        user = user_create(
+            actor=None,
+            username=f"swb{i + 1:02d}",
+            full_name=person.full_name,
+            password=DEMO_PASSWORD,
+            must_change_password=False,
+        )
+        Member.objects.filter(pk=person.pk).update(user=user)
+        claimers.append(user)
+    family = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
+    for n in range(58):
+        title, value = WISHES[n % len(WISHES)]
+        wish = wish_post(
+            actor=None,
+            community=communities[n % 2],
+            beneficiary=f"{family[n % len(family)]}{'秀英桂兰建国玉珍'[n % 4 * 2 : n % 4 * 2 + 2]}",
+            title=title,
+            estimated_value=value,
+            deadline=today + timedelta(days=20 + n % 10),
+        )
+        wish_review(actor=admin, wish=wish, approve=True)
+        if n >= 56:
+            continue  # two still open for claiming
+        user = claimers[n % len(claimers)]
+        wish_claim(user=user, wish=wish)
+        if n >= 55:
+            continue  # one claimed, waiting to be fulfilled
+        wish_fulfil(
+            user=user, wish=wish, fulfilled_on=today, note=f"已将{title}送到，并帮助安装使用。"
+        )
+        wish_confirm(actor=None, wish=wish, approve=True)

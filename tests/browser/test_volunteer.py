@@ -1,0 +1,121 @@
+"""Volunteering on a phone: sign up, scan in and out by the code's URL, claim and fulfil a
+wish, the community confirms it, the public wall shows it anonymised."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from mofan.accounts.models import Role
+from mofan.core.checkin import make_token
+from mofan.members.models import Member
+from mofan.orgs.models import PartnerContact
+from mofan.orgs.services import partner_create
+from mofan.volunteer.models import ActivityKind, Participation, Wish
+from mofan.volunteer.services import activity_create, wish_post, wish_review
+from tests.browser.conftest import PHONE, shot
+from tests.browser.test_core_flows import sign_in
+from tests.conftest import Tree, make_members, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_sign_up_and_scan_in_and_out(
+    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    person = make_members(tree.branch_a1, 1)[0]
+    user = make_user("dangyuan")
+    Member.objects.filter(pk=person.pk).update(user=user)
+    community = partner_create(actor=None, org=tree.committee_a, name="桥门社区", kind="community")
+    start = timezone.now() + timedelta(minutes=20)
+    activity = activity_create(
+        actor=None,
+        org=tree.committee_a,
+        kind=ActivityKind.objects.get(name="健康义诊进社区"),
+        title="健康义诊进社区",
+        place="桥门社区党群服务中心",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        capacity=1,
+        partner=community,
+    )
+    sign_in(phone, live_server.url, "dangyuan")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/orglife/mine/")
+    phone.get_by_test_id("to-volunteering").click()
+    phone.get_by_test_id("open-activity").get_by_role("link").click()
+    phone.get_by_role("button", name="报名").click()
+    expect(phone.get_by_text("报名成功。")).to_be_visible()
+    expect(phone.get_by_test_id("places")).to_contain_text("已报名 1 / 1")
+    shot(phone, "volunteer-activity")
+    # The member scans the organiser's code (its URL): first scan checks in, the next out.
+    phone.goto(f"{live_server.url}/volunteer/scan/{make_token('volunteer.activity', activity.pk)}/")
+    phone.get_by_role("button", name="签到").click()
+    expect(phone.get_by_test_id("scan-result")).to_contain_text("签到成功")
+    phone.goto(f"{live_server.url}/volunteer/scan/{make_token('volunteer.activity', activity.pk)}/")
+    phone.get_by_role("button", name="签退").click()
+    expect(phone.get_by_test_id("scan-result")).to_contain_text("签退成功")
+    participation = Participation.objects.get()
+    assert participation.checked_in_at and participation.checked_out_at
+    phone.goto(f"{live_server.url}/volunteer/scan/forged-token/")
+    expect(phone.get_by_test_id("scan-result")).to_contain_text("无效")
+
+
+def test_claim_fulfil_and_confirm_a_wish(
+    live_server: Any, browser: Any, phone: Any, tree: Tree, roles: dict[str, Role], tmp_path: Any
+) -> None:
+    from tests.orglife.test_oversight import png_bytes
+
+    person = make_members(tree.branch_a1, 1)[0]
+    user = make_user("dangyuan")
+    Member.objects.filter(pk=person.pk).update(user=user)
+    community = partner_create(actor=None, org=tree.committee_a, name="桥门社区", kind="community")
+    contact = make_user("shequ")
+    PartnerContact.objects.create(partner=community, name="王主任", user=contact)
+    wish = wish_post(
+        actor=contact,
+        community=community,
+        beneficiary="王秀英",
+        title="一台收音机",
+        estimated_value="80",
+        deadline=timezone.localdate() + timedelta(days=10),
+    )
+    wish_review(actor=None, wish=wish, approve=True)
+    photo = tmp_path / "送达.png"
+    photo.write_bytes(png_bytes(120, 90))
+
+    # Three taps: 我的待办 → 志愿服务 → the wish → 认领.
+    sign_in(phone, live_server.url, "dangyuan")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/volunteer/")
+    phone.get_by_test_id("offered-wish").get_by_role("link").click()
+    expect(phone.get_by_text("王**")).to_be_visible()  # the member sees the family name only
+    phone.get_by_test_id("claim").click()
+    expect(phone.get_by_test_id("wish-status")).to_have_text("已认领")
+    phone.get_by_label("兑现情况").fill("已将收音机送到老人家中，并教会使用。")
+    phone.get_by_label("照片").set_input_files(str(photo))
+    phone.get_by_role("button", name="提交").click()
+    expect(phone.get_by_test_id("wish-status")).to_have_text("待确认")
+    shot(phone, "wish")
+
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    community_phone = context.new_page()
+    community_phone.set_default_timeout(15_000)
+    sign_in(community_phone, live_server.url, "shequ")
+    community_phone.wait_for_url(f"{live_server.url}/")
+    community_phone.goto(f"{live_server.url}/volunteer/wishes/{wish.pk}/")
+    expect(community_phone.locator("img")).to_have_count(1)
+    community_phone.get_by_role("button", name="确认已圆梦").click()
+    expect(community_phone.get_by_test_id("wish-status")).to_have_text("已圆梦")
+    context.close()
+    assert Wish.objects.get().status == "confirmed"
+
+    # The public wall, without signing in, shows it with the family name only.
+    anonymous = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
+    anonymous.goto(f"{live_server.url}/volunteer/wishes/wall/")
+    expect(anonymous.get_by_test_id("wall-wish")).to_contain_text("王**")
+    assert "王秀英" not in anonymous.content()
+    shot(anonymous, "wish-wall")
+    anonymous.context.close()

@@ -44,7 +44,7 @@ from mofan.study.services import (
     study_plan_create,
     study_session_schedule,
 )
-from mofan.volunteer.models import Participation, VolunteerActivity, Wish
+from mofan.volunteer.models import Participation, VolunteerActivity, VolunteerTeam, Wish
 from tests.conftest import Tree, login, make_members, make_role, make_user
 
 # Views open to the public or any signed-in user: the outcome for "no permission" is success.
@@ -212,7 +212,11 @@ def volunteer_world(tree: Tree, members: list[Any]) -> dict[str, Any]:
         deadline=start.date(),
         photos=[Upload("w.png", png_bytes())],
     )
+    from mofan.volunteer.services import team_create
+
+    team = team_create(actor=None, org=tree.committee_a, name="志愿服务队")
     return {
+        "team_id": team.pk,
         "activity_id": activity.pk,
         "participation_id": participation.pk,
         "certificate_id": certificate.pk,
@@ -245,6 +249,7 @@ def _snapshot() -> tuple[Any, ...]:
         HeartTalk.objects.count(),
         VolunteerActivity.objects.filter(status="open").count(),
         Participation.objects.exclude(checked_in_at=None).count(),
+        VolunteerTeam.members.through.objects.count(),
         Wish.objects.exclude(status="submitted").count(),
         StudyGroup.objects.count(),
         StudyGroupMembership.objects.filter(left_on__isnull=True).count(),
@@ -371,6 +376,7 @@ def test_out_of_scope_post_changes_nothing(
             {"hours": "1", "reason": "越权"},
         ),
         (reverse("volunteer:wish_act", args=[world["wish_id"]]), {"step": "publish"}),
+        (reverse("volunteer:team", args=[world["team_id"]]), {"add": [world["member_id"]]}),
         (
             reverse("orglife:appraisal_grades", args=[world["appraisal_id"]]),
             {"action": "conclude"},

@@ -45,6 +45,7 @@ PAGES = [
     ("volunteer:activities", "work_committee_admin", 12),
     ("volunteer:wishes", "work_committee_admin", 12),
     ("volunteer:statistics", "work_committee_admin", 12),
+    ("volunteer:teams", "work_committee_admin", 12),
     ("members:transfers", "work_committee_admin", 12),
     ("study:groups", "work_committee_admin", 12),
     ("study:plans", "work_committee_admin", 12),

@@ -357,3 +357,52 @@ def test_wish_refusals_limits_and_expiry(tree: Tree, world: World) -> None:
     assert services.wishes_expire() == 1
     assert Wish.objects.get(pk=wishes[3].pk).status == WishStatus.EXPIRED
     assert Wish.objects.filter(status=WishStatus.CLAIMED).count() == 3
+
+
+def test_teams_and_the_list_of_kinds(tree: Tree, world: World, roles: dict[str, Any]) -> None:
+    team = services.team_create(
+        actor=world.organiser, org=tree.committee_a, name="模法师志愿服务队"
+    )
+    with pytest.raises(DomainError) as exc:
+        services.team_create(actor=world.organiser, org=tree.committee_a, name=" 模法师志愿服务队 ")
+    assert "name" in exc.value.message_dict
+    far = make_members(tree.branch_b1, 1)[0]
+    with pytest.raises(DomainError) as exc:
+        services.team_members_set(actor=world.organiser, team=team, add=[far], remove=[])
+    assert far.full_name in " ".join(exc.value.messages)
+    assert team.members.count() == 0
+    services.team_members_set(actor=world.organiser, team=team, add=world.people[:3], remove=[])
+    services.team_members_set(actor=world.organiser, team=team, add=[], remove=world.people[:1])
+    assert set(team.members.all()) == set(world.people[1:3])
+    candidates = selectors.team_candidates(team=team)
+    assert world.people[0] in candidates and world.people[1] not in candidates
+    # An activity drawing on the team tells its members.
+    make_activity(world, tree)  # no team: nobody told
+    start = timezone.now() + timedelta(days=2)
+    services.activity_create(
+        actor=world.organiser,
+        org=tree.committee_a,
+        kind=world.kind,
+        title="普法进校园",
+        place="第三十二中学",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        capacity=10,
+        team=team,
+    )
+    told = set(
+        Message.objects.filter(title__contains="普法进校园").values_list("user_id", flat=True)
+    )
+    assert told == {world.users[1].pk, world.users[2].pk}
+
+    # Only those organising volunteering at the root keep the list of kinds.
+    with pytest.raises(PermissionDenied):
+        services.kind_add(actor=world.organiser, name="垃圾分类宣传")
+    root_admin = make_user("gw", grants=[(roles["work_committee_admin"], tree.root, True)])
+    kind = services.kind_add(actor=root_admin, name="垃圾分类宣传")
+    with pytest.raises(DomainError):
+        services.kind_add(actor=root_admin, name="垃圾分类宣传")
+    services.kind_archive(actor=root_admin, kind=kind)
+    with pytest.raises(DomainError):
+        services.kind_archive(actor=root_admin, kind=kind)
+    assert services.kind_add(actor=root_admin, name="垃圾分类宣传").pk == kind.pk  # back on

@@ -146,3 +146,13 @@ class StatisticsForm(forms.Form):
             blank=str(_("All in my scope")),
             lazy=True,
         )
+
+
+class TeamForm(forms.Form):
+    org = forms.TypedChoiceField(label=_("Organisation"), coerce=int, widget=TreePicker())
+    name = forms.CharField(label=_("Name of the team"), max_length=100)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = org_choices(actor=actor, permission=perms.MANAGE)
+        fill_picker(self.fields["org"], choices, permission=perms.MANAGE)

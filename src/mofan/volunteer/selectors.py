@@ -306,3 +306,42 @@ def statistics(
         person_times=acts["person_times"],
         hours=acts["hours"] or Decimal(0),
     )
+
+
+def team_list(*, actor: Any) -> QuerySet[Any]:
+    from mofan.volunteer.models import VolunteerTeam
+
+    return (
+        access.scope(VolunteerTeam.objects.select_related("org"), actor, perms.VIEW)
+        .annotate(n_members=Count("members", distinct=True))
+        .order_by("org__path", "name")
+    )
+
+
+def team_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> Any:
+    from mofan.volunteer.models import VolunteerTeam
+
+    return access.get_for_actor(
+        VolunteerTeam.objects.select_related("org"), actor, permission, pk=pk
+    )
+
+
+def team_candidates(*, team: Any, q: str = "", limit: int = 100) -> list[Member]:
+    """Members of the team's organisation and below who are not in the team, by name or 拼音."""
+    from mofan.core.paths import pinyin_prefix_q
+
+    qs = (
+        Member.objects.filter(subtree_q(team.org.path, "org"), archived_at__isnull=True)
+        .exclude(volunteer_teams=team)
+        .select_related("org")
+        .order_by("name_pinyin")
+    )
+    q = (q or "").strip()
+    if q:
+        text = q.lower()
+        qs = qs.filter(
+            Q(full_name__startswith=q)
+            | pinyin_prefix_q("name_pinyin", text)
+            | pinyin_prefix_q("name_initials", text)
+        )
+    return list(qs[:limit])

@@ -875,3 +875,101 @@ def wishes_expire(today: date | None = None) -> int:
                 changes={"status": [WishStatus.PUBLISHED.label, WishStatus.EXPIRED.label]},
             )
     return len(ids)
+
+
+# ---- Teams and kinds of activity -------------------------------------------------------------
+
+
+@transaction.atomic
+def team_create(*, actor: Any, org: Organisation, name: str) -> VolunteerTeam:
+    access.require(actor, perms.MANAGE, org)
+    name = _clean(name)
+    if not name:
+        raise DomainError({"name": _("Enter the name of the team.")})
+    if VolunteerTeam.objects.filter(org=org, name=name).exists():
+        raise DomainError({"name": _("This organisation already has a team of this name.")})
+    with refuse_duplicates(_("This organisation already has a team of this name."), "name"):
+        team = VolunteerTeam.objects.create(org=org, name=name)
+    audit_record(
+        actor=actor,
+        action="volunteer.team.create",
+        target=team,
+        org=org,
+        changes={"name": [None, name]},
+    )
+    return team
+
+
+@transaction.atomic
+def team_members_set(
+    *, actor: Any, team: VolunteerTeam, add: list[Member], remove: list[Member]
+) -> VolunteerTeam:
+    """Add members (from the team's organisation and below) and take members off."""
+    team = VolunteerTeam.objects.select_for_update().select_related("org").get(pk=team.pk)
+    access.require(actor, perms.MANAGE, team.org)
+    outside = [m.full_name for m in add if not m.org.path.startswith(team.org.path)]
+    if outside:
+        raise DomainError(
+            _("Not members of %(org)s: %(names)s.")
+            % {"org": team.org.name, "names": "、".join(outside)}
+        )
+    if add:
+        team.members.add(*add)
+    if remove:
+        team.members.remove(*remove)
+    audit_record(
+        actor=actor,
+        action="volunteer.team.members",
+        target=team,
+        org=team.org,
+        changes={
+            "added": [None, "、".join(m.full_name for m in add)],
+            "removed": [None, "、".join(m.full_name for m in remove)],
+        },
+    )
+    return team
+
+
+@transaction.atomic
+def kind_add(*, actor: Any, name: str) -> ActivityKind:
+    """The kinds of activity are one list for the deployment, kept by those who organise
+    volunteering at its root."""
+    root = Organisation.objects.filter(depth=1).order_by("path").first()
+    if root is not None:
+        access.require(actor, perms.MANAGE, root)
+    name = _clean(name)
+    if not name:
+        raise DomainError({"name": _("Enter the name of the kind.")})
+    existing = ActivityKind.objects.filter(name=name).first()
+    if existing is not None and existing.archived_at is None:
+        raise DomainError({"name": _("This kind is already on the list.")})
+    if existing is not None:
+        existing.archived_at = None
+        existing.save(update_fields=["archived_at"])
+        kind = existing
+    else:
+        with refuse_duplicates(_("This kind is already on the list."), "name"):
+            kind = ActivityKind.objects.create(name=name)
+    audit_record(
+        actor=actor, action="volunteer.kind.add", target=kind, changes={"name": [None, name]}
+    )
+    return kind
+
+
+@transaction.atomic
+def kind_archive(*, actor: Any, kind: ActivityKind) -> ActivityKind:
+    root = Organisation.objects.filter(depth=1).order_by("path").first()
+    if root is not None:
+        access.require(actor, perms.MANAGE, root)
+    kind = ActivityKind.objects.select_for_update().get(pk=kind.pk)
+    if kind.archived_at is not None:
+        raise DomainError(_("This kind is already off the list."))
+    kind.archived_at = timezone.now()
+    kind.save(update_fields=["archived_at"])
+    audit_record(
+        actor=actor,
+        action="volunteer.kind.archive",
+        target=kind,
+        changes={"name": [kind.name, None]},
+    )
+    return kind

@@ -49,6 +49,10 @@ urlpatterns = [
     path("wishes/<int:wish_id>/", views.WishView.as_view(), name="wish"),
     path("wishes/<int:wish_id>/act/", views.WishActionView.as_view(), name="wish_act"),
     path("wishes/photos/<int:photo_id>/", views.WishPhotoView.as_view(), name="wish_photo"),
+    path("teams/", views.TeamListView.as_view(), name="teams"),
+    path("teams/new/", views.TeamCreateView.as_view(), name="team_create"),
+    path("teams/<int:team_id>/", views.TeamView.as_view(), name="team"),
+    path("kinds/", views.KindView.as_view(), name="kinds"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("statistics/export/", views.StatisticsExportView.as_view(), name="statistics_export"),
 ]

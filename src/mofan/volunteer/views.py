@@ -29,10 +29,12 @@ from mofan.volunteer.forms import (
     FulfilForm,
     HoursCorrectForm,
     StatisticsForm,
+    TeamForm,
     TimesForm,
     WishForm,
 )
 from mofan.volunteer.models import (
+    ActivityKind,
     ActivityStatus,
     Certificate,
     Participation,
@@ -719,3 +721,101 @@ class StatisticsExportView(ScopedView):
             rows,
             filename=f"志愿服务统计-{context['period']}.xlsx",
         )
+
+
+# ---- Teams and kinds ------------------------------------------------------------------------
+
+
+class TeamListView(ScopedView):
+    permission = perms.VIEW
+
+    def _render(self, request: HttpRequest, form: TeamForm) -> HttpResponse:
+        return render(
+            request,
+            "volunteer/teams.html",
+            {
+                "teams": selectors.team_list(actor=request.user),
+                "form": form,
+                "can_manage": access.has_permission(request.user, perms.MANAGE),
+                "kinds": ActivityKind.objects.filter(archived_at__isnull=True).order_by("id"),
+            },
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, TeamForm(actor=request.user))
+
+
+class TeamCreateView(ScopedView):
+    permission = perms.MANAGE
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = TeamForm(request.POST, actor=request.user)
+        if form.is_valid():
+            org = org_get(actor=request.user, pk=form.cleaned_data["org"], permission=perms.MANAGE)
+            try:
+                team = services.team_create(
+                    actor=request.user, org=org, name=form.cleaned_data["name"]
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The team is set up; add its members."))
+                return redirect("volunteer:team", team_id=team.pk)
+        return TeamListView()._render(request, form)
+
+
+class TeamView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest, team_id: int) -> HttpResponse:
+        team = selectors.team_get(actor=request.user, pk=team_id)
+        can_manage = access.can(request.user, perms.MANAGE, team.org)
+        q = request.GET.get("q", "")
+        return render(
+            request,
+            "volunteer/team.html",
+            {
+                "team": team,
+                "members": team.members.select_related("org").order_by("name_pinyin"),
+                "candidates": selectors.team_candidates(team=team, q=q) if can_manage else [],
+                "q": q,
+                "can_manage": can_manage,
+            },
+        )
+
+    def post(self, request: HttpRequest, team_id: int) -> HttpResponse:
+        team = selectors.team_get(actor=request.user, pk=team_id, permission=perms.MANAGE)
+        add_ids = [int(v) for v in request.POST.getlist("add") if v.isdigit()]
+        remove_ids = [int(v) for v in request.POST.getlist("remove") if v.isdigit()]
+        add = list(
+            Member.objects.filter(pk__in=add_ids, archived_at__isnull=True).select_related("org")
+        )
+        remove = list(team.members.filter(pk__in=remove_ids))
+        try:
+            services.team_members_set(actor=request.user, team=team, add=add, remove=remove)
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The team's members are saved."))
+        return redirect("volunteer:team", team_id=team.pk)
+
+
+class KindView(ScopedView):
+    """The editable list of kinds of activity (add, take off)."""
+
+    permission = perms.MANAGE
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            if request.POST.get("archive", "").isdigit():
+                kind = ActivityKind.objects.filter(pk=int(request.POST["archive"])).first()
+                if kind is None:
+                    raise Http404
+                services.kind_archive(actor=request.user, kind=kind)
+            else:
+                services.kind_add(actor=request.user, name=request.POST.get("name", ""))
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The list of kinds is saved."))
+        return redirect("volunteer:teams")

@@ -177,7 +177,7 @@ def volunteer_world(tree: Tree, members: list[Any]) -> dict[str, Any]:
     activity = activity_create(
         actor=None,
         org=tree.committee_a,
-        kind=ActivityKind.objects.first(),
+        kind=ActivityKind.objects.get_or_create(name="环境整治")[0],
         title="环境整治",
         place="小区",
         starts_at=start,

@@ -48,12 +48,11 @@ def test_demo_is_idempotent_and_scoped(roles: dict) -> None:
         assert trees[admin].status_code == 403, admin
 
 
-def test_demo_organisational_life_counts(roles: dict) -> None:
+def check_organisational_life_counts() -> None:
     from django.utils import timezone
 
     from mofan.orglife.selectors import compliance
 
-    call_command("demo", stdout=io.StringIO())
     admin = User.objects.get(username="gongwei")
     today = timezone.localdate()
     rows = compliance(actor=admin, under=None, year=today.year, today=today)
@@ -64,13 +63,12 @@ def test_demo_organisational_life_counts(roles: dict) -> None:
         assert overdue > 0  # the gaps of 第三支部 and 第七支部 show
 
 
-def test_demo_two_years_with_oversight_appraisal_and_talks(roles: dict) -> None:
+def check_two_years_with_oversight_appraisal_and_talks() -> None:
     from django.utils import timezone
 
     from mofan.orglife.models import Appraisal, HeartTalk, Meeting, Resolution
     from mofan.orglife.selectors import compliance
 
-    call_command("demo", stdout=io.StringIO())
     today = timezone.localdate()
     admin = User.objects.get(username="gongwei")
     last = compliance(actor=admin, under=None, year=today.year - 1, today=today)
@@ -88,12 +86,11 @@ def test_demo_two_years_with_oversight_appraisal_and_talks(roles: dict) -> None:
     assert Message.objects.filter(user__username="zhibu4", title__startswith="已退回").exists()
 
 
-def test_demo_counts_the_seed_figures_for_the_general_office(roles: dict) -> None:
+def check_seed_figures_for_the_general_office() -> None:
     """The seed's figures for 市委办公室 come from records: more than 50 wishes claimed and
     fulfilled, more than 30 activities with more than 400 person-times."""
     from mofan.volunteer.selectors import period_bounds, statistics
 
-    call_command("demo", stdout=io.StringIO())
     admin = User.objects.get(username="swb_admin")
     swb = Organisation.objects.get(name="市委办公室机关党委")
     start, end, _label = period_bounds("last12")
@@ -104,3 +101,11 @@ def test_demo_counts_the_seed_figures_for_the_general_office(roles: dict) -> Non
     # Another committee's administrator counts none of 市委办公室's wishes.
     other = User.objects.get(username="sfj_admin")
     assert statistics(actor=other, under=None, start=start, end=end).wishes_claimed == 0
+
+
+def test_demo_figures_are_counted_from_records(roles: dict) -> None:
+    """One load of the demo, then what each area shows from it."""
+    call_command("demo", stdout=io.StringIO())
+    check_organisational_life_counts()
+    check_two_years_with_oversight_appraisal_and_talks()
+    check_seed_figures_for_the_general_office()

@@ -33,7 +33,7 @@ def test_sign_up_and_scan_in_and_out(
     activity = activity_create(
         actor=None,
         org=tree.committee_a,
-        kind=ActivityKind.objects.get(name="健康义诊进社区"),
+        kind=ActivityKind.objects.get_or_create(name="健康义诊进社区")[0],
         title="健康义诊进社区",
         place="桥门社区党群服务中心",
         starts_at=start,

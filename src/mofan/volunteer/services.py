@@ -197,6 +197,25 @@ def signup(*, user: Any, activity: VolunteerActivity) -> tuple[Participation, bo
         raise DomainError(_("This activity is not open for sign-up."))
     if now > activity.signup_deadline:
         raise DomainError(_("Sign-up has closed."))
+    participation, changed = _place_or_queue(activity, member, now)
+    if not changed:
+        return participation, False
+    audit_record(
+        actor=user,
+        action="volunteer.signup",
+        target=activity,
+        org=activity.org,
+        target_label=f"{activity} · {member}",
+        changes={"state": [None, ParticipationState(participation.state).label]},
+    )
+    return participation, True
+
+
+def _place_or_queue(
+    activity: VolunteerActivity, member: Member, now: datetime
+) -> tuple[Participation, bool]:
+    """A place while there is one, otherwise the waiting list; someone already in stays as
+    they are (False). The caller holds the activity's row lock."""
     existing = Participation.objects.filter(activity=activity, member=member).first()
     if existing is not None and existing.state != ParticipationState.CANCELLED:
         return existing, False
@@ -205,22 +224,15 @@ def signup(*, user: Any, activity: VolunteerActivity) -> tuple[Participation, bo
         ParticipationState.SIGNED_UP if taken < activity.capacity else ParticipationState.WAITLISTED
     )
     if existing is None:
-        participation = Participation.objects.create(
-            activity=activity, member=member, state=state, signed_up_at=now
+        return (
+            Participation.objects.create(
+                activity=activity, member=member, state=state, signed_up_at=now
+            ),
+            True,
         )
-    else:
-        participation = existing
-        participation.state, participation.signed_up_at = state, now
-        participation.save(update_fields=["state", "signed_up_at"])
-    audit_record(
-        actor=user,
-        action="volunteer.signup",
-        target=activity,
-        org=activity.org,
-        target_label=f"{activity} · {member}",
-        changes={"state": [None, ParticipationState(state).label]},
-    )
-    return participation, True
+    existing.state, existing.signed_up_at = state, now
+    existing.save(update_fields=["state", "signed_up_at"])
+    return existing, True
 
 
 @transaction.atomic
@@ -235,29 +247,16 @@ def participant_add(
         raise DomainError(_("This activity is not open."))
     if member.archived_at is not None:
         raise DomainError(_("This member's record is archived."))
-    existing = Participation.objects.filter(activity=activity, member=member).first()
-    if existing is not None and existing.state != ParticipationState.CANCELLED:
-        return existing, False
-    taken = activity.participations.filter(state=ParticipationState.SIGNED_UP).count()
-    state = (
-        ParticipationState.SIGNED_UP if taken < activity.capacity else ParticipationState.WAITLISTED
-    )
-    now = timezone.now()
-    if existing is None:
-        participation = Participation.objects.create(
-            activity=activity, member=member, state=state, signed_up_at=now
-        )
-    else:
-        participation = existing
-        participation.state, participation.signed_up_at = state, now
-        participation.save(update_fields=["state", "signed_up_at"])
+    participation, changed = _place_or_queue(activity, member, timezone.now())
+    if not changed:
+        return participation, False
     audit_record(
         actor=actor,
         action="volunteer.participant_add",
         target=activity,
         org=activity.org,
         target_label=f"{activity} · {member}",
-        changes={"state": [None, ParticipationState(state).label]},
+        changes={"state": [None, ParticipationState(participation.state).label]},
     )
     return participation, True
 

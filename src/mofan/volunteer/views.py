@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from mofan.core import access, checkin
 from mofan.core.errors import DomainError
@@ -287,8 +288,17 @@ class ScanView(ScopedView):
         )
 
 
-class TimesView(ScopedView):
+class _ParticipationFormView(ScopedView):
+    """An organiser's form about one participant (times, hours): the form, the service, the
+    message, back to the roster."""
+
     permission = perms.MANAGE
+    form_class: type[Any]
+    invalid: str
+    done: str
+
+    def act(self, request: HttpRequest, participation: Participation, data: dict[str, Any]) -> None:
+        raise NotImplementedError
 
     def post(self, request: HttpRequest, participation_id: int) -> HttpResponse:
         participation = access.get_for_actor(
@@ -297,22 +307,45 @@ class TimesView(ScopedView):
             perms.MANAGE,
             pk=participation_id,
         )
-        form = TimesForm(request.POST)
+        form = self.form_class(request.POST)
         try:
             if not form.is_valid():
-                raise DomainError(_("Enter the times as date and time."))
-            services.times_record(
-                actor=request.user,
-                participation=participation,
-                checked_in_at=form.cleaned_data["checked_in_at"],
-                checked_out_at=form.cleaned_data["checked_out_at"],
-                reason=form.cleaned_data["reason"],
-            )
+                raise DomainError(_(self.invalid))
+            self.act(request, participation, form.cleaned_data)
         except DomainError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("The times are recorded."))
+            messages.success(request, _(self.done))
         return redirect(f"{reverse('volunteer:activity', args=[participation.activity_id])}#roster")
+
+
+class TimesView(_ParticipationFormView):
+    form_class = TimesForm
+    invalid = gettext_noop("Enter the times as date and time.")
+    done = gettext_noop("The times are recorded.")
+
+    def act(self, request: HttpRequest, participation: Participation, data: dict[str, Any]) -> None:
+        services.times_record(
+            actor=request.user,
+            participation=participation,
+            checked_in_at=data["checked_in_at"],
+            checked_out_at=data["checked_out_at"],
+            reason=data["reason"],
+        )
+
+
+class HoursCorrectView(_ParticipationFormView):
+    form_class = HoursCorrectForm
+    invalid = gettext_noop("Enter the hours and the reason.")
+    done = gettext_noop("The hours are corrected.")
+
+    def act(self, request: HttpRequest, participation: Participation, data: dict[str, Any]) -> None:
+        services.hours_correct(
+            actor=request.user,
+            participation=participation,
+            hours=data["hours"],
+            reason=data["reason"],
+        )
 
 
 class HoursConfirmView(ScopedView):
@@ -329,33 +362,6 @@ class HoursConfirmView(ScopedView):
         else:
             messages.success(request, _("The hours are confirmed."))
         return redirect(f"{reverse('volunteer:activity', args=[activity.pk])}#roster")
-
-
-class HoursCorrectView(ScopedView):
-    permission = perms.MANAGE
-
-    def post(self, request: HttpRequest, participation_id: int) -> HttpResponse:
-        participation = access.get_for_actor(
-            Participation.objects.select_related("activity", "activity__org"),
-            request.user,
-            perms.MANAGE,
-            pk=participation_id,
-        )
-        form = HoursCorrectForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise DomainError(_("Enter the hours and the reason."))
-            services.hours_correct(
-                actor=request.user,
-                participation=participation,
-                hours=form.cleaned_data["hours"],
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The hours are corrected."))
-        return redirect(f"{reverse('volunteer:activity', args=[participation.activity_id])}#roster")
 
 
 # ---- The member's own volunteering --------------------------------------------------------

@@ -6,7 +6,13 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["tree_scale.py", "members_scale.py", "compliance_scale.py", "study_hours_scale.py"]
+BENCHMARKS = [
+    "tree_scale.py",
+    "members_scale.py",
+    "compliance_scale.py",
+    "study_hours_scale.py",
+    "checkin_burst.py",
+]
 
 if __name__ == "__main__":
     for script in BENCHMARKS:

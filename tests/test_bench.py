@@ -51,3 +51,16 @@ def test_study_hours_scale_runs_on_tiny_data(roles: dict) -> None:
     figures = study_hours_scale.measure(repeat=1)
     assert figures["members"] == 12 and figures["queries"] == 1
     assert figures["p50"] > 0 and figures["sql_p50"] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_checkin_burst_runs_on_tiny_data(roles: dict) -> None:
+    """A real gunicorn against the test database: every check-in counted once."""
+    from bench import checkin_burst
+
+    figures = checkin_burst.run(members=6, clients=3, workers=2)
+    db = figures["db"]
+    assert db["rows"] == db["present"] == db["audit"] == figures["ours"].counted == 6
+    assert db["chain_ok"]
+    assert not figures["ours"].failures and not figures["bare"].failures
+    assert len(figures["ours"].post_ms) == len(figures["bare"].post_ms) == 6

@@ -160,7 +160,9 @@ IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("MOFAN_IDLE_TIMEOUT_MINUTES"
 # 等保: passwords are changed periodically; 0 turns the rule off.
 PASSWORD_MAX_AGE = timedelta(days=int(os.environ.get("MOFAN_PASSWORD_MAX_AGE_DAYS", "90")))
 SESSION_COOKIE_AGE = int(IDLE_TIMEOUT.total_seconds())
-SESSION_SAVE_EVERY_REQUEST = True
+# Saved when changed: SessionSecurityMiddleware refreshes the activity time once a minute,
+# which also moves the expiry on.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("MOFAN_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -43,7 +43,12 @@ class SessionSecurityMiddleware:
                 session_close(session_key=key, reason="idle timeout")
                 messages.info(request, _("You were signed out after a period of inactivity."))
                 return redirect(f"{reverse('accounts:login')}?next={request.path}")
-            request.session[LAST_ACTIVITY] = now.isoformat()
+            # Activity is written at most once a minute, so that most requests leave the
+            # session unchanged and do not save it (SESSION_SAVE_EVERY_REQUEST is off): one
+            # write fewer per request, and on SQLite one fewer wait for the write lock. A user
+            # may be signed out up to a minute early, never late.
+            if not last_raw or (now - last).total_seconds() >= TOUCH_EVERY_SECONDS:
+                request.session[LAST_ACTIVITY] = now.isoformat()
             touched_raw = request.session.get(LAST_TOUCH)
             touched = datetime.fromisoformat(touched_raw) if touched_raw else None
             if touched is None or (now - touched).total_seconds() >= TOUCH_EVERY_SECONDS:

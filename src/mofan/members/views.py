@@ -68,12 +68,33 @@ def _filters(request: HttpRequest) -> tuple[MemberFilterForm, selectors.MemberFi
     return form, filters
 
 
+# What members/_list.html shows (and the sort keys): the rows read nothing else, neither
+# the encrypted numbers nor the organ (a third of the page's data time at a city's scale).
+LIST_COLUMNS = (
+    "full_name",
+    "name_pinyin",
+    "is_leading_cadre",
+    "gender",
+    "birth_date",
+    "joined_on",
+    "status",
+    "mobile_masked",
+    "org__name",
+    "group__name",
+)
+
+
 class MemberListView(ScopedView):
     permission = perms.VIEW
 
     def get(self, request: HttpRequest) -> HttpResponse:
         form, filters = _filters(request)
-        members = selectors.member_list(actor=request.user, filters=filters)
+        members = (
+            selectors.member_list(actor=request.user, filters=filters)
+            .select_related(None)
+            .select_related("org", "group")
+            .only(*LIST_COLUMNS)
+        )
         page = paginate(request, members, 20)
         today = timezone.localdate()
         rows = [

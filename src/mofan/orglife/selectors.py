@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -107,7 +108,7 @@ def _start_of(year: int) -> datetime:
     return datetime.combine(date(year, 1, 1), time.min, tzinfo=timezone.get_current_timezone())
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Cell:
     window: Window
     required: int
@@ -159,7 +160,8 @@ def compliance(
     orgs = list(
         orgs_qs.order_by("path").only("id", "name", "kind", "path", "depth", "established_on")
     )
-    ids = [o.pk for o in orgs]
+    # The scope as a subquery: the database joins it, and no list of ids is bound.
+    in_scope = orgs_qs.values_list("pk", flat=True)
     rules = list(FrequencyRule.objects.order_by("effective_from"))
     # Held meetings per organisation, kind and month: twelve conditional counts in one grouped
     # query (month boundaries as instants, so no per-row time-zone conversion in the database).
@@ -170,31 +172,37 @@ def compliance(
         )
         for month in range(1, 13)
     }
-    held: dict[tuple[int, str, int], int] = {}
-    for values in (
+    held_qs = (
         Meeting.objects.filter(
-            org__in=ids,
+            org__in=in_scope,
             status=MeetingStatus.HELD,
             starts_at__gte=starts[0],
             starts_at__lt=starts[12],
         )
         .values("org_id", "kind")
         .annotate(**per_month)
-    ):
-        grouped: dict[str, Any] = dict(values)
-        for month in range(1, 13):
-            if grouped[f"m{month}"]:
-                held[(grouped["org_id"], grouped["kind"], month)] = grouped[f"m{month}"]
+        .values_list("org_id", "kind", *per_month)
+    )
+    # The ORM's own SQL, read as plain tuples: integers need no conversion, and converting
+    # 14 columns of thousands of rows cost more than the rest of the loop.
+    sql, params = held_qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        # (organisation, kind) → held meetings in each month, January first.
+        monthly: dict[tuple[int, str], tuple[int, ...]] = {
+            (row[0], row[1]): tuple(row[2:]) for row in cursor.fetchall()
+        }
     committees = {
         org_id
-        for org_id, n in CommitteeSeat.objects.filter(org__in=ids, ends_on__isnull=True)
+        for org_id, n in CommitteeSeat.objects.filter(org__in=in_scope, ends_on__isnull=True)
         .values("org_id")
         .annotate(n=Count("id"))
         .values_list("org_id", "n")
         if n >= COMMITTEE_MIN_SEATS
     }
     # The windows of each kind and what its rule asks in each: the same for every organisation.
-    plans: dict[str, list[tuple[Window, int, range]]] = {}
+    # Each window's months as a slice of the twelve monthly counts.
+    plans: dict[str, list[tuple[Window, int, int, int]]] = {}
     for kind in MeetingKind.values:
         last = _rule_for(rules, kind, date(year, 12, 31))
         if last is None:
@@ -203,25 +211,34 @@ def compliance(
         for window in windows_in_year(last.period, year):
             rule = _rule_for(rules, kind, window.starts)
             if rule is not None:
-                plan.append(
-                    (window, rule.count, range(window.starts.month, _last_month(window) + 1))
-                )
+                plan.append((window, rule.count, window.starts.month - 1, _last_month(window)))
         plans[kind] = plan
-    counts = held
+    none_held = (0,) * 12
+    year_start = date(year, 1, 1)
+    # Organisations with the same months held (and existing all year) get the same cells:
+    # cells are immutable, so they are made once and shared (most branches meet alike).
+    made: dict[tuple[str, tuple[int, ...], date], list[Cell]] = {}
+    by_org_kind = {
+        org_kind: [(kind, plan) for kind, plan in plans.items() if org_kind in HELD_BY[kind]]
+        for org_kind in {org.kind for org in orgs}
+    }
     result = []
     for org in orgs:
-        existed = org.established_on or date.min
+        pk, existed = org.pk, max(org.established_on or year_start, year_start)
         row = OrgCompliance(org)
-        for kind, plan in plans.items():
-            if org.kind not in HELD_BY[kind]:
+        for kind, plan in by_org_kind[org.kind]:
+            if kind == MeetingKind.COMMITTEE_MEETING and pk not in committees:
                 continue
-            if kind == MeetingKind.COMMITTEE_MEETING and org.pk not in committees:
-                continue
-            row.cells[kind] = [
-                Cell(window, required, sum(counts.get((org.pk, kind, m), 0) for m in months))
-                for window, required, months in plan
-                if existed <= window.starts  # the organisation existed when the period began
-            ]
+            key = (kind, monthly.get((pk, kind), none_held), existed)
+            cells = made.get(key)
+            if cells is None:
+                held = key[1]
+                cells = made[key] = [
+                    Cell(window, required, sum(held[first:end]))
+                    for window, required, first, end in plan
+                    if existed <= window.starts  # the organisation existed when it began
+                ]
+            row.cells[kind] = list(cells)
         result.append(row)
     return result
 

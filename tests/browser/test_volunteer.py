@@ -119,3 +119,81 @@ def test_claim_fulfil_and_confirm_a_wish(
     assert "王秀英" not in anonymous.content()
     shot(anonymous, "wish-wall")
     anonymous.context.close()
+
+
+def test_organiser_publishes_confirms_hours_and_issues_a_certificate(
+    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    from io import BytesIO
+
+    from docx import Document
+
+    from mofan.volunteer.models import Certificate, VolunteerActivity
+    from mofan.volunteer.services import participant_add, times_record
+
+    ActivityKind.objects.get_or_create(name="环境整治")
+    people = make_members(tree.branch_a1, 2)
+    admin = make_user("zuzhi", grants=[(roles["committee_admin"], tree.committee_a, True)])
+    sign_in(phone, live_server.url, "zuzhi")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/volunteer/activities/")
+    phone.get_by_role("link", name="发布志愿活动").click()
+    phone.get_by_label("组织单位").select_option(label="甲机关党委")
+    phone.get_by_label("类别").select_option(label="环境整治")
+    phone.get_by_label("标题").fill("楼道清理")
+    phone.get_by_label("地点").fill("桥门社区3号楼")
+    start = timezone.localtime() + timedelta(days=1)
+    phone.get_by_label("开始时间").fill(start.strftime("%Y-%m-%dT09:00"))
+    phone.get_by_label("结束时间").fill(start.strftime("%Y-%m-%dT11:00"))
+    phone.get_by_label("名额").fill("10")
+    phone.get_by_role("button", name="发布").click()
+    expect(phone.get_by_text("志愿活动已发布。")).to_be_visible()
+    phone.get_by_role("link", name="签到二维码").click()
+    expect(phone.get_by_test_id("checkin-qr").locator("svg")).to_be_visible()
+    shot(phone, "volunteer-code")
+
+    # The activity took place: two people came, one left early (under 60 %).
+    activity = VolunteerActivity.objects.get(title="楼道清理")
+    began = timezone.now() - timedelta(days=1, hours=3)
+    VolunteerActivity.objects.filter(pk=activity.pk).update(
+        starts_at=began,
+        ends_at=began + timedelta(hours=2),
+        signup_deadline=began,
+        cancel_deadline=began,
+    )
+    activity.refresh_from_db()
+    for person, minutes in zip(people, [120, 60], strict=True):
+        participation, _added = participant_add(actor=admin, activity=activity, member=person)
+        times_record(
+            actor=admin,
+            participation=participation,
+            checked_in_at=began,
+            checked_out_at=began + timedelta(minutes=minutes),
+        )
+    phone.goto(f"{live_server.url}/volunteer/activities/{activity.pk}/")
+    phone.get_by_role("button", name="确认服务时长").click()
+    expect(phone.get_by_text("服务时长已确认。")).to_be_visible()
+    expect(phone.get_by_test_id("hours")).to_have_count(2)
+    expect(phone.get_by_test_id("participant").nth(0)).to_contain_text("2.00 小时")
+    expect(phone.get_by_test_id("participant").nth(1)).to_contain_text("0.00 小时")
+    shot(phone, "volunteer-hours")
+
+    phone.get_by_test_id("participant").nth(0).get_by_role("link", name="开具志愿服务证明").click()
+    phone.get_by_label("出具单位").select_option(label="甲机关党委")
+    phone.get_by_label("负责人").fill("李书记")
+    phone.get_by_label("经办人", exact=True).fill("张干事")
+    phone.get_by_label("经办人联系方式").fill("0931-1234567")
+    with phone.expect_download() as download:
+        phone.get_by_role("button", name="出具").click()
+    body = download.value.path().read_bytes()
+    text = "\n".join(
+        cell.text for row in Document(BytesIO(body)).tables[0].rows for cell in row.cells
+    )
+    certificate = Certificate.objects.get()
+    assert "2小时" in text and certificate.number in text and "张干事" in text
+    # Anyone can check it with its number and check code.
+    phone.goto(
+        f"{live_server.url}/volunteer/certificates/check/"
+        f"?number={certificate.number}&code={certificate.check_code}"
+    )
+    expect(phone.get_by_test_id("certificate-found")).to_contain_text("真实有效")

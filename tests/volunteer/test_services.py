@@ -406,3 +406,50 @@ def test_teams_and_the_list_of_kinds(tree: Tree, world: World, roles: dict[str, 
     with pytest.raises(DomainError):
         services.kind_archive(actor=root_admin, kind=kind)
     assert services.kind_add(actor=root_admin, name="垃圾分类宣传").pk == kind.pk  # back on
+
+
+def test_hours_rules_are_dated_data(tree: Tree, world: World, roles: dict[str, Any]) -> None:
+    from datetime import date
+
+    from mofan.volunteer.models import HoursRule
+    from mofan.volunteer.rules import rule_on
+
+    root_admin = make_user("gw2", grants=[(roles["work_committee_admin"], tree.root, True)])
+    before = HoursRule.objects.count()
+    for kwargs, field in [
+        ({"presence_threshold": Decimal("0.05")}, "presence_threshold"),
+        ({"star_hours": [100, 300, 300, 1000, 1500]}, "star_hours"),
+        ({"star_hours": [100, 300]}, "star_hours"),
+        ({"open_claims_per_member": 0}, "open_claims_per_member"),
+    ]:
+        values: dict[str, Any] = {
+            "effective_from": date(2027, 1, 1),
+            "presence_threshold": Decimal("0.50"),
+            "star_hours": [50, 150, 300, 600, 1000],
+            "open_claims_per_member": 2,
+        }
+        values.update(kwargs)
+        with pytest.raises(DomainError) as exc:
+            services.hours_rule_add(actor=root_admin, **values)
+        assert field in exc.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.hours_rule_add(
+            actor=world.organiser,
+            effective_from=date(2027, 1, 1),
+            presence_threshold=Decimal("0.50"),
+            star_hours=[50, 150, 300, 600, 1000],
+            open_claims_per_member=2,
+        )
+    assert HoursRule.objects.count() == before
+    services.hours_rule_add(
+        actor=root_admin,
+        effective_from=date(2027, 1, 1),
+        presence_threshold=Decimal("0.50"),
+        star_hours=[50, 150, 300, 600, 1000],
+        open_claims_per_member=2,
+    )
+    assert rule_on(date(2027, 3, 1)).presence_threshold == Decimal("0.50")
+    assert rule_on(date(2026, 12, 31)) != rule_on(date(2027, 3, 1))
+    # An activity in 2027 takes the new threshold; one in 2026 keeps the old.
+    late = make_activity(world, tree, starts_at=timezone.now().replace(year=2027, month=2))
+    assert late.presence_threshold == Decimal("0.50")

@@ -156,3 +156,24 @@ class TeamForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = org_choices(actor=actor, permission=perms.MANAGE)
         fill_picker(self.fields["org"], choices, permission=perms.MANAGE)
+
+
+class HoursRuleForm(forms.Form):
+    effective_from = forms.DateField(label=_("Effective from"), widget=DatePicker())
+    presence_threshold = forms.IntegerField(
+        label=_("Presence needed (per cent of the planned time)"), min_value=10, max_value=100
+    )
+    star_hours = forms.CharField(
+        label=_("Hours for one to five stars"),
+        help_text=_("Five numbers separated by commas, e.g. 100,300,600,1000,1500."),
+    )
+    open_claims_per_member = forms.IntegerField(
+        label=_("Open wish claims per member"), min_value=1, max_value=20
+    )
+
+    def clean_star_hours(self) -> list[int]:
+        raw = self.cleaned_data["star_hours"].replace("，", ",").replace(" ", "")
+        try:
+            return [int(part) for part in raw.split(",") if part]
+        except ValueError as exc:
+            raise forms.ValidationError(_("Use whole numbers separated by commas.")) from exc

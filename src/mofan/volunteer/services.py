@@ -28,6 +28,7 @@ from mofan.volunteer.models import (
     ActivityKind,
     ActivityStatus,
     Certificate,
+    HoursRule,
     Participation,
     ParticipationState,
     VolunteerActivity,
@@ -972,3 +973,55 @@ def kind_archive(*, actor: Any, kind: ActivityKind) -> ActivityKind:
         changes={"name": [kind.name, None]},
     )
     return kind
+
+
+@transaction.atomic
+def hours_rule_add(
+    *,
+    actor: Any,
+    effective_from: date,
+    presence_threshold: Decimal,
+    star_hours: list[int],
+    open_claims_per_member: int,
+) -> HoursRule:
+    """A new hours rule from a date on (rules are data with dates: activities keep the
+    threshold in force when they were created)."""
+    root = Organisation.objects.filter(depth=1).order_by("path").first()
+    if root is not None:
+        access.require(actor, perms.MANAGE, root)
+    if not Decimal("0.1") <= presence_threshold <= Decimal(1):
+        raise DomainError({"presence_threshold": _("Between 10 and 100 per cent.")})
+    if (
+        len(star_hours) != 5
+        or any(h <= 0 for h in star_hours)
+        or star_hours != sorted(set(star_hours))
+    ):
+        raise DomainError(
+            {"star_hours": _("Five numbers of hours, each larger than the one before.")}
+        )
+    if not 1 <= open_claims_per_member <= 20:
+        raise DomainError({"open_claims_per_member": _("From 1 to 20.")})
+    if HoursRule.objects.filter(effective_from=effective_from).exists():
+        raise DomainError({"effective_from": _("A rule already starts on this day.")})
+    with refuse_duplicates(_("A rule already starts on this day."), "effective_from"):
+        rule = HoursRule.objects.create(
+            effective_from=effective_from,
+            presence_threshold=presence_threshold,
+            star_hours=star_hours,
+            open_claims_per_member=open_claims_per_member,
+        )
+    audit_record(
+        actor=actor,
+        action="volunteer.hours_rule",
+        target=rule,
+        changes=diff(
+            {},
+            {
+                "effective_from": effective_from,
+                "presence_threshold": str(presence_threshold),
+                "star_hours": "/".join(str(h) for h in star_hours),
+                "open_claims_per_member": open_claims_per_member,
+            },
+        ),
+    )
+    return rule

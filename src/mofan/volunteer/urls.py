@@ -53,6 +53,7 @@ urlpatterns = [
     path("teams/new/", views.TeamCreateView.as_view(), name="team_create"),
     path("teams/<int:team_id>/", views.TeamView.as_view(), name="team"),
     path("kinds/", views.KindView.as_view(), name="kinds"),
+    path("rules/", views.HoursRuleView.as_view(), name="rules"),
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("statistics/export/", views.StatisticsExportView.as_view(), name="statistics_export"),
 ]

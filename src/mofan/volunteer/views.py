@@ -29,6 +29,7 @@ from mofan.volunteer.forms import (
     CertificateForm,
     FulfilForm,
     HoursCorrectForm,
+    HoursRuleForm,
     StatisticsForm,
     TeamForm,
     TimesForm,
@@ -38,6 +39,7 @@ from mofan.volunteer.models import (
     ActivityKind,
     ActivityStatus,
     Certificate,
+    HoursRule,
     Participation,
     ParticipationState,
     WishPhoto,
@@ -825,3 +827,40 @@ class KindView(ScopedView):
         else:
             messages.success(request, _("The list of kinds is saved."))
         return redirect("volunteer:teams")
+
+
+class HoursRuleView(ScopedView):
+    """The dated rules for crediting hours, star levels and the wish-claim limit."""
+
+    permission = perms.MANAGE
+
+    def _render(self, request: HttpRequest, form: HoursRuleForm) -> HttpResponse:
+        return render(
+            request,
+            "volunteer/rules.html",
+            {"rules": HoursRule.objects.order_by("-effective_from"), "form": form},
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(
+            request, HoursRuleForm(initial={"effective_from": timezone.localdate()})
+        )
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = HoursRuleForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.hours_rule_add(
+                    actor=request.user,
+                    effective_from=data["effective_from"],
+                    presence_threshold=Decimal(data["presence_threshold"]) / 100,
+                    star_hours=data["star_hours"],
+                    open_claims_per_member=data["open_claims_per_member"],
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The rule is saved."))
+                return redirect("volunteer:rules")
+        return self._render(request, form)

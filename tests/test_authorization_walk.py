@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from mofan.accounts.models import Grant, UserSession
+from mofan.cobuild.models import Agreement
 from mofan.core import access
 from mofan.core.checkin import make_token
 from mofan.core.models import AuditEvent, ImportJob, Notice
@@ -215,7 +216,20 @@ def volunteer_world(tree: Tree, members: list[Any]) -> dict[str, Any]:
     from mofan.volunteer.services import team_create
 
     team = team_create(actor=None, org=tree.committee_a, name="志愿服务队")
+    from mofan.cobuild.services import agreement_create
+
+    agreement = agreement_create(
+        actor=None,
+        org=tree.committee_a,
+        title="共建协议",
+        signed_on=start.date() - td(days=10),
+        ends_on=start.date() + td(days=365),
+        party_orgs=[tree.committee_a],
+        party_partners=[community],
+        scan=Upload("协议.pdf", b"%PDF-1.4\n"),
+    )
     return {
+        "agreement_id": agreement.pk,
         "team_id": team.pk,
         "activity_id": activity.pk,
         "participation_id": participation.pk,
@@ -250,6 +264,7 @@ def _snapshot() -> tuple[Any, ...]:
         VolunteerActivity.objects.filter(status="open").count(),
         Participation.objects.exclude(checked_in_at=None).count(),
         VolunteerTeam.members.through.objects.count(),
+        Agreement.objects.filter(ended_at__isnull=True).count(),
         Wish.objects.exclude(status="submitted").count(),
         StudyGroup.objects.count(),
         StudyGroupMembership.objects.filter(left_on__isnull=True).count(),
@@ -377,6 +392,10 @@ def test_out_of_scope_post_changes_nothing(
         ),
         (reverse("volunteer:wish_act", args=[world["wish_id"]]), {"step": "publish"}),
         (reverse("volunteer:team", args=[world["team_id"]]), {"add": [world["member_id"]]}),
+        (
+            reverse("cobuild:agreement", args=[world["agreement_id"]]),
+            {"step": "end", "reason": "越权"},
+        ),
         (
             reverse("orglife:appraisal_grades", args=[world["appraisal_id"]]),
             {"action": "conclude"},

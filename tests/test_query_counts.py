@@ -1,6 +1,7 @@
 """List pages run a number of queries that does not grow with the rows they show."""
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -46,6 +47,7 @@ PAGES = [
     ("volunteer:wishes", "work_committee_admin", 12),
     ("volunteer:statistics", "work_committee_admin", 12),
     ("volunteer:teams", "work_committee_admin", 12),
+    ("cobuild:agreements", "work_committee_admin", 12),
     ("members:transfers", "work_committee_admin", 12),
     ("study:groups", "work_committee_admin", 12),
     ("study:plans", "work_committee_admin", 12),
@@ -56,6 +58,54 @@ PAGES = [
     ("accounts:sessions", "security_admin", 12),
     ("accounts:roles", "security_admin", 12),
 ]
+
+
+def _grow_volunteering(tree: Tree, branch: Any, people: list[Any], tag: str) -> None:
+    """An activity with a participant, a wish claimed, a team and an agreement per branch."""
+    from mofan.cobuild.services import agreement_create
+    from mofan.volunteer.models import ActivityKind
+    from mofan.volunteer.services import (
+        activity_create,
+        participant_add,
+        team_create,
+        team_members_set,
+        wish_post,
+        wish_review,
+    )
+
+    start = timezone.now() + timedelta(days=5)
+    activity = activity_create(
+        actor=None,
+        org=branch,
+        kind=ActivityKind.objects.get_or_create(name="环境整治")[0],
+        title=f"活动{tag}",
+        place="社区",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        capacity=3,
+    )
+    participant_add(actor=None, activity=activity, member=people[0])
+    community = partner_create(actor=None, org=branch, name=f"共建社区{tag}", kind="community")
+    wish = wish_post(
+        actor=None,
+        community=community,
+        beneficiary="王某",
+        title=f"心愿{tag}",
+        estimated_value="50",
+        deadline=timezone.localdate() + timedelta(days=5),
+    )
+    wish_review(actor=None, wish=wish, approve=True)
+    team = team_create(actor=None, org=branch, name=f"服务队{tag}")
+    team_members_set(actor=None, team=team, add=people[:2], remove=[])
+    agreement_create(
+        actor=None,
+        org=branch,
+        title=f"协议{tag}",
+        signed_on=timezone.localdate() - timedelta(days=3),
+        ends_on=timezone.localdate() + timedelta(days=300),
+        party_orgs=[branch],
+        party_partners=[community],
+    )
 
 
 def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
@@ -73,6 +123,7 @@ def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
             ends_at=timezone.now() - timedelta(days=3, hours=-2),
         )
         meeting_submit(actor=None, meeting=held)
+        _grow_volunteering(tree, branch, people, f"{n}-{i}")
         appraisal_open(actor=None, org=branch, year=timezone.localdate().year)
         heart_talk_record(
             actor=None,

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "mofan.members",
     "mofan.orglife",
     "mofan.volunteer",
+    "mofan.cobuild",
     "mofan.study",
 ]
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("members/", include("mofan.members.urls")),
     path("orglife/", include("mofan.orglife.urls")),
     path("volunteer/", include("mofan.volunteer.urls")),
+    path("cobuild/", include("mofan.cobuild.urls")),
     path("study/", include("mofan.study.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sysadmin/", admin.site.urls),

@@ -3,6 +3,7 @@ system codes only and see no business data by their role alone)."""
 
 from mofan.accounts import permissions as acc
 from mofan.accounts.models import Role
+from mofan.cobuild import permissions as cobuild
 from mofan.core import permissions as core
 from mofan.members import permissions as members
 from mofan.orglife import permissions as orglife
@@ -27,6 +28,8 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         volunteer.VIEW,
         volunteer.MANAGE,
         volunteer.REVIEW_WISHES,
+        cobuild.VIEW,
+        cobuild.MANAGE,
         study.VIEW,
         study.MANAGE,
     ],
@@ -44,6 +47,8 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         volunteer.VIEW,
         volunteer.MANAGE,
         volunteer.REVIEW_WISHES,
+        cobuild.VIEW,
+        cobuild.MANAGE,
         study.VIEW,
         study.MANAGE,
     ],

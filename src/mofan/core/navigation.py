@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from mofan.accounts import permissions as acc
+from mofan.cobuild import permissions as cobuild
 from mofan.core import access
 from mofan.core import permissions as core
 from mofan.members import permissions as members
@@ -46,6 +47,7 @@ NAV_ITEMS = (
     NavItem(_("Terms"), "orgs:terms", orgs.VIEW, "hourglass-split"),
     NavItem(_("Branch checks"), "orgs:flags", orgs.VIEW, "flag"),
     NavItem(_("Partner units"), "orgs:partners", orgs.VIEW, "people"),
+    NavItem(_("Co-building agreements"), "cobuild:agreements", cobuild.VIEW, "file-earmark-text"),
     NavItem(_("Sent notices"), "core:notice_sent", core.SEND_NOTICE, "send"),
     NavItem(_("Users"), "accounts:users", acc.MANAGE_USERS, "person-badge", in_tabs=True),
     NavItem(_("Roles"), "accounts:roles", acc.MANAGE_ROLES, "shield-lock"),

@@ -152,9 +152,12 @@ def wishes_for_member(*, member: Member) -> QuerySet[Wish]:
         member.org.path[:i]
         for i in range(member.org.steplen, len(member.org.path) + 1, member.org.steplen)
     ]
+    from mofan.cobuild.selectors import partners_linked_to
+
+    linked = partners_linked_to(member.org.path, member.org.steplen)
     return (
         Wish.objects.filter(
-            community__org__path__in=ancestors,
+            Q(community__org__path__in=ancestors) | Q(community_id__in=linked),
             status=WishStatus.PUBLISHED,
             deadline__gte=timezone.localdate(),
         )

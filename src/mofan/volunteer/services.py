@@ -730,8 +730,17 @@ def wish_review(*, actor: Any, wish: Wish, approve: bool, note: str = "") -> Wis
 
 def can_see_wish(member: Member, wish: Wish) -> bool:
     """A published wish is offered to the members of the organisations linked to its
-    community: those under the organisation that manages the partnership."""
-    return member.org.path.startswith(wish.community.org.path)
+    community: those under the organisation that manages the partnership, and those under a
+    party to an active co-building agreement with the community."""
+    from mofan.cobuild.selectors import partners_linked_to
+
+    if member.org.path.startswith(wish.community.org.path):
+        return True
+    return (
+        partners_linked_to(member.org.path, member.org.steplen)
+        .filter(partner_id=wish.community_id)
+        .exists()
+    )
 
 
 @transaction.atomic

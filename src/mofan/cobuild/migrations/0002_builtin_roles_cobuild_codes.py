@@ -1,0 +1,17 @@
+"""Existing deployments: the administrators keep co-building agreements."""
+
+from django.db import migrations
+
+
+def refresh_roles(apps, schema_editor):
+    from mofan.accounts.roles import refresh_builtin_roles
+
+    refresh_builtin_roles(apps.get_model("accounts", "Role"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("cobuild", "0001_agreements"),
+        ("accounts", "0005_builtin_roles_orglife_codes"),
+    ]
+    operations = [migrations.RunPython(refresh_roles, migrations.RunPython.noop)]

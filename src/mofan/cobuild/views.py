@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mofan.cobuild import permissions as perms
+from mofan.cobuild import selectors, services
+from mofan.cobuild.forms import AgreementForm, JointMeetingForm
+from mofan.cobuild.models import AgreementParty
+from mofan.core import access
+from mofan.core.errors import DomainError
+from mofan.core.views import ScopedView, apply_domain_error
+from mofan.orgs.models import Organisation
+from mofan.orgs.selectors import org_get
+
+
+class AgreementListView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request,
+            "cobuild/agreements.html",
+            {
+                "agreements": selectors.agreement_list(actor=request.user)[:200],
+                "today": timezone.localdate(),
+                "can_manage": access.has_permission(request.user, perms.MANAGE),
+            },
+        )
+
+
+class AgreementCreateView(ScopedView):
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        form = AgreementForm(actor=request.user)
+        return render(request, "cobuild/agreement_form.html", {"form": form})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = AgreementForm(request.POST, request.FILES, actor=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
+            party_orgs = list(Organisation.objects.filter(pk__in=data["party_orgs"]))
+            try:
+                agreement = services.agreement_create(
+                    actor=request.user,
+                    org=org,
+                    title=data["title"],
+                    signed_on=data["signed_on"],
+                    ends_on=data["ends_on"],
+                    party_orgs=party_orgs,
+                    party_partners=list(data["party_partners"]),
+                    summary=data["summary"],
+                    scan=data["scan"],
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("The agreement is recorded; add each party's duties."))
+                return redirect("cobuild:agreement", agreement_id=agreement.pk)
+        return render(request, "cobuild/agreement_form.html", {"form": form})
+
+
+class AgreementView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest, agreement_id: int) -> HttpResponse:
+        agreement = selectors.agreement_get(actor=request.user, pk=agreement_id)
+        return render(
+            request,
+            "cobuild/agreement.html",
+            {
+                "agreement": agreement,
+                "parties": agreement.parties.select_related("org", "partner"),
+                "meetings": agreement.joint_meetings.all(),
+                "meeting_form": JointMeetingForm(initial={"held_on": timezone.localdate()}),
+                "can_manage": access.can(request.user, perms.MANAGE, agreement.org),
+                "today": timezone.localdate(),
+            },
+        )
+
+    def post(self, request: HttpRequest, agreement_id: int) -> HttpResponse:
+        """The keeper's changes: a party's duties, a joint meeting, or ending the agreement."""
+        agreement = selectors.agreement_get(
+            actor=request.user, pk=agreement_id, permission=perms.MANAGE
+        )
+        step = request.POST.get("step", "")
+        try:
+            if step == "duties":
+                raw = request.POST.get("party", "")
+                party = (
+                    AgreementParty.objects.filter(agreement=agreement, pk=int(raw)).first()
+                    if raw.isdigit()
+                    else None
+                )
+                if party is None:
+                    raise Http404
+                services.party_duties_save(
+                    actor=request.user, party=party, duties=request.POST.get("duties", "")
+                )
+                done = _("The duties are saved.")
+            elif step == "meeting":
+                form = JointMeetingForm(request.POST)
+                if not form.is_valid():
+                    raise DomainError(_("Enter the date and who took part."))
+                services.joint_meeting_record(
+                    actor=request.user, agreement=agreement, **form.cleaned_data
+                )
+                done = _("The joint meeting is recorded.")
+            elif step == "end":
+                services.agreement_end(
+                    actor=request.user, agreement=agreement, reason=request.POST.get("reason", "")
+                )
+                done = _("The agreement has ended.")
+            else:
+                raise DomainError(_("Choose what to do."))
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, done)
+        return redirect("cobuild:agreement", agreement_id=agreement.pk)
+
+
+class AgreementScanView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest, agreement_id: int) -> HttpResponseBase:
+        agreement = selectors.agreement_get(actor=request.user, pk=agreement_id)
+        if not agreement.scan:
+            raise Http404
+        try:
+            handle = agreement.scan.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(handle, content_type=agreement.scan_type)
+        response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(agreement.scan_name)}"
+        return response

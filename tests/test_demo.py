@@ -109,3 +109,7 @@ def test_demo_figures_are_counted_from_records(roles: dict) -> None:
     check_organisational_life_counts()
     check_two_years_with_oversight_appraisal_and_talks()
     check_seed_figures_for_the_general_office()
+    from mofan.cobuild.models import Agreement
+
+    assert Agreement.objects.filter(title__startswith="城市区域青少年法治宣传五方协议").count() == 2
+    assert all(a.parties.count() == 5 for a in Agreement.objects.all())

@@ -229,8 +229,10 @@ class Command(BaseCommand):
             ("东岗街道深沟桥社区", PartnerKind.COMMUNITY, "城关区东岗街道", "李主任", "社区主任"),
             ("兰州市第三十二中学", PartnerKind.SCHOOL, "兰州市城关区", "赵老师", "德育主任"),
         ]
+        partner_units = {}
         for name, kind, address, contact, position in partners:
             partner = partner_create(actor=None, org=sfj, name=name, kind=kind, address=address)
+            partner_units[name] = partner
             partner_contact_add(
                 actor=None,
                 partner=partner,
@@ -238,6 +240,7 @@ class Command(BaseCommand):
                 position=position,
                 phone="0931-8" + str(abs(hash(name)) % 1000000).zfill(6),
             )
+        load_agreements(sfj, jds, lawyers, leinuo, partner_units, today)
 
         # Logins, one per role.
         by_name = {o.name: o for o in Organisation.objects.all()}
@@ -835,3 +838,55 @@ def load_volunteering(
             user=user, wish=wish, fulfilled_on=today, note=f"已将{title}送到，并帮助安装使用。"
         )
         wish_confirm(actor=None, wish=wish, approve=True)
+
+
+def load_agreements(
+    sfj: Organisation,
+    jds: Organisation,
+    lawyers: Organisation,
+    leinuo: Organisation,
+    partners: dict[str, Any],
+    today: date,
+) -> None:
+    """The seed's two five-party agreements on legal education of young people: the 司法局's
+    committee, the compulsory-rehabilitation centre's committee, the lawyers' committee and the
+    雷诺 law firm's branch, each time with one community."""
+    from datetime import timedelta
+
+    from mofan.cobuild.services import agreement_create, joint_meeting_record, party_duties_save
+
+    signed = date(2021, 9, 1) if today > date(2021, 9, 1) else today - timedelta(days=30)
+    duties = {
+        sfj.pk: "牵头组织“模法师”志愿服务队，统筹安排普法授课和模拟法庭",
+        jds.pk: "派出司法警察讲授禁毒知识，提供禁毒宣传资料",
+        lawyers.pk: "组织执业律师参加普法授课",
+        leinuo.pk: "派律师担任法治辅导员，参与模拟法庭指导",
+    }
+    for community_name in ["临夏路街道桥门社区", "东岗街道深沟桥社区"]:
+        community = partners[community_name]
+        agreement = agreement_create(
+            actor=None,
+            org=sfj,
+            title=f"城市区域青少年法治宣传五方协议（{community_name}）",
+            signed_on=signed,
+            ends_on=date(today.year + 2, 8, 31),
+            party_orgs=[sfj, jds, lawyers, leinuo],
+            party_partners=[community],
+            summary="五方共同在共驻共建街道（社区）中小学开展“模法师”志愿服务，"
+            "由学校和学生“点餐”，志愿服务队按“菜单”备课、授课。",
+        )
+        for party in agreement.parties.select_related("partner"):
+            party_duties_save(
+                actor=None,
+                party=party,
+                duties=duties.get(party.org_id or 0, "提供活动场地，组织青少年参加，反馈需求"),
+            )
+        joint_meeting_record(
+            actor=None,
+            agreement=agreement,
+            held_on=min(today, date(today.year, 3, 15)),
+            place=f"{community_name}党群服务中心",
+            attendees="五方联络人",
+            minutes="<p>通报上学期普法授课情况，商定本学期授课菜单。</p>",
+            decisions="本学期开展模拟法庭 2 场、禁毒知识讲座 1 场。",
+        )

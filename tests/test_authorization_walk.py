@@ -228,7 +228,11 @@ def volunteer_world(tree: Tree, members: list[Any]) -> dict[str, Any]:
         party_partners=[community],
         scan=Upload("协议.pdf", b"%PDF-1.4\n"),
     )
+    from mofan.volunteer.models import CommunityRegistration
+
+    registration = CommunityRegistration.objects.create(member=members[1], community=community)
     return {
+        "registration_id": registration.pk,
         "agreement_id": agreement.pk,
         "team_id": team.pk,
         "activity_id": activity.pk,

@@ -48,6 +48,7 @@ PAGES = [
     ("volunteer:statistics", "work_committee_admin", 12),
     ("volunteer:teams", "work_committee_admin", 12),
     ("cobuild:agreements", "work_committee_admin", 12),
+    ("volunteer:registrations", "work_committee_admin", 12),
     ("members:transfers", "work_committee_admin", 12),
     ("study:groups", "work_committee_admin", 12),
     ("study:plans", "work_committee_admin", 12),

@@ -453,3 +453,46 @@ def test_hours_rules_are_dated_data(tree: Tree, world: World, roles: dict[str, A
     # An activity in 2027 takes the new threshold; one in 2026 keeps the old.
     late = make_activity(world, tree, starts_at=timezone.now().replace(year=2027, month=2))
     assert late.presence_threshold == Decimal("0.50")
+
+
+def test_community_registration_links_the_member_to_its_wishes(
+    tree: Tree, world: World, roles: dict[str, Any]
+) -> None:
+    from mofan.orgs.services import partner_create
+    from mofan.volunteer.models import CommunityRegistration, RegistrationState
+
+    far_community = partner_create(
+        actor=None, org=tree.committee_b, name="深沟桥社区", kind="community"
+    )
+    school = partner_create(actor=None, org=tree.committee_b, name="中学", kind="school")
+    far_contact = make_user("far-contact")
+    from mofan.orgs.models import PartnerContact
+
+    PartnerContact.objects.create(partner=far_community, name="李主任", user=far_contact)
+    wish = post_wish(world, community=far_community, actor=None, title="轮椅")
+    services.wish_review(actor=None, wish=wish, approve=True)
+    a = world.users[0]
+    assert list(selectors.wishes_for_member(member=a.member)) == []
+    with pytest.raises(DomainError):
+        services.registration_submit(user=a, community=school)
+    registration = services.registration_submit(user=a, community=far_community)
+    assert Message.objects.filter(user=far_contact, title__contains=a.member.full_name).exists()
+    with pytest.raises(DomainError):
+        services.registration_submit(user=a, community=far_community)
+    assert list(selectors.wishes_for_member(member=a.member)) == []  # not confirmed yet
+    with pytest.raises(PermissionDenied):
+        services.registration_decide(actor=world.contact, registration=registration, approve=True)
+    with pytest.raises(DomainError):
+        services.registration_decide(
+            actor=far_contact, registration=registration, approve=False, note=""
+        )
+    services.registration_decide(actor=far_contact, registration=registration, approve=True)
+    assert list(selectors.wishes_for_member(member=a.member)) == [wish]
+    assert services.can_see_wish(a.member, wish)
+    # Registering elsewhere ends the first: one community of residence at a time.
+    services.registration_submit(user=a, community=world.community)
+    assert CommunityRegistration.objects.get(pk=registration.pk).state == RegistrationState.ENDED
+    assert list(selectors.wishes_for_member(member=a.member)) == []
+    stats = {row.organ: row for row in selectors.registration_stats(actor=world.organiser)}
+    assert sum(row.members for row in stats.values()) == 4
+    assert sum(row.registered for row in stats.values()) == 0  # the new one awaits confirmation

@@ -43,6 +43,7 @@ NAV_ITEMS = (
     NavItem(_("Volunteer activities"), "volunteer:activities", volunteer.VIEW, "people-fill"),
     NavItem(_("Micro-wishes"), "volunteer:wishes", volunteer.VIEW, "gift"),
     NavItem(_("Volunteer teams"), "volunteer:teams", volunteer.VIEW, "people"),
+    NavItem(_("Community registration"), "volunteer:registrations", volunteer.VIEW, "house-heart"),
     NavItem(_("Volunteer statistics"), "volunteer:statistics", volunteer.VIEW, "bar-chart"),
     NavItem(_("Terms"), "orgs:terms", orgs.VIEW, "hourglass-split"),
     NavItem(_("Branch checks"), "orgs:flags", orgs.VIEW, "flag"),

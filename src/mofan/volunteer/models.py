@@ -362,3 +362,62 @@ class WishPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.file.name or ""
+
+
+class RegistrationState(models.TextChoices):
+    PENDING = "pending", _("Awaiting the community")  # the member registered; not confirmed yet
+    CONFIRMED = "confirmed", _("Registered")  # the community confirmed: it counts and links
+    DECLINED = "declined", _("Not confirmed")  # the community declined, with a reason
+    ENDED = "ended", _("Ended")  # moved away or registered elsewhere
+
+
+class CommunityRegistration(models.Model):
+    """在职党员进社区报到: a serving member registers with the community where they live."""
+
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("party member"),
+        on_delete=models.PROTECT,
+        related_name="community_registrations",
+    )
+    community = models.ForeignKey(
+        "orgs.PartnerUnit",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=RegistrationState.choices,
+        default=RegistrationState.PENDING,
+    )
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    scope_field = "member__org"
+
+    class Meta:
+        verbose_name = _("community registration")
+        verbose_name_plural = _("community registrations")
+        ordering = ["-registered_at", "-id"]
+        constraints = [
+            # One community of residence at a time.
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(state__in=["pending", "confirmed"]),
+                name="one_open_registration",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.community}"

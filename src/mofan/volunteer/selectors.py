@@ -19,8 +19,10 @@ from mofan.volunteer import rules
 from mofan.volunteer.models import (
     ActivityStatus,
     Certificate,
+    CommunityRegistration,
     Participation,
     ParticipationState,
+    RegistrationState,
     VolunteerActivity,
     Wish,
     WishStatus,
@@ -155,9 +157,14 @@ def wishes_for_member(*, member: Member) -> QuerySet[Wish]:
     from mofan.cobuild.selectors import partners_linked_to
 
     linked = partners_linked_to(member.org.path, member.org.steplen)
+    registered = CommunityRegistration.objects.filter(
+        member=member, state=RegistrationState.CONFIRMED
+    ).values("community_id")
     return (
         Wish.objects.filter(
-            Q(community__org__path__in=ancestors) | Q(community_id__in=linked),
+            Q(community__org__path__in=ancestors)
+            | Q(community_id__in=linked)
+            | Q(community_id__in=registered),
             status=WishStatus.PUBLISHED,
             deadline__gte=timezone.localdate(),
         )
@@ -348,3 +355,52 @@ def team_candidates(*, team: Any, q: str = "", limit: int = 100) -> list[Member]
             | pinyin_prefix_q("name_initials", text)
         )
     return list(qs[:limit])
+
+
+def my_registration(*, member: Member) -> CommunityRegistration | None:
+    return (
+        CommunityRegistration.objects.filter(member=member)
+        .exclude(state=RegistrationState.ENDED)
+        .select_related("community")
+        .order_by("-registered_at", "-id")
+        .first()
+    )
+
+
+def registrations_to_decide(*, user: Any) -> QuerySet[CommunityRegistration]:
+    """For a community contact: the members waiting for the community to confirm them."""
+    return (
+        CommunityRegistration.objects.filter(
+            community__contacts__user_id=user.pk, state=RegistrationState.PENDING
+        )
+        .select_related("member", "member__org", "community")
+        .order_by("registered_at", "id")
+    )
+
+
+@dataclass
+class OrganRegistrations:
+    organ: str
+    members: int
+    registered: int
+
+
+def registration_stats(*, actor: Any) -> list[OrganRegistrations]:
+    """在职党员进社区报到 per organ: members in scope, and how many are registered (confirmed)
+    with a community. One grouped query."""
+    rows = (
+        access.scope(Member.objects.filter(archived_at__isnull=True), actor, perms.VIEW)
+        .values("organ__name")
+        .annotate(
+            n=Count("id", distinct=True),
+            registered=Count(
+                "community_registrations",
+                filter=Q(community_registrations__state=RegistrationState.CONFIRMED),
+                distinct=True,
+            ),
+        )
+        .order_by("organ__name")
+    )
+    return [
+        OrganRegistrations(row["organ__name"] or "—", row["n"], row["registered"]) for row in rows
+    ]

@@ -21,16 +21,18 @@ from mofan.core.errors import DomainError, refuse_duplicates
 from mofan.core.services import message_send
 from mofan.core.uploads import JPEG, PNG, check_upload
 from mofan.members.models import Member
-from mofan.orgs.models import Organisation, PartnerContact, PartnerUnit
+from mofan.orgs.models import Organisation, PartnerContact, PartnerKind, PartnerUnit
 from mofan.volunteer import permissions as perms
 from mofan.volunteer import rules
 from mofan.volunteer.models import (
     ActivityKind,
     ActivityStatus,
     Certificate,
+    CommunityRegistration,
     HoursRule,
     Participation,
     ParticipationState,
+    RegistrationState,
     VolunteerActivity,
     VolunteerTeam,
     Wish,
@@ -736,6 +738,10 @@ def can_see_wish(member: Member, wish: Wish) -> bool:
 
     if member.org.path.startswith(wish.community.org.path):
         return True
+    if CommunityRegistration.objects.filter(
+        member=member, community_id=wish.community_id, state=RegistrationState.CONFIRMED
+    ).exists():
+        return True
     return (
         partners_linked_to(member.org.path, member.org.steplen)
         .filter(partner_id=wish.community_id)
@@ -1034,3 +1040,82 @@ def hours_rule_add(
         ),
     )
     return rule
+
+
+# ---- 在职党员进社区报到 ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def registration_submit(*, user: Any, community: PartnerUnit) -> CommunityRegistration:
+    """The member registers with the community where they live (one at a time: a new one
+    ends the previous)."""
+    member = own_member(user)
+    Member.objects.select_for_update().filter(pk=member.pk).first()
+    if community.kind not in {PartnerKind.COMMUNITY, PartnerKind.SUBDISTRICT}:
+        raise DomainError({"community": _("Register with a community.")})
+    if community.archived_at is not None:
+        raise DomainError({"community": _("This community is no longer a partner.")})
+    current = CommunityRegistration.objects.filter(
+        member=member, state__in=[RegistrationState.PENDING, RegistrationState.CONFIRMED]
+    ).first()
+    if current is not None and current.community_id == community.pk:
+        raise DomainError(_("You have already registered with this community."))
+    if current is not None:
+        current.state, current.decided_at = RegistrationState.ENDED, timezone.now()
+        current.save(update_fields=["state", "decided_at"])
+    with refuse_duplicates(_("You have already registered with this community.")):
+        registration = CommunityRegistration.objects.create(member=member, community=community)
+    audit_record(
+        actor=user,
+        action="volunteer.registration.submit",
+        target=registration,
+        org=member.org,
+        changes={"community": [current.community.name if current else None, community.name]},
+    )
+    _tell(
+        _contacts_of(community),
+        _("A party member registers with the community: %(name)s") % {"name": member.full_name},
+        reverse("volunteer:mine"),
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_decide(
+    *, actor: Any, registration: CommunityRegistration, approve: bool, note: str = ""
+) -> CommunityRegistration:
+    """The community (or staff looking after it) confirms the member lives there, or not."""
+    registration = (
+        CommunityRegistration.objects.select_for_update()
+        .select_related("community", "community__org", "member", "member__org")
+        .get(pk=registration.pk)
+    )
+    access.require_partner_or(actor, registration.community, perms.REVIEW_WISHES)
+    if registration.state != RegistrationState.PENDING:
+        raise DomainError(_("This registration has already been decided."))
+    note = _clean(note)[:200]
+    if not approve and not note:
+        raise DomainError({"note": _("Give the reason.")})
+    registration.state = RegistrationState.CONFIRMED if approve else RegistrationState.DECLINED
+    registration.decided_at, registration.decided_by = timezone.now(), actor
+    registration.note = note
+    registration.save(update_fields=["state", "decided_at", "decided_by", "note"])
+    audit_record(
+        actor=actor,
+        action="volunteer.registration.confirm" if approve else "volunteer.registration.decline",
+        target=registration,
+        org=registration.member.org,
+        changes={
+            "state": [None, RegistrationState(registration.state).label],
+            "note": [None, note],
+        },
+    )
+    if registration.member.user_id:
+        _tell(
+            [registration.member.user_id],
+            (_("Registered with %(community)s") if approve else _("Not confirmed by %(community)s"))
+            % {"community": registration.community.name},
+            reverse("volunteer:mine"),
+            note,
+        )
+    return registration

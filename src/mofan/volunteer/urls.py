@@ -49,6 +49,13 @@ urlpatterns = [
     path("wishes/<int:wish_id>/", views.WishView.as_view(), name="wish"),
     path("wishes/<int:wish_id>/act/", views.WishActionView.as_view(), name="wish_act"),
     path("wishes/photos/<int:photo_id>/", views.WishPhotoView.as_view(), name="wish_photo"),
+    path("register/", views.RegisterView.as_view(), name="register"),
+    path(
+        "registrations/<int:registration_id>/decide/",
+        views.RegistrationDecideView.as_view(),
+        name="registration_decide",
+    ),
+    path("registrations/", views.RegistrationStatsView.as_view(), name="registrations"),
     path("teams/", views.TeamListView.as_view(), name="teams"),
     path("teams/new/", views.TeamCreateView.as_view(), name="team_create"),
     path("teams/<int:team_id>/", views.TeamView.as_view(), name="team"),

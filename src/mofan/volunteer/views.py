@@ -39,6 +39,7 @@ from mofan.volunteer.models import (
     ActivityKind,
     ActivityStatus,
     Certificate,
+    CommunityRegistration,
     HoursRule,
     Participation,
     ParticipationState,
@@ -395,7 +396,12 @@ class MyVolunteeringView(ScopedView):
         context["contact_wishes"] = (
             list(selectors.wishes_of_contact(user=request.user)[:30]) if is_contact else None
         )
+        context["to_decide"] = list(selectors.registrations_to_decide(user=request.user)[:50])
         if member is not None:
+            context["registration"] = selectors.my_registration(member=member)
+            context["residences"] = PartnerUnit.objects.filter(
+                archived_at__isnull=True, kind__in=["community", "subdistrict"]
+            ).order_by("name")
             context["record"] = selectors.my_volunteering(member=member)
             context["wishes"] = list(selectors.wishes_for_member(member=member)[:30])
             context["claims"] = list(selectors.my_claims(member=member)[:30])
@@ -864,3 +870,68 @@ class HoursRuleView(ScopedView):
                 messages.success(request, _("The rule is saved."))
                 return redirect("volunteer:rules")
         return self._render(request, form)
+
+
+class RegisterView(ScopedView):
+    """在职党员进社区报到: the member registers with their community (self-service)."""
+
+    permission = access.AUTHENTICATED
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        raw = request.POST.get("community", "")
+        community = PartnerUnit.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        try:
+            if community is None:
+                raise DomainError(_("Choose your community."))
+            services.registration_submit(user=request.user, community=community)
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Registered; the community will confirm."))
+        return redirect("volunteer:mine")
+
+
+class RegistrationDecideView(ScopedView):
+    """The community's contact (or staff) confirms or declines a registration."""
+
+    permission = access.AUTHENTICATED
+
+    def post(self, request: HttpRequest, registration_id: int) -> HttpResponse:
+        registration = (
+            CommunityRegistration.objects.filter(pk=registration_id)
+            .select_related("community", "community__org")
+            .first()
+        )
+        if registration is None or not (
+            access.is_partner_contact(request.user, registration.community)
+            or access.can(request.user, perms.REVIEW_WISHES, registration.community.org)
+        ):
+            raise Http404
+        try:
+            services.registration_decide(
+                actor=request.user,
+                registration=registration,
+                approve=request.POST.get("approve") == "1",
+                note=request.POST.get("note", ""),
+            )
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Recorded."))
+        return redirect("volunteer:mine")
+
+
+class RegistrationStatsView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        rows = selectors.registration_stats(actor=request.user)
+        return render(
+            request,
+            "volunteer/registrations.html",
+            {
+                "rows": rows,
+                "members": sum(r.members for r in rows),
+                "registered": sum(r.registered for r in rows),
+            },
+        )

@@ -45,7 +45,13 @@ from mofan.study.services import (
     study_plan_create,
     study_session_schedule,
 )
-from mofan.volunteer.models import Participation, VolunteerActivity, VolunteerTeam, Wish
+from mofan.volunteer.models import (
+    CommunityRegistration,
+    Participation,
+    VolunteerActivity,
+    VolunteerTeam,
+    Wish,
+)
 from tests.conftest import Tree, login, make_members, make_role, make_user
 
 # Views open to the public or any signed-in user: the outcome for "no permission" is success.
@@ -269,6 +275,7 @@ def _snapshot() -> tuple[Any, ...]:
         Participation.objects.exclude(checked_in_at=None).count(),
         VolunteerTeam.members.through.objects.count(),
         Agreement.objects.filter(ended_at__isnull=True).count(),
+        CommunityRegistration.objects.filter(state="pending").count(),
         Wish.objects.exclude(status="submitted").count(),
         StudyGroup.objects.count(),
         StudyGroupMembership.objects.filter(left_on__isnull=True).count(),
@@ -399,6 +406,10 @@ def test_out_of_scope_post_changes_nothing(
         (
             reverse("cobuild:agreement", args=[world["agreement_id"]]),
             {"step": "end", "reason": "越权"},
+        ),
+        (
+            reverse("volunteer:registration_decide", args=[world["registration_id"]]),
+            {"approve": "1"},
         ),
         (
             reverse("orglife:appraisal_grades", args=[world["appraisal_id"]]),

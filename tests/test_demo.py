@@ -113,3 +113,6 @@ def test_demo_figures_are_counted_from_records(roles: dict) -> None:
 
     assert Agreement.objects.filter(title__startswith="城市区域青少年法治宣传五方协议").count() == 2
     assert all(a.parties.count() == 5 for a in Agreement.objects.all())
+    from mofan.volunteer.models import CommunityRegistration
+
+    assert CommunityRegistration.objects.filter(state="confirmed").count() == 8

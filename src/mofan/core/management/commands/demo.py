@@ -838,6 +838,13 @@ def load_volunteering(
             user=user, wish=wish, fulfilled_on=today, note=f"已将{title}送到，并帮助安装使用。"
         )
         wish_confirm(actor=None, wish=wish, approve=True)
+    # 在职党员进社区报到: most of these members registered and were confirmed; one waits.
+    from mofan.volunteer.services import registration_decide, registration_submit
+
+    for i, user in enumerate(claimers[:9]):
+        registration = registration_submit(user=user, community=communities[i % 2])
+        if i < 8:
+            registration_decide(actor=None, registration=registration, approve=True)
 
 
 def load_agreements(

@@ -169,6 +169,9 @@ def start_server(workers: int) -> tuple[subprocess.Popen[bytes], int]:
         "DATABASE_URL": database_url(),
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
     }
+    # The sessions are written as database rows (setup): the server must read them there, not
+    # from Redis, which REDIS_URL would switch sessions to (CI's PostgreSQL run sets it).
+    env.pop("REDIS_URL", None)
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),

@@ -202,6 +202,29 @@ def wish_get_for(*, user: Any, pk: int) -> Wish:
     raise Http404
 
 
+def wish_for_claim(*, user: Any, pk: int) -> Wish:
+    """The wish a member asks to claim: one offered to them (its community looks after their
+    organisation) that has been published, whatever became of it since — so that those who
+    lose a race for it are told someone else claimed it rather than shown 404 — or else as
+    `wish_get_for` shows it. 404 otherwise."""
+    from mofan.volunteer.services import can_see_wish
+
+    wish = (
+        Wish.objects.select_related("community", "community__org")
+        .filter(pk=pk)
+        .exclude(status__in=[WishStatus.SUBMITTED, WishStatus.REJECTED])
+        .first()
+    )
+    member = (
+        Member.objects.filter(user_id=user.pk, archived_at__isnull=True)
+        .select_related("org")
+        .first()
+    )
+    if wish is not None and member is not None and can_see_wish(member, wish):
+        return wish
+    return wish_get_for(user=user, pk=pk)
+
+
 def wishes_of_contact(*, user: Any) -> QuerySet[Wish]:
     return (
         Wish.objects.filter(community__contacts__user_id=user.pk)

@@ -21,10 +21,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import re
-import socket
-import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -39,25 +35,26 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mofan.settings")
 os.environ.setdefault("MOFAN_DATA_DIR", str(ROOT / "var" / "bench-checkin"))
+from bench._http import (  # noqa: E402
+    CSRF_FIELD,
+    cookie,
+    percentiles,
+    signed_in_sessions,
+    start_server,
+)
+
 BRANCH_NAME = "签到基准支部"
 PORTS = range(8700, 8800)
-CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def setup(members: int) -> tuple[int, list[str]]:
     """The branch and its members with linked logins (made once), a new meeting open for
     check-in now with every member expected, and one fresh signed-in session per member.
     Returns the meeting's id and the session keys."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
     from django.db import transaction
     from django.utils import timezone
-    from django.utils.crypto import get_random_string
 
-    from mofan.accounts.middleware import LAST_ACTIVITY, LAST_TOUCH
     from mofan.accounts.models import User, UserSession
     from mofan.members.models import Member
     from mofan.members.synthetic import path_step
@@ -110,97 +107,8 @@ def setup(members: int) -> tuple[int, list[str]]:
         Attendance.objects.bulk_create(
             [Attendance(meeting=meeting, member=m) for m in linked], batch_size=2000
         )
-        # Sessions as `django.contrib.auth.login` leaves them, signed in five minutes ago (so
-        # the first request also refreshes the online-users record, as a real phone's would).
-        Session.objects.filter(expire_date__lt=now).delete()
-        earlier = (now - timedelta(minutes=5)).isoformat()
-        store = SessionStore()
-        keys, sessions, tracked = [], [], []
-        for m in linked:
-            user = m.user
-            assert user is not None
-            key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
-            data = {
-                SESSION_KEY: str(user.pk),
-                BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[-1],
-                HASH_SESSION_KEY: user.get_session_auth_hash(),
-                LAST_ACTIVITY: earlier,
-                LAST_TOUCH: earlier,
-            }
-            expire = now + timedelta(seconds=settings.SESSION_COOKIE_AGE)
-            sessions.append(
-                Session(session_key=key, session_data=store.encode(data), expire_date=expire)
-            )
-            tracked.append(
-                UserSession(session_key=key, user=user, last_seen=now, user_agent="bench")
-            )
-            keys.append(key)
-        Session.objects.bulk_create(sessions, batch_size=2000)
-        UserSession.objects.bulk_create(tracked, batch_size=2000)
+        keys = signed_in_sessions((m.user for m in linked), now)
     return meeting.pk, keys
-
-
-def database_url() -> str:
-    """The URL of the database this process uses, for the server's environment."""
-    from django.db import connection
-
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise SystemExit("no free port in 8700–8799")
-
-
-def start_server(workers: int) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    env = os.environ | {
-        "DJANGO_SETTINGS_MODULE": "bench.checkin_settings",
-        "DATABASE_URL": database_url(),
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
-    }
-    # The sessions are written as database rows (setup): the server must read them there, not
-    # from Redis, which REDIS_URL would switch sessions to (CI's PostgreSQL run sets it).
-    env.pop("REDIS_URL", None)
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "mofan.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/accounts/login/")
-            conn.getresponse().read()
-            return server, port
-        except OSError:
-            if server.poll() is not None:
-                raise SystemExit("gunicorn did not start") from None
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer within 60 s")
 
 
 @dataclass
@@ -211,13 +119,6 @@ class Burst:
     client_cpu: float = 0.0  # seconds of CPU the clients themselves used (they share the machine)
     counted: int = 0
     failures: list[str] = field(default_factory=list)
-
-
-def _cookie(response: http.client.HTTPResponse, name: str) -> str:
-    for header in response.headers.get_all("Set-Cookie") or []:
-        if header.startswith(f"{name}="):
-            return header.split(";", 1)[0].split("=", 1)[1]
-    return ""
 
 
 def burst(port: int, keys: list[str], clients: int, url_for: Any, ok: bytes) -> Burst:
@@ -238,7 +139,7 @@ def burst(port: int, keys: list[str], clients: int, url_for: Any, ok: bytes) -> 
             found = CSRF_FIELD.search(page)
             if response.status != 200 or not found:
                 raise RuntimeError(f"GET {response.status} {page[:200]!r}")
-            cookies += f"; csrftoken={_cookie(response, 'csrftoken')}"
+            cookies += f"; csrftoken={cookie(response, 'csrftoken')}"
             body = urlencode({"csrfmiddlewaretoken": found.group(1).decode()})
             t2 = time.perf_counter()
             conn.request(
@@ -294,14 +195,6 @@ def verify(meeting_id: int, members: int) -> dict[str, Any]:
     }
 
 
-def percentiles(samples: list[float]) -> tuple[float, float, float]:
-    if len(samples) < 2:
-        value = samples[0] if samples else 0.0
-        return value, value, value
-    cuts = statistics.quantiles(samples, n=100, method="inclusive")
-    return statistics.median(samples), cuts[94], cuts[98]
-
-
 def run(members: int, clients: int, workers: int) -> dict[str, Any]:
     """Set up, start the server, burst against the bare view and then the check-in, check the
     database, stop the server. Returns the figures."""
@@ -309,7 +202,7 @@ def run(members: int, clients: int, workers: int) -> dict[str, Any]:
     from mofan.orglife.views import CHECKIN_KIND
 
     meeting_id, keys = setup(members)
-    server, port = start_server(workers)
+    server, port = start_server(workers, PORTS)
     try:
         # Warm every worker (imports, connections, templates) on the bare view.
         burst(port, keys[: workers * 4], clients, lambda: "/bench-bare/", b"written")

@@ -12,6 +12,8 @@ BENCHMARKS = [
     "compliance_scale.py",
     "study_hours_scale.py",
     "checkin_burst.py",
+    "volunteer_stats_scale.py",
+    "claim_race.py",
 ]
 
 if __name__ == "__main__":

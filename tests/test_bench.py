@@ -64,3 +64,29 @@ def test_checkin_burst_runs_on_tiny_data(roles: dict) -> None:
     assert db["chain_ok"]
     assert not figures["ours"].failures and not figures["bare"].failures
     assert len(figures["ours"].post_ms) == len(figures["bare"].post_ms) == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_claim_race_runs_on_tiny_data(roles: dict) -> None:
+    """A real gunicorn against the test database: one winner per wish, the others told."""
+    from bench import claim_race
+
+    figures = claim_race.run(rounds=2, clients=4, workers=2)
+    ours, bare, db = figures["ours"], figures["bare"], figures["db"]
+    assert ours.won == [1, 1] and ours.taken == [3, 3] and bare.won == [1, 1]
+    assert not ours.other and not bare.other
+    assert db["claimed"] == db["by_own_client"] == db["audit"] == db["wishes"] == 2
+    assert db["chain_ok"]
+    assert len(ours.post_ms) == len(ours.follow_ms) == len(bare.post_ms) == 8
+
+
+def test_volunteer_stats_scale_runs_on_tiny_data(roles: dict) -> None:
+    from bench import volunteer_stats_scale
+
+    volunteer_stats_scale.build(
+        organs=2, branches=4, members=40, activities=30, per_activity=4, wishes=60
+    )
+    figures = volunteer_stats_scale.measure(repeat=1)  # checks the SQL gives the same figures
+    for name in ("city", "committee"):
+        assert figures[name]["p50"] > 0 and figures[name]["sql"] > 0
+    assert figures["city"]["figures"][0] > 0 and figures["city"]["figures"][4] > 0

@@ -195,6 +195,10 @@ class Participation(models.Model):
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
         ordering = ["activity", "signed_up_at", "id"]
+        indexes = [
+            # Statistics: person-times and hours of an activity from the index alone.
+            models.Index(fields=["activity", "hours"], name="participation_activity_hours"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["activity", "member"], name="participate_once"),
             models.CheckConstraint(condition=models.Q(hours__gte=0), name="hours_not_negative"),
@@ -316,7 +320,15 @@ class Wish(models.Model):
         verbose_name = _("micro-wish")
         verbose_name_plural = _("micro-wishes")
         ordering = ["-posted_at", "-id"]
-        indexes = [models.Index(fields=["status", "deadline"], name="wish_status_deadline")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="wish_status_deadline"),
+            # Statistics: wishes posted by a community, and claimed for an organisation, in a
+            # period, read from the index alone.
+            models.Index(fields=["community", "posted_at"], name="wish_community_posted"),
+            models.Index(
+                fields=["claimed_for", "claimed_at", "status"], name="wish_claimed_for_time"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(estimated_value__gte=0), name="wish_value_not_negative"

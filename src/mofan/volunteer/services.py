@@ -749,16 +749,32 @@ def can_see_wish(member: Member, wish: Wish) -> bool:
     )
 
 
-@transaction.atomic
+def _claim_refused(status: str) -> DomainError:
+    if status in {WishStatus.CLAIMED, WishStatus.FULFILLED, WishStatus.CONFIRMED}:
+        return DomainError(_("Someone else has just claimed this wish."))
+    return DomainError(_("This wish is not open for claiming."))
+
+
 def wish_claim(*, user: Any, wish: Wish) -> Wish:
     """认领: exactly one claim wins, whatever the concurrency: the claim is one conditional
-    update from 'open for claiming' to 'claimed'; everyone else is told at once."""
+    update from 'open for claiming' to 'claimed'; everyone else is told at once.
+
+    A wish already claimed is refused from a plain read, before any lock or write
+    transaction: the losers of a race who arrive after the winner's commit (most of them)
+    neither queue for SQLite's write lock nor lock their member row on PostgreSQL."""
     member = own_member(user)
-    # One member's claims are serialised, so the open-claims limit holds under concurrency.
-    Member.objects.select_for_update().filter(pk=member.pk).first()
     wish = Wish.objects.select_related("community", "community__org").get(pk=wish.pk)
     if not can_see_wish(member, wish):
         raise DomainError(_("This wish is offered to other organisations."))
+    if wish.status != WishStatus.PUBLISHED:
+        raise _claim_refused(wish.status)
+    return _wish_claim_locked(user=user, member=member, wish=wish)
+
+
+@transaction.atomic
+def _wish_claim_locked(*, user: Any, member: Member, wish: Wish) -> Wish:
+    # One member's claims are serialised, so the open-claims limit holds under concurrency.
+    Member.objects.select_for_update().filter(pk=member.pk).first()
     rule = rules.rule_on(timezone.localdate())
     limit = rule.open_claims_per_member if rule else 3
     open_claims = Wish.objects.filter(
@@ -775,9 +791,7 @@ def wish_claim(*, user: Any, wish: Wish) -> Wish:
     ).update(status=WishStatus.CLAIMED, claimed_by=member, claimed_for=member.org, claimed_at=now)
     if not won:
         current = Wish.objects.filter(pk=wish.pk).values_list("status", flat=True).first()
-        if current in {WishStatus.CLAIMED, WishStatus.FULFILLED, WishStatus.CONFIRMED}:
-            raise DomainError(_("Someone else has just claimed this wish."))
-        raise DomainError(_("This wish is not open for claiming."))
+        raise _claim_refused(current or "")
     wish.refresh_from_db()
     audit_record(
         actor=user,

@@ -43,6 +43,7 @@ from mofan.volunteer.models import (
     HoursRule,
     Participation,
     ParticipationState,
+    Wish,
     WishPhoto,
     WishStatus,
 )
@@ -620,8 +621,10 @@ class WishActionView(ScopedView):
     permission = access.AUTHENTICATED
 
     def post(self, request: HttpRequest, wish_id: int) -> HttpResponse:
-        wish = selectors.wish_get_for(user=request.user, pk=wish_id)
         step = request.POST.get("step", "")
+        if step == "claim":
+            return self._claim(request, wish_id)
+        wish = selectors.wish_get_for(user=request.user, pk=wish_id)
         text = request.POST.get("text", "")
         try:
             if step in {"publish", "reject"}:
@@ -629,9 +632,6 @@ class WishActionView(ScopedView):
                     actor=request.user, wish=wish, approve=step == "publish", note=text
                 )
                 done = _("Published.") if step == "publish" else _("Not accepted.")
-            elif step == "claim":
-                services.wish_claim(user=request.user, wish=wish)
-                done = _("Claimed. Fulfil it, then report it here with a photo.")
             elif step == "fulfil":
                 form = FulfilForm(request.POST, request.FILES)
                 if not form.is_valid():
@@ -655,6 +655,21 @@ class WishActionView(ScopedView):
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, done)
+        return redirect("volunteer:wish", wish_id=wish.pk)
+
+    def _claim(self, request: HttpRequest, wish_id: int) -> HttpResponse:
+        """A member claims a wish offered to them. Those refused are told why; when the wish
+        is no longer open (someone else won the race, so it is no longer theirs to see) they go
+        back to their own page, which lists the wishes offered to them and their claims."""
+        wish = selectors.wish_for_claim(user=request.user, pk=wish_id)
+        try:
+            services.wish_claim(user=request.user, wish=wish)
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+            if not Wish.objects.filter(pk=wish.pk, status=WishStatus.PUBLISHED).exists():
+                return redirect("volunteer:mine")
+        else:
+            messages.success(request, _("Claimed. Fulfil it, then report it here with a photo."))
         return redirect("volunteer:wish", wish_id=wish.pk)
 
 

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,7 +17,7 @@ from mofan.cobuild.forms import AgreementForm, JointMeetingForm
 from mofan.cobuild.models import AgreementParty
 from mofan.core import access
 from mofan.core.errors import DomainError
-from mofan.core.views import ScopedView, apply_domain_error
+from mofan.core.views import FormPageView, ScopedView
 from mofan.orgs.models import Organisation
 from mofan.orgs.selectors import org_get
 
@@ -35,37 +37,31 @@ class AgreementListView(ScopedView):
         )
 
 
-class AgreementCreateView(ScopedView):
+class AgreementCreateView(FormPageView):
     permission = perms.MANAGE
+    template_name = "cobuild/agreement_form.html"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        form = AgreementForm(actor=request.user)
-        return render(request, "cobuild/agreement_form.html", {"form": form})
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        return AgreementForm(data, files, actor=request.user)
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = AgreementForm(request.POST, request.FILES, actor=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
-            party_orgs = list(Organisation.objects.filter(pk__in=data["party_orgs"]))
-            try:
-                agreement = services.agreement_create(
-                    actor=request.user,
-                    org=org,
-                    title=data["title"],
-                    signed_on=data["signed_on"],
-                    ends_on=data["ends_on"],
-                    party_orgs=party_orgs,
-                    party_partners=list(data["party_partners"]),
-                    summary=data["summary"],
-                    scan=data["scan"],
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("The agreement is recorded; add each party's duties."))
-                return redirect("cobuild:agreement", agreement_id=agreement.pk)
-        return render(request, "cobuild/agreement_form.html", {"form": form})
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        data = form.cleaned_data
+        org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
+        agreement = services.agreement_create(
+            actor=request.user,
+            org=org,
+            title=data["title"],
+            signed_on=data["signed_on"],
+            ends_on=data["ends_on"],
+            party_orgs=list(Organisation.objects.filter(pk__in=data["party_orgs"])),
+            party_partners=list(data["party_partners"]),
+            summary=data["summary"],
+            scan=data["scan"],
+        )
+        return (
+            _("The agreement is recorded; add each party's duties."),
+            reverse("cobuild:agreement", args=[agreement.pk]),
+        )
 
 
 class AgreementView(ScopedView):

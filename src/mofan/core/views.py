@@ -52,6 +52,45 @@ def apply_domain_error(form: djforms.BaseForm, error: DomainError) -> None:
         form.add_error(None, error.messages)
 
 
+class FormPageView(ScopedView):
+    """A page with one form: GET shows it; POST validates it and calls `save` (which calls the
+    service). On success the message is shown and the browser goes to the returned address; a
+    `DomainError` is put back onto the form next to its field, and nothing is lost.
+
+    Subclasses set `template_name` and write `make_form` and `save`; `context` adds to the
+    template's context. URL arguments are in `self.kwargs`."""
+
+    template_name: str = ""
+
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        raise NotImplementedError
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        """Do the work; return (success message, address to go to)."""
+        raise NotImplementedError
+
+    def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
+        return {}
+
+    def render_form(self, request: HttpRequest, form: Any) -> HttpResponse:
+        return render(request, self.template_name, {"form": form, **self.context(request, form)})
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.render_form(request, self.make_form(request))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.make_form(request, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                message, url = self.save(request, form)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, message)
+                return redirect(url)
+        return self.render_form(request, form)
+
+
 def paginate(request: HttpRequest, queryset: Any, per_page: int = 25) -> Any:
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 

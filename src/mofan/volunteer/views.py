@@ -16,7 +16,13 @@ from django.utils.translation import gettext_noop
 from mofan.core import access, checkin
 from mofan.core.errors import DomainError
 from mofan.core.exports import xlsx_response
-from mofan.core.views import ScopedView, apply_domain_error, paginate, query_without_page
+from mofan.core.views import (
+    FormPageView,
+    ScopedView,
+    apply_domain_error,
+    paginate,
+    query_without_page,
+)
 from mofan.members.models import Member
 from mofan.orgs.models import PartnerUnit
 from mofan.orgs.selectors import org_get
@@ -86,41 +92,32 @@ class ActivityListView(ScopedView):
         )
 
 
-class ActivityCreateView(ScopedView):
+class ActivityCreateView(FormPageView):
     permission = perms.MANAGE
+    template_name = "volunteer/activity_form.html"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(
-            request, "volunteer/activity_form.html", {"form": ActivityForm(actor=request.user)}
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        return ActivityForm(data, actor=request.user)
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        data = form.cleaned_data
+        org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
+        activity = services.activity_create(
+            actor=request.user,
+            org=org,
+            kind=data["kind"],
+            title=data["title"],
+            place=data["place"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            capacity=data["capacity"],
+            description=data["description"],
+            partner=data["partner"],
+            team=data["team"],
+            signup_deadline=data["signup_deadline"],
+            cancel_deadline=data["cancel_deadline"],
         )
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = ActivityForm(request.POST, actor=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
-            try:
-                activity = services.activity_create(
-                    actor=request.user,
-                    org=org,
-                    kind=data["kind"],
-                    title=data["title"],
-                    place=data["place"],
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
-                    capacity=data["capacity"],
-                    description=data["description"],
-                    partner=data["partner"],
-                    team=data["team"],
-                    signup_deadline=data["signup_deadline"],
-                    cancel_deadline=data["cancel_deadline"],
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("The activity is published."))
-                return redirect("volunteer:activity", activity_id=activity.pk)
-        return render(request, "volunteer/activity_form.html", {"form": form})
+        return _("The activity is published."), reverse("volunteer:activity", args=[activity.pk])
 
 
 class ActivityView(ScopedView):
@@ -412,55 +409,47 @@ class MyVolunteeringView(ScopedView):
 # ---- Certificates ---------------------------------------------------------------------------
 
 
-class CertificateCreateView(ScopedView):
+class CertificateCreateView(FormPageView):
     permission = perms.MANAGE
+    template_name = "volunteer/certificate_form.html"
 
-    def _member(self, request: HttpRequest, member_id: int) -> Member:
-        # A member who took part in an activity of the actor's organisations.
+    def member(self, request: HttpRequest) -> Member:
+        """A member who took part in an activity of the actor's organisations (404 else)."""
         participation = (
             access.scope(Participation.objects.select_related("member"), request.user, perms.MANAGE)
-            .filter(member_id=member_id)
+            .filter(member_id=self.kwargs["member_id"])
             .first()
         )
         if participation is None:
             raise Http404
         return participation.member
 
-    def get(self, request: HttpRequest, member_id: int) -> HttpResponse:
-        member = self._member(request, member_id)
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        self.member(request)
         today = timezone.localdate()
-        form = CertificateForm(
-            actor=request.user,
-            initial={"period_from": today.replace(month=1, day=1), "period_to": today},
-        )
-        return render(request, "volunteer/certificate_form.html", {"form": form, "member": member})
+        initial = {"period_from": today.replace(month=1, day=1), "period_to": today}
+        return CertificateForm(data, actor=request.user, initial=initial)
 
-    def post(self, request: HttpRequest, member_id: int) -> HttpResponse:
-        member = self._member(request, member_id)
-        form = CertificateForm(request.POST, actor=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
-            try:
-                certificate = services.certificate_issue(
-                    actor=request.user,
-                    member=member,
-                    org=org,
-                    period_from=data["period_from"],
-                    period_to=data["period_to"],
-                    person_in_charge=data["person_in_charge"],
-                    handler=data["handler"],
-                    handler_contact=data["handler_contact"],
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Certificate %(number)s issued.") % {"number": certificate.number},
-                )
-                return redirect("volunteer:certificate_docx", certificate_id=certificate.pk)
-        return render(request, "volunteer/certificate_form.html", {"form": form, "member": member})
+    def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
+        return {"member": self.member(request)}
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        data = form.cleaned_data
+        org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
+        certificate = services.certificate_issue(
+            actor=request.user,
+            member=self.member(request),
+            org=org,
+            period_from=data["period_from"],
+            period_to=data["period_to"],
+            person_in_charge=data["person_in_charge"],
+            handler=data["handler"],
+            handler_contact=data["handler_contact"],
+        )
+        return (
+            _("Certificate %(number)s issued.") % {"number": certificate.number},
+            reverse("volunteer:certificate_docx", args=[certificate.pk]),
+        )
 
 
 class CertificateDocxView(ScopedView):
@@ -551,42 +540,31 @@ def _communities_for(user: Any) -> Any:
     )
 
 
-class WishCreateView(ScopedView):
+class WishCreateView(FormPageView):
     """A community contact posts a wish; staff may post one for a community they look after."""
 
     permission = access.AUTHENTICATED
+    template_name = "volunteer/wish_form.html"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         communities = _communities_for(request.user)
         if not communities.exists():
             raise Http404
-        form = WishForm(communities=communities)
-        return render(request, "volunteer/wish_form.html", {"form": form})
+        return WishForm(data, files, communities=communities)
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        communities = _communities_for(request.user)
-        if not communities.exists():
-            raise Http404
-        form = WishForm(request.POST, request.FILES, communities=communities)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                wish = services.wish_post(
-                    actor=request.user,
-                    community=data["community"],
-                    beneficiary=data["beneficiary"],
-                    title=data["title"],
-                    description=data["description"],
-                    estimated_value=data["estimated_value"],
-                    deadline=data["deadline"],
-                    photos=[data["photo"]] if data["photo"] else [],
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("The wish is posted and awaits review."))
-                return redirect("volunteer:wish", wish_id=wish.pk)
-        return render(request, "volunteer/wish_form.html", {"form": form})
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        data = form.cleaned_data
+        wish = services.wish_post(
+            actor=request.user,
+            community=data["community"],
+            beneficiary=data["beneficiary"],
+            title=data["title"],
+            description=data["description"],
+            estimated_value=data["estimated_value"],
+            deadline=data["deadline"],
+            photos=[data["photo"]] if data["photo"] else [],
+        )
+        return _("The wish is posted and awaits review."), reverse("volunteer:wish", args=[wish.pk])
 
 
 class WishView(ScopedView):

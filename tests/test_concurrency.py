@@ -136,3 +136,28 @@ def test_wish_claim_race_exactly_one_wins(tree: Tree, roles: dict[str, Role]) ->
     assert wish.status == WishStatus.CLAIMED and wish.claimed_by_id == wins[0].claimed_by_id
     assert Wish.objects.filter(claimed_by__isnull=False).count() == 1
     assert audit_verify().ok
+
+
+def test_first_audit_events_together_create_the_chain_once(tree: Tree) -> None:
+    """Writers arriving together when the chain has no head yet: every event is written once
+    and the chain verifies (the head row is created once, not once per writer)."""
+    from mofan.core.audit import audit_record
+    from mofan.core.models import AuditChainHead, AuditEvent
+
+    AuditEvent.objects.all().delete()
+    AuditChainHead.objects.all().delete()
+    counter = iter(range(100))
+    lock = threading.Lock()
+
+    def record() -> Any:
+        with lock:
+            n = next(counter)
+        from django.db import transaction
+
+        with transaction.atomic():
+            return audit_record(actor=None, action=f"test.first.{n}", target=tree.root)
+
+    wins, refusals = race(6, record)
+    assert len(wins) == 6 and refusals == []
+    assert AuditChainHead.objects.count() == 1 and AuditChainHead.objects.get().length == 6
+    assert audit_verify().ok

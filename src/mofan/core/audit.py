@@ -18,6 +18,19 @@ from mofan.core.models import AuditChainHead, AuditEvent
 GENESIS = "0" * 64
 
 
+def _locked_head() -> AuditChainHead:
+    """The chain's head, locked until the transaction ends. The first writer ever (or after a
+    test emptied the table) creates it; writers arriving together insert it at most once
+    (the others' insert does nothing) and then queue on the lock like everyone else."""
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.bulk_create(
+            [AuditChainHead(pk=1, last_hash=GENESIS, length=0)], ignore_conflicts=True
+        )
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
 def _digest(event: AuditEvent) -> str:
     payload = {
         "prev": event.prev_hash,
@@ -70,10 +83,7 @@ def audit_record(
     # No savepoint: an error here fails the service's transaction anyway, and the chain's
     # head stays locked for two round trips fewer (every audited write queues on it).
     with transaction.atomic(savepoint=False):
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS, length=0)
-            head = AuditChainHead.objects.select_for_update().get(pk=1)
+        head = _locked_head()
         is_user = actor is not None and getattr(actor, "is_authenticated", False)
         event = AuditEvent(
             created_at=timezone.now(),
@@ -109,9 +119,7 @@ def audit_record_many(
     if not targets:
         return 0
     with transaction.atomic():
-        head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-        if head is None:
-            head = AuditChainHead.objects.create(pk=1, last_hash=GENESIS, length=0)
+        head = _locked_head()
         is_user = actor is not None and getattr(actor, "is_authenticated", False)
         now, ip, prev = timezone.now(), client_ip(), head.last_hash
         events = []

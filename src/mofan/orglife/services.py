@@ -521,25 +521,6 @@ def calendar_feed_reset(*, user: Any) -> CalendarFeed:
     return feed
 
 
-def _reviewer_ids(org: Organisation) -> list[int]:
-    """Users who review `org`'s records: holders of the review code on an ancestor's subtree."""
-    from mofan.accounts.models import Grant
-
-    ancestors = [org.path[:i] for i in range(Organisation.steplen, len(org.path), org.steplen)]
-    return sorted(
-        {
-            user_id
-            for user_id, codes in Grant.objects.filter(
-                revoked_at__isnull=True,
-                include_subtree=True,
-                org__path__in=ancestors,
-                user__is_active=True,
-            ).values_list("user_id", "role__permissions")
-            if perms.REVIEW_MEETINGS in (codes or ())
-        }
-    )
-
-
 def _review_step(
     *, actor: Any, meeting: Meeting, state: str, action: str, comment: str = ""
 ) -> MeetingReview:
@@ -590,7 +571,7 @@ def meeting_submit(*, actor: Any, meeting: Meeting) -> Meeting:
         if again
         else _("For review: %(org)s · %(topic)s")
     ) % {"org": meeting.org.name, "topic": meeting.topic}
-    for user_id in _reviewer_ids(meeting.org):
+    for user_id in access.holders(meeting.org, perms.REVIEW_MEETINGS, from_above=True):
         message_send(user_id=user_id, title=title, link=link)
     return meeting
 
@@ -627,15 +608,7 @@ def meeting_review(*, actor: Any, meeting: Meeting, approve: bool, comment: str 
         comment=comment,
     )
     if not approve:
-        from mofan.accounts.models import Grant
-
-        managers = {
-            user_id
-            for user_id, codes in Grant.objects.filter(
-                revoked_at__isnull=True, org=meeting.org, user__is_active=True
-            ).values_list("user_id", "role__permissions")
-            if perms.MANAGE_MEETINGS in (codes or ())
-        }
+        managers = set(access.holders(meeting.org, perms.MANAGE_MEETINGS))
         if meeting.created_by_id:
             managers.add(meeting.created_by_id)
         for user_id in sorted(managers):

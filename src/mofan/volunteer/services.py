@@ -672,29 +672,13 @@ def wish_post(
         org=community.org,
         changes=diff({}, {"title": title, "value": str(value), "deadline": deadline}),
     )
-    reviewers = access_users(community.org, perms.REVIEW_WISHES)
+    reviewers = access.holders(community.org, perms.REVIEW_WISHES)
     _tell(
         reviewers,
         _("A micro-wish to review: %(title)s") % {"title": title},
         reverse("volunteer:wish", kwargs={"wish_id": wish.pk}),
     )
     return wish
-
-
-def access_users(org: Organisation, permission: str) -> list[int]:
-    """Users holding `permission` on `org` (directly or from above)."""
-    from mofan.accounts.models import Grant
-
-    ancestors = [org.path[:i] for i in range(org.steplen, len(org.path) + 1, org.steplen)]
-    return sorted(
-        {
-            user_id
-            for user_id, codes, org_id, subtree in Grant.objects.filter(
-                revoked_at__isnull=True, org__path__in=ancestors, user__is_active=True
-            ).values_list("user_id", "role__permissions", "org_id", "include_subtree")
-            if permission in (codes or ()) and (subtree or org_id == org.pk)
-        }
-    )
 
 
 @transaction.atomic

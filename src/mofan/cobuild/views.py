@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from mofan.cobuild.forms import AgreementForm, JointMeetingForm
 from mofan.cobuild.models import AgreementParty
 from mofan.core import access
 from mofan.core.errors import DomainError
+from mofan.core.uploads import stored_file_response
 from mofan.core.views import FormPageView, ScopedView
 from mofan.orgs.models import Organisation
 from mofan.orgs.selectors import org_get
@@ -129,12 +129,4 @@ class AgreementScanView(ScopedView):
 
     def get(self, request: HttpRequest, agreement_id: int) -> HttpResponseBase:
         agreement = selectors.agreement_get(actor=request.user, pk=agreement_id)
-        if not agreement.scan:
-            raise Http404
-        try:
-            handle = agreement.scan.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        response = FileResponse(handle, content_type=agreement.scan_type)
-        response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(agreement.scan_name)}"
-        return response
+        return stored_file_response(agreement.scan, agreement.scan_type, agreement.scan_name)

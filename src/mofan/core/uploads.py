@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
 
 from django.core.files.uploadedfile import UploadedFile
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -69,3 +72,20 @@ def check_upload(
     raw_name = (upload.name or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in raw_name if ch.isprintable()).strip()[:200] or kind.extension
     return Checked(kind, name, secrets.token_hex(12) + kind.extension, int(upload.size), upload)
+
+
+def stored_file_response(stored: Any, content_type: str, name: str = "") -> FileResponse:
+    """Serve an uploaded file after the view has checked who may see it: the type recorded at
+    upload (never guessed from the name), opened in the browser, cached privately only; 404
+    when the file is missing."""
+    if not stored:
+        raise Http404
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=content_type)
+    if name:
+        response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

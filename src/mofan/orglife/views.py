@@ -4,7 +4,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from mofan.core import access, checkin
 from mofan.core.errors import DomainError
+from mofan.core.uploads import stored_file_response
 from mofan.core.views import ScopedView, apply_domain_error, paginate, query_without_page
 from mofan.orglife import permissions as perms
 from mofan.orglife import selectors, services
@@ -571,14 +572,7 @@ class AttachmentFileView(ScopedView):
 
     def get(self, request: HttpRequest, attachment_id: int) -> HttpResponseBase:
         attachment = selectors.attachment_get(actor=request.user, pk=attachment_id)
-        try:
-            handle = attachment.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        response = FileResponse(handle, content_type=attachment.content_type)
-        response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(attachment.name)}"
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        return stored_file_response(attachment.file, attachment.content_type, attachment.name)
 
 
 class AttachmentRemoveView(ScopedView):

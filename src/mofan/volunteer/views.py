@@ -5,7 +5,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from mofan.core import access, checkin
 from mofan.core.errors import DomainError
 from mofan.core.exports import xlsx_response
+from mofan.core.uploads import stored_file_response
 from mofan.core.views import (
     FormPageView,
     ScopedView,
@@ -659,13 +660,7 @@ class WishPhotoView(ScopedView):
         if photo is None:
             raise Http404
         selectors.wish_get_for(user=request.user, pk=photo.wish_id)  # 404 unless visible
-        try:
-            handle = photo.file.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        response = FileResponse(handle, content_type=photo.content_type)
-        response["Cache-Control"] = "private, max-age=3600"
-        return response
+        return stored_file_response(photo.file, photo.content_type)
 
 
 class WallView(ScopedView):

@@ -355,6 +355,8 @@ def test_wish_refusals_limits_and_expiry(tree: Tree, world: World) -> None:
         deadline=timezone.localdate() - timedelta(days=1)
     )
     assert services.wishes_expire() == 1
+    expired = AuditEvent.objects.get(action="volunteer.wish.expire")
+    assert expired.target_id == str(wishes[3].pk) and expired.org_id == tree.committee_a.pk
     assert Wish.objects.get(pk=wishes[3].pk).status == WishStatus.EXPIRED
     assert Wish.objects.filter(status=WishStatus.CLAIMED).count() == 3
 

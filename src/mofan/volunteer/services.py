@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mofan.core import access
-from mofan.core.audit import audit_record, diff
+from mofan.core.audit import audit_record, audit_record_many, diff
 from mofan.core.errors import DomainError, refuse_duplicates
 from mofan.core.services import message_send
 from mofan.core.uploads import JPEG, PNG, check_upload
@@ -879,13 +879,20 @@ def wishes_expire(today: date | None = None) -> int:
         Wish.objects.filter(pk__in=ids, status=WishStatus.PUBLISHED).update(
             status=WishStatus.EXPIRED
         )
+        # One audit step per organisation (the events carry it), not one per wish.
+        by_org: dict[int, list[Wish]] = {}
+        orgs: dict[int, Organisation] = {}
         for wish in Wish.objects.filter(pk__in=ids).select_related("community__org"):
-            audit_record(
+            by_org.setdefault(wish.community.org_id, []).append(wish)
+            orgs[wish.community.org_id] = wish.community.org
+        change = {"status": [WishStatus.PUBLISHED.label, WishStatus.EXPIRED.label]}
+        for org_id, wishes in by_org.items():
+            audit_record_many(
                 actor=None,
                 action="volunteer.wish.expire",
-                target=wish,
-                org=wish.community.org,
-                changes={"status": [WishStatus.PUBLISHED.label, WishStatus.EXPIRED.label]},
+                targets=wishes,
+                org=orgs[org_id],
+                changes=[change] * len(wishes),
             )
     return len(ids)
 

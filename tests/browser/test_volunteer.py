@@ -197,3 +197,63 @@ def test_organiser_publishes_confirms_hours_and_issues_a_certificate(
         f"?number={certificate.number}&code={certificate.check_code}"
     )
     expect(phone.get_by_test_id("certificate-found")).to_contain_text("真实有效")
+
+
+def test_register_with_the_community_and_the_community_confirms(
+    live_server: Any, browser: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    person = make_members(tree.branch_a1, 1)[0]
+    user = make_user("dangyuan")
+    Member.objects.filter(pk=person.pk).update(user=user)
+    community = partner_create(actor=None, org=tree.committee_a, name="桥门社区", kind="community")
+    contact = make_user("shequ")
+    PartnerContact.objects.create(partner=community, name="王主任", user=contact)
+    sign_in(phone, live_server.url, "dangyuan")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/volunteer/")
+    card = phone.get_by_test_id("registration")
+    card.locator("select").select_option(label="桥门社区")
+    card.get_by_role("button", name="报到").click()
+    expect(phone.get_by_text("已报到，等待社区确认。")).to_be_visible()
+    expect(phone.get_by_test_id("registration")).to_contain_text("待社区确认")
+
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    community_phone = context.new_page()
+    community_phone.set_default_timeout(15_000)
+    sign_in(community_phone, live_server.url, "shequ")
+    community_phone.wait_for_url(f"{live_server.url}/")
+    community_phone.goto(f"{live_server.url}/volunteer/")
+    row = community_phone.get_by_test_id("to-decide")
+    expect(row).to_contain_text(person.full_name)
+    row.get_by_role("button", name="确认", exact=True).click()
+    expect(community_phone.get_by_text("已记录。")).to_be_visible()
+    context.close()
+
+    phone.reload()
+    expect(phone.get_by_test_id("registration")).to_contain_text("已报到")
+    shot(phone, "community-registration")
+
+
+def test_set_up_a_team_and_add_members(
+    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    from mofan.volunteer.models import VolunteerTeam
+
+    people = make_members(tree.branch_a1, 3)
+    make_user("zuzhi", grants=[(roles["committee_admin"], tree.committee_a, True)])
+    sign_in(phone, live_server.url, "zuzhi")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/volunteer/teams/")
+    phone.get_by_label("组织").select_option(label="甲第一支部")
+    phone.get_by_label("服务队名称").fill("法律服务队")
+    phone.get_by_role("button", name="保存").click()
+    expect(phone.get_by_text("服务队已组建，请添加队员。")).to_be_visible()
+    candidates = phone.get_by_test_id("candidate")
+    expect(candidates).to_have_count(3)
+    candidates.nth(0).locator("input").check()
+    candidates.nth(1).locator("input").check()
+    phone.get_by_role("button", name="保存").click()
+    expect(phone.get_by_text("队员已保存。")).to_be_visible()
+    expect(phone.get_by_test_id("team-member")).to_have_count(2)
+    team = VolunteerTeam.objects.get(name="法律服务队")
+    assert team.members.count() == 2 and set(team.members.all()) <= set(people)

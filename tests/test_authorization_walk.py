@@ -48,6 +48,8 @@ from mofan.study.services import (
 from mofan.volunteer.models import (
     CommunityRegistration,
     Participation,
+    RegistrationEvaluation,
+    RegistrationTask,
     VolunteerActivity,
     VolunteerTeam,
     Wish,
@@ -237,8 +239,20 @@ def volunteer_world(tree: Tree, members: list[Any]) -> dict[str, Any]:
     from mofan.volunteer.models import CommunityRegistration
 
     registration = CommunityRegistration.objects.create(member=members[1], community=community)
+    from mofan.volunteer.models import RegistrationTask
+
+    confirmed = CommunityRegistration.objects.create(
+        member=members[2], community=community, state="confirmed", decided_at=timezone.now()
+    )
+    task = RegistrationTask.objects.create(
+        registration=confirmed, title="楼栋巡查", state="reported", hours=2, report="巡查"
+    )
     return {
         "registration_id": registration.pk,
+        "confirmed_registration_id": confirmed.pk,
+        "community_id": community.pk,
+        "task_id": task.pk,
+        "step": "confirm",
         "agreement_id": agreement.pk,
         "team_id": team.pk,
         "activity_id": activity.pk,
@@ -283,6 +297,8 @@ def _snapshot() -> tuple[Any, ...]:
         Speech.objects.count(),
         StudyPlan.objects.count(),
         sorted(StudyPlan.objects.values_list("title", flat=True)),
+        list(RegistrationTask.objects.order_by("pk").values_list("state", flat=True)),
+        RegistrationEvaluation.objects.count(),
     )
 
 
@@ -411,6 +427,16 @@ def test_out_of_scope_post_changes_nothing(
             reverse("volunteer:registration_decide", args=[world["registration_id"]]),
             {"approve": "1"},
         ),
+        (
+            reverse("volunteer:task_assign", args=[world["confirmed_registration_id"]]),
+            {"title": "越权"},
+        ),
+        (
+            reverse("volunteer:registration_evaluate", args=[world["confirmed_registration_id"]]),
+            {"year": "2026", "grade": "good"},
+        ),
+        (reverse("volunteer:task_step", args=[world["task_id"], "confirm"]), {}),
+        (reverse("volunteer:task_step", args=[world["task_id"], "report"]), {"hours": "1"}),
         (
             reverse("orglife:appraisal_grades", args=[world["appraisal_id"]]),
             {"action": "conclude"},

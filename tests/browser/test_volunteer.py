@@ -69,12 +69,8 @@ def test_claim_fulfil_and_confirm_a_wish(
 ) -> None:
     from tests.orglife.test_oversight import png_bytes
 
-    person = make_members(tree.branch_a1, 1)[0]
-    user = make_user("dangyuan")
-    Member.objects.filter(pk=person.pk).update(user=user)
-    community = partner_create(actor=None, org=tree.committee_a, name="桥门社区", kind="community")
-    contact = make_user("shequ")
-    PartnerContact.objects.create(partner=community, name="王主任", user=contact)
+    _, _, community = _resident_and_community(tree)
+    contact = community.contacts.get().user
     wish = wish_post(
         actor=contact,
         community=community,
@@ -200,15 +196,20 @@ def test_organiser_publishes_confirms_hours_and_issues_a_certificate(
     expect(phone.get_by_test_id("certificate-found")).to_contain_text("真实有效")
 
 
-def test_register_with_the_community_and_the_community_confirms(
-    live_server: Any, browser: Any, phone: Any, tree: Tree, roles: dict[str, Role]
-) -> None:
+def _resident_and_community(tree: Tree) -> tuple[Any, Any, Any]:
+    """A member with the login dangyuan, and 桥门社区 with its contact shequ."""
     person = make_members(tree.branch_a1, 1)[0]
     user = make_user("dangyuan")
     Member.objects.filter(pk=person.pk).update(user=user)
     community = partner_create(actor=None, org=tree.committee_a, name="桥门社区", kind="community")
-    contact = make_user("shequ")
-    PartnerContact.objects.create(partner=community, name="王主任", user=contact)
+    PartnerContact.objects.create(partner=community, name="王主任", user=make_user("shequ"))
+    return person, user, community
+
+
+def test_register_with_the_community_and_the_community_confirms(
+    live_server: Any, browser: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    person, _, _ = _resident_and_community(tree)
     sign_in(phone, live_server.url, "dangyuan")
     phone.wait_for_url(f"{live_server.url}/")
     phone.goto(f"{live_server.url}/volunteer/")
@@ -265,12 +266,7 @@ def test_community_gives_a_task_member_reports_community_confirms_and_evaluates(
 ) -> None:
     from mofan.volunteer.services import registration_decide, registration_submit
 
-    person = make_members(tree.branch_a1, 1)[0]
-    user = make_user("dangyuan")
-    Member.objects.filter(pk=person.pk).update(user=user)
-    community = partner_create(actor=None, org=tree.committee_a, name="桥门社区", kind="community")
-    contact = make_user("shequ")
-    PartnerContact.objects.create(partner=community, name="王主任", user=contact)
+    person, user, community = _resident_and_community(tree)
     registration = registration_submit(user=user, community=community)
     registration_decide(actor=None, registration=registration, approve=True)
 

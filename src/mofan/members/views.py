@@ -289,21 +289,19 @@ class _MemberActionView(FormPageView):
     template_name = "members/form.html"
     title: Any = ""
 
-    def member(self, request: HttpRequest) -> Member:
-        if not hasattr(self, "_member"):
-            self._member = selectors.member_get(
-                actor=request.user, pk=self.kwargs["member_id"], permission=perms.MANAGE
-            )
-        return self._member
+    def load_subject(self, request: HttpRequest) -> Member:
+        return selectors.member_get(
+            actor=request.user, pk=self.kwargs["member_id"], permission=perms.MANAGE
+        )
 
     def perform(self, request: HttpRequest, member: Member, form: Any) -> str:
         raise NotImplementedError
 
     def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
-        return {"member": self.member(request), "title": self.title}
+        return {"member": self.subject(request), "title": self.title}
 
     def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
-        member = self.member(request)
+        member = self.subject(request)
         message = self.perform(request, member, form)
         return message, reverse("members:detail", kwargs={"member_id": member.pk})
 
@@ -312,7 +310,7 @@ class MemberUpdateView(_MemberActionView):
     title = _lazy("Edit record")
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
-        member = self.member(request)
+        member = self.subject(request)
         initial = {
             "full_name": member.full_name,
             "org": member.org_id,

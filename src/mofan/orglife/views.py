@@ -376,21 +376,19 @@ class MinutesView(FormPageView):
     permission = perms.MANAGE_MEETINGS
     template_name = "orglife/minutes.html"
 
-    def meeting(self, request: HttpRequest) -> Any:
-        if not hasattr(self, "_meeting"):
-            self._meeting = selectors.meeting_get(
-                actor=request.user, pk=self.kwargs["meeting_id"], permission=perms.MANAGE_MEETINGS
-            )
-        return self._meeting
+    def load_subject(self, request: HttpRequest) -> Any:
+        return selectors.meeting_get(
+            actor=request.user, pk=self.kwargs["meeting_id"], permission=perms.MANAGE_MEETINGS
+        )
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
-        return MinutesForm(data, initial={"minutes": self.meeting(request).minutes})
+        return MinutesForm(data, initial={"minutes": self.subject(request).minutes})
 
     def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
-        return {"meeting": self.meeting(request)}
+        return {"meeting": self.subject(request)}
 
     def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
-        meeting = self.meeting(request)
+        meeting = self.subject(request)
         services.minutes_save(
             actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"]
         )
@@ -782,30 +780,28 @@ class HeartTalkCreateView(FormPageView):
     permission = perms.MANAGE_MEETINGS
     template_name = "orglife/talk_form.html"
 
-    def org(self, request: HttpRequest) -> Any:
-        if not hasattr(self, "_org"):
-            self._org = org_get(
-                actor=request.user, pk=self.kwargs["org_id"], permission=perms.MANAGE_MEETINGS
-            )
-        return self._org
+    def load_subject(self, request: HttpRequest) -> Any:
+        return org_get(
+            actor=request.user, pk=self.kwargs["org_id"], permission=perms.MANAGE_MEETINGS
+        )
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         from mofan.members.models import Member
 
         people = list(
-            Member.objects.filter(org=self.org(request), archived_at__isnull=True)
+            Member.objects.filter(org=self.subject(request), archived_at__isnull=True)
             .order_by("name_pinyin")
             .values_list("pk", "full_name")
         )
         return HeartTalkForm(data, people=people, initial={"talked_on": timezone.localdate()})
 
     def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
-        return {"org": self.org(request)}
+        return {"org": self.subject(request)}
 
     def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
         from mofan.members.models import Member
 
-        org, data = self.org(request), form.cleaned_data
+        org, data = self.subject(request), form.cleaned_data
         people = Member.objects.in_bulk([data["initiator"], data["counterpart"]])
         services.heart_talk_record(
             actor=request.user,

@@ -159,27 +159,25 @@ class OrgFormView(FormPageView):
     title: Any = ""
     danger = False
 
-    def org(self, request: HttpRequest) -> Organisation:
-        if not hasattr(self, "_org"):
-            self._org = selectors.org_get(
-                actor=request.user, pk=self.kwargs["org_id"], permission=perms.MANAGE
-            )
-        return self._org
+    def load_subject(self, request: HttpRequest) -> Organisation:
+        return selectors.org_get(
+            actor=request.user, pk=self.kwargs["org_id"], permission=perms.MANAGE
+        )
 
     def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
-        return {"org": self.org(request), "title": self.title, "danger": self.danger}
+        return {"org": self.subject(request), "title": self.title, "danger": self.danger}
 
 
 class OrgUpdateView(OrgFormView):
     title = _lazy("Edit organisation")
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
-        org = self.org(request)
+        org = self.subject(request)
         initial = {"name": org.name, "organ": org.organ, "is_joint": org.is_joint}
         return OrgUpdateForm(data, initial=initial)
 
     def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
-        org = self.org(request)
+        org = self.subject(request)
         services.org_update(actor=request.user, org=org, **form.cleaned_data)
         return _("The organisation was saved."), _detail(org)
 
@@ -188,10 +186,10 @@ class OrgMoveView(OrgFormView):
     title = _lazy("Move organisation")
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
-        return OrgMoveForm(data, actor=request.user, org=self.org(request))
+        return OrgMoveForm(data, actor=request.user, org=self.subject(request))
 
     def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
-        org = self.org(request)
+        org = self.subject(request)
         target = selectors.org_get(
             actor=request.user, pk=form.cleaned_data["new_parent"], permission=perms.MANAGE
         )
@@ -210,7 +208,7 @@ class OrgArchiveView(OrgFormView):
         return OrgArchiveForm(data)
 
     def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
-        org = self.org(request)
+        org = self.subject(request)
         services.org_archive(actor=request.user, org=org, reason=form.cleaned_data["reason"])
         return _("The organisation was archived; its history is kept."), _detail(org)
 
@@ -219,12 +217,12 @@ class SeatAssignView(OrgFormView):
     title = _lazy("Assign a committee seat")
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
-        return SeatForm(data, holders=selectors.member_choices(org=self.org(request)))
+        return SeatForm(data, holders=selectors.member_choices(org=self.subject(request)))
 
     def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
         from mofan.members.models import Member
 
-        org, data = self.org(request), form.cleaned_data
+        org, data = self.subject(request), form.cleaned_data
         holder = Member.objects.select_related("org").get(pk=data["holder"])
         services.seat_assign(
             actor=request.user,
@@ -264,7 +262,7 @@ class TermCreateView(OrgFormView):
         return TermForm(data)
 
     def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
-        org = self.org(request)
+        org = self.subject(request)
         services.term_start(actor=request.user, org=org, **form.cleaned_data)
         return _("The new term was recorded."), _detail(org)
 

@@ -178,22 +178,20 @@ class SessionCreateView(FormPageView):
     permission = perms.MANAGE
     template_name = "study/session_form.html"
 
-    def group(self, request: HttpRequest) -> StudyGroup:
-        if not hasattr(self, "_group"):
-            self._group = selectors.group_get(
-                actor=request.user, pk=self.kwargs["group_id"], permission=perms.MANAGE
-            )
-        return self._group
+    def load_subject(self, request: HttpRequest) -> StudyGroup:
+        return selectors.group_get(
+            actor=request.user, pk=self.kwargs["group_id"], permission=perms.MANAGE
+        )
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         return SessionForm(data)
 
     def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
-        return {"group": self.group(request)}
+        return {"group": self.subject(request)}
 
     def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
         session = services.study_session_schedule(
-            actor=request.user, group=self.group(request), **form.cleaned_data
+            actor=request.user, group=self.subject(request), **form.cleaned_data
         )
         message = scheduled_message(
             session.meeting, _("The study session was scheduled for %(n)d attendees.")
@@ -326,23 +324,21 @@ class PlanEditView(FormPageView):
     permission = perms.MANAGE
     template_name = "study/plan_form.html"
 
-    def plan(self, request: HttpRequest) -> Any:
-        if not hasattr(self, "_plan"):
-            self._plan = selectors.plan_get(
-                actor=request.user, pk=self.kwargs["plan_id"], permission=perms.MANAGE
-            )
-        return self._plan
+    def load_subject(self, request: HttpRequest) -> Any:
+        return selectors.plan_get(
+            actor=request.user, pk=self.kwargs["plan_id"], permission=perms.MANAGE
+        )
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
-        plan = self.plan(request)
+        plan = self.subject(request)
         initial = {"title": plan.title, "content": plan.content}
         return PlanForm(data, actor=request.user, editing=True, initial=initial)
 
     def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
-        return {"plan": self.plan(request)}
+        return {"plan": self.subject(request)}
 
     def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
-        plan = self.plan(request)
+        plan = self.subject(request)
         services.study_plan_update(
             actor=request.user,
             plan=plan,

@@ -431,7 +431,7 @@ class CertificateCreateView(FormPageView):
     permission = perms.MANAGE
     template_name = "volunteer/certificate_form.html"
 
-    def member(self, request: HttpRequest) -> Member:
+    def load_subject(self, request: HttpRequest) -> Member:
         """A member who took part in an activity of the actor's organisations (404 else)."""
         participation = (
             access.scope(Participation.objects.select_related("member"), request.user, perms.MANAGE)
@@ -443,20 +443,20 @@ class CertificateCreateView(FormPageView):
         return participation.member
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
-        self.member(request)
+        self.subject(request)
         today = timezone.localdate()
         initial = {"period_from": today.replace(month=1, day=1), "period_to": today}
         return CertificateForm(data, actor=request.user, initial=initial)
 
     def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
-        return {"member": self.member(request)}
+        return {"member": self.subject(request)}
 
     def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
         data = form.cleaned_data
         org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
         certificate = services.certificate_issue(
             actor=request.user,
-            member=self.member(request),
+            member=self.subject(request),
             org=org,
             period_from=data["period_from"],
             period_to=data["period_to"],

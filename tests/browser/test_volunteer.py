@@ -308,3 +308,51 @@ def test_community_gives_a_task_member_reports_community_confirms_and_evaluates(
 
     phone.reload()
     expect(phone.get_by_test_id("my-evaluation")).to_contain_text("良好")
+
+
+def test_the_code_screen_counts_check_ins_and_check_outs(
+    live_server: Any, browser: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    """The member scans the code the organiser's screen shows (its URL, as a camera reads it);
+    the screen counts the check-in, then the check-out."""
+    person, _, community = _resident_and_community(tree)
+    make_user("zuzhi", grants=[(roles["committee_admin"], tree.committee_a, True)])
+    start = timezone.now() + timedelta(minutes=10)
+    activity = activity_create(
+        actor=None,
+        org=tree.committee_a,
+        kind=ActivityKind.objects.get_or_create(name="文明创建")[0],
+        title="文明创建志愿服务",
+        place="桥门社区",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        capacity=3,
+        partner=community,
+    )
+    Participation.objects.create(
+        activity=activity, member=person, state="signed_up", signed_up_at=timezone.now()
+    )
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    screen = context.new_page()
+    screen.set_default_timeout(15_000)
+    sign_in(screen, live_server.url, "zuzhi")
+    screen.wait_for_url(f"{live_server.url}/")
+    screen.goto(f"{live_server.url}/volunteer/activities/{activity.pk}/code/")
+    expect(screen.get_by_test_id("checkin-count")).to_have_text("已签到 0 / 1 人，已签退 0 人")
+    code_url = screen.get_by_test_id("checkin-qr").get_attribute("data-url")
+    assert code_url and "/volunteer/scan/" in code_url
+
+    sign_in(phone, live_server.url, "dangyuan")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(code_url)
+    phone.get_by_role("button", name="签到").click()
+    expect(phone.get_by_test_id("scan-result")).to_contain_text("签到成功")
+    screen.reload()
+    expect(screen.get_by_test_id("checkin-count")).to_have_text("已签到 1 / 1 人，已签退 0 人")
+    phone.goto(code_url)
+    phone.get_by_role("button", name="签退").click()
+    expect(phone.get_by_test_id("scan-result")).to_contain_text("签退成功")
+    screen.reload()
+    expect(screen.get_by_test_id("checkin-count")).to_have_text("已签到 1 / 1 人，已签退 1 人")
+    shot(screen, "volunteer-code-screen")
+    context.close()

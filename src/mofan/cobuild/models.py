@@ -3,6 +3,8 @@ meetings held under them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -436,6 +438,20 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} · {self.topic}"
+
+    @property
+    def wait_to_dispatch(self) -> timedelta | None:
+        """Ordered → (last) dispatched."""
+        return self.dispatched_at - self.ordered_at if self.dispatched_at else None
+
+    @property
+    def wait_to_deliver(self) -> timedelta | None:
+        """Ordered → delivered."""
+        return self.delivered_at - self.ordered_at if self.delivered_at else None
+
+    @property
+    def took_place(self) -> bool:
+        return self.state in (OrderState.DELIVERED, OrderState.CONFIRMED)
 
 
 class OrderPhoto(models.Model):

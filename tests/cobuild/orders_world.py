@@ -48,6 +48,8 @@ def make_user(username: str, *, grants: list[tuple[Any, Any, bool]] = ()) -> Any
     from mofan.accounts.services import grant_create
 
     user = User.objects.create_user(username=username, password=None, full_name=username)
+    User.objects.filter(pk=user.pk).update(must_change_password=False)
+    user.must_change_password = False
     for role, org, subtree in grants:
         grant_create(actor=None, user=user, role=role, org=org, include_subtree=subtree)
     return user

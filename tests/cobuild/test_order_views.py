@@ -60,8 +60,12 @@ def test_the_whole_loop_through_the_pages(client: Any, w: World, tree: Tree) -> 
     page = _step(
         client,
         order,
-        {"step": "deliver", "taught_by": [w.lecturer.pk, w.lawyer.pk], "attendance": "85",
-         "photo": png()},
+        {
+            "step": "deliver",
+            "taught_by": [w.lecturer.pk, w.lawyer.pk],
+            "attendance": "85",
+            "photo": png(),
+        },
     )
     assert "已登记本次服务" in page.content.decode()
     order.refresh_from_db()
@@ -73,21 +77,32 @@ def test_the_whole_loop_through_the_pages(client: Any, w: World, tree: Tree) -> 
     page = client.get(reverse("cobuild:order", args=[order.pk]))
     assert 'value="confirm"' in page.content.decode()
     assert client.get(reverse("cobuild:order_photo", args=[photo.pk])).status_code == 200
-    assert client.get(reverse("cobuild:order_file", args=[order.pk, "lesson_plan"])).status_code == 200
+    assert (
+        client.get(reverse("cobuild:order_file", args=[order.pk, "lesson_plan"])).status_code == 200
+    )
     _step(client, order, {"step": "confirm", "rating": "5", "comment": "孩子们收获很大"})
     order.refresh_from_db()
     assert order.state == OrderState.CONFIRMED and order.rating == 5
     assert [e.step for e in order.events.order_by("id")] == [
-        "place", "dispatch", "accept", "schedule", "prepare", "deliver", "confirm"
+        "place",
+        "dispatch",
+        "accept",
+        "schedule",
+        "prepare",
+        "deliver",
+        "confirm",
     ]
 
     # The other school's contact sees none of it.
     login(client, w.other_contact)
     assert client.get(reverse("cobuild:order", args=[order.pk])).status_code == 404
     assert client.get(reverse("cobuild:order_photo", args=[photo.pk])).status_code == 404
-    assert client.post(
-        reverse("cobuild:order_step", args=[order.pk]), {"step": "cancel", "reason": "x"}
-    ).status_code == 404
+    assert (
+        client.post(
+            reverse("cobuild:order_step", args=[order.pk]), {"step": "cancel", "reason": "x"}
+        ).status_code
+        == 404
+    )
     board = client.get(reverse("cobuild:orders"))
     assert board.status_code == 200 and not board.context["page"].object_list
 
@@ -99,7 +114,7 @@ def test_refused_step_is_told_and_changes_nothing(client: Any, w: World) -> None
     assert "此步骤无法进行" in page.content.decode()
     login(client, w.team_user)
     page = _step(client, order, {"step": "decline", "reason": ""})
-    assert "请填写原因" in page.content.decode()
+    assert "请说明原因" in page.content.decode()
     assert Order.objects.get(pk=order.pk).state == OrderState.DISPATCHED
 
 
@@ -153,8 +168,16 @@ def test_statistics_and_export(client: Any, w: World) -> None:
 def test_project_page_adds_team_and_topics(client: Any, w: World) -> None:
     login(client, w.coordinator)
     url = reverse("cobuild:project", args=[w.project.pk])
-    client.post(url, {"step": "member", "name": "李警官", "unit": "戒毒所", "role": "司法警察",
-                      "is_lecturer": "on"})
+    client.post(
+        url,
+        {
+            "step": "member",
+            "name": "李警官",
+            "unit": "戒毒所",
+            "role": "司法警察",
+            "is_lecturer": "on",
+        },
+    )
     police = w.project.team.get(name="李警官")
     client.post(url, {"step": "topic", "title": "禁毒知识", "lecturers": [police.pk]})
     assert list(w.project.topics.get(title="禁毒知识").lecturers.all()) == [police]

@@ -28,8 +28,12 @@ def w(tree: Tree, roles: dict[str, Any]) -> World:
 
 
 def _take(w: World, order: Order, step: str) -> Order:
-    """Take `step` as the person whose turn it is, with valid input."""
+    """Take `step` as the person whose turn it is, with valid input. Before an order is
+    dispatched it has no team, and the team's people do not see it at all; the coordinator
+    (who also serves, from above) stands in for them there and is told the state."""
     now = timezone.now()
+    if order.team_id is None and w.team_user is not w.coordinator:
+        w = World(**{**w.__dict__, "team_user": w.coordinator})
     calls = {
         "dispatch": lambda: services.order_dispatch(
             actor=w.coordinator, order=order, team=w.tree.branch_a1

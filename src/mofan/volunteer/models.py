@@ -444,7 +444,7 @@ class CommunityRegistration(models.Model):
 class TaskState(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")  # the community gave the task to the member
     REPORTED = "reported", _("Reported done")  # the member says it is done, with the hours
-    CONFIRMED = "confirmed", _("Confirmed")  # the community confirms: the hours count
+    CONFIRMED = "confirmed", _("Confirmed by the community")  # the hours count
     CANCELLED = "cancelled", _("Cancelled")  # withdrawn by the community, with a reason
 
 

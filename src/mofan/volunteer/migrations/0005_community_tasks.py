@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=100, verbose_name='task')),
                 ('detail', models.TextField(blank=True, verbose_name='details')),
                 ('due_on', models.DateField(blank=True, null=True, verbose_name='due on')),
-                ('state', models.CharField(choices=[('assigned', 'Assigned'), ('reported', 'Reported done'), ('confirmed', 'Confirmed'), ('cancelled', 'Cancelled')], default='assigned', max_length=20, verbose_name='state')),
+                ('state', models.CharField(choices=[('assigned', 'Assigned'), ('reported', 'Reported done'), ('confirmed', 'Confirmed by the community'), ('cancelled', 'Cancelled')], default='assigned', max_length=20, verbose_name='state')),
                 ('hours', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='hours')),
                 ('report', models.TextField(blank=True, verbose_name='report')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),

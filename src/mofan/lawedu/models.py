@@ -3,6 +3,8 @@ mock trials held as ordered sessions, and the appointments of legal counsellors 
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -64,6 +66,14 @@ class MaterialMovement(models.Model):
     quantity = models.IntegerField(_("quantity"))  # + into stock, − out of it
     stock_after = models.PositiveIntegerField(_("stock after"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    order = models.ForeignKey(
+        "cobuild.Order",
+        verbose_name=_("session"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handout_movements",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -87,7 +97,216 @@ class MaterialMovement(models.Model):
                 | (Q(kind=MovementKind.ADJUSTED) & ~Q(quantity=0) & ~Q(reason="")),
                 name="movement_sign_fits_kind",
             ),
+            models.CheckConstraint(
+                condition=~Q(kind=MovementKind.ISSUED) | Q(order__isnull=False),
+                name="issue_names_its_session",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.material} {self.quantity:+d}"
+
+
+class TrialRole(models.TextChoices):
+    """The nine seats of a mock trial (GLOSSARY.md), in the order the court sits."""
+
+    PRESIDING_JUDGE = "presiding_judge", _("Presiding judge")  # 审判长
+    JUDGE = "judge", _("Judge")  # 审判员
+    CLERK = "clerk", _("Court clerk")  # 书记员
+    BAILIFF = "bailiff", _("Bailiff")  # 法警
+    PROSECUTOR = "prosecutor", _("Prosecutor")  # 公诉人
+    DEFENDER = "defender", _("Defence counsel")  # 辩护人
+    GUARDIAN = "guardian", _("Legal guardian")  # 法定代理人
+    VICTIM = "victim", _("Victim")  # 被害人
+    DEFENDANT = "defendant", _("Defendant")  # 被告人
+
+
+class ParticipantKind(models.TextChoices):
+    PUPIL = "pupil", _("Pupil")
+    PARENT = "parent", _("Parent")
+
+
+class MockTrial(models.Model):
+    """模拟法庭: the mock trial held at one ordered session of format 模拟法庭."""
+
+    order = models.OneToOneField(
+        "cobuild.Order",
+        verbose_name=_("session"),
+        on_delete=models.PROTECT,
+        related_name="mock_trial",
+    )
+    case_title = models.CharField(_("case"), max_length=100)
+    case_summary = models.TextField(_("case summary"))
+    script = models.TextField(_("script"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    scope_field = "order__project__org"
+
+    class Meta:
+        verbose_name = _("mock trial")
+        verbose_name_plural = _("mock trials")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.case_title
+
+
+class TrialSeat(models.Model):
+    """Who plays one of the nine roles: a named pupil or parent, or a class (初二(3)班)."""
+
+    trial = models.ForeignKey(
+        MockTrial, verbose_name=_("mock trial"), on_delete=models.CASCADE, related_name="seats"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=TrialRole.choices)
+    kind = models.CharField(
+        _("played by"), max_length=10, choices=ParticipantKind.choices, default="pupil"
+    )
+    name = models.CharField(_("name"), max_length=50, blank=True)
+    class_name = models.CharField(_("class"), max_length=30, blank=True)
+
+    scope_field = "trial__order__project__org"
+
+    class Meta:
+        verbose_name = _("mock-trial role")
+        verbose_name_plural = _("mock-trial roles")
+        ordering = ["trial", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["trial", "role"], name="trial_role_once"),
+            models.CheckConstraint(
+                condition=~Q(name="") | ~Q(class_name=""), name="seat_names_someone"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.name or self.class_name}"
+
+
+class TrialAttachment(models.Model):
+    """The script as a file, the judgment, photos: through core.uploads, served after a check."""
+
+    trial = models.ForeignKey(
+        MockTrial,
+        verbose_name=_("mock trial"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to="trials/%Y/", max_length=200)
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=50)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    scope_field = "trial__order__project__org"
+
+    class Meta:
+        verbose_name = _("mock-trial attachment")
+        verbose_name_plural = _("mock-trial attachments")
+        ordering = ["trial", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CounsellorTitle(models.TextChoices):
+    COUNSELLOR = "counsellor", _("Legal counsellor")  # 法治辅导员
+    VICE_PRINCIPAL = "vice_principal", _("Vice-principal for rule of law")  # 法治副校长
+
+
+class AppointmentRule(models.Model):
+    """The local practice of appointments, from a date on: the default term (the seed's five
+    years) and how early the keepers are reminded of its end. The 2022 办法's national limits
+    (≥ 4 class hours a year, ≤ 2 schools) are law and live in lawedu/rules.py."""
+
+    effective_from = models.DateField(_("effective from"), unique=True)
+    term_years = models.PositiveSmallIntegerField(_("default term in years"), default=5)
+    reminder_days = models.PositiveSmallIntegerField(
+        _("remind this many days before the end"), default=60
+    )
+
+    class Meta:
+        verbose_name = _("appointment rule")
+        verbose_name_plural = _("appointment rules")
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(term_years__gte=1), name="term_at_least_a_year"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.effective_from)
+
+
+class Appointment(models.Model):
+    """法治辅导员 / 法治副校长: a person of a project's team appointed by a school or another
+    partner for a term. Ended early with a reason; never deleted."""
+
+    person = models.ForeignKey(
+        "cobuild.ProjectMember",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="appointments",
+    )
+    partner = models.ForeignKey(
+        "orgs.PartnerUnit",
+        verbose_name=_("school or partner"),
+        on_delete=models.PROTECT,
+        related_name="counsellor_appointments",
+    )
+    title = models.CharField(
+        _("title"), max_length=20, choices=CounsellorTitle.choices, default="counsellor"
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    ended_on = models.DateField(_("ended early on"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for ending early"), max_length=200, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    scope_field = "person__project__org"
+
+    class Meta:
+        verbose_name = _("counsellor appointment")
+        verbose_name_plural = _("counsellor appointments")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="appointment_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | (Q(ended_on__gte=models.F("starts_on")) & ~Q(end_reason="")),
+                name="early_end_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.partner}"
+
+    @property
+    def last_day(self) -> date:
+        """The day the appointment ends: its term, or the early end."""
+        return self.ended_on or self.ends_on

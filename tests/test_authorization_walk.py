@@ -53,6 +53,7 @@ from mofan.volunteer.models import (
     Wish,
 )
 from tests.conftest import Tree, login, make_members, make_role, make_user
+from tests.lawedu.factories import walk_posts, walk_snapshot, walk_world
 
 # Views open to the public or any signed-in user: the outcome for "no permission" is success.
 SELF_SERVICE = {access.PUBLIC, access.AUTHENTICATED}
@@ -152,6 +153,7 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         "attachment_id": attachment.pk,
         "appraisal_id": appraisal.pk,
         **volunteer,
+        **walk_world(tree.committee_a),
         "job_id": job.pk,
         "group_id": study_group.pk,
         "study_session_id": study_session.pk,
@@ -283,6 +285,7 @@ def _snapshot() -> tuple[Any, ...]:
         Speech.objects.count(),
         StudyPlan.objects.count(),
         sorted(StudyPlan.objects.values_list("title", flat=True)),
+        walk_snapshot(),
     )
 
 
@@ -444,12 +447,18 @@ def test_out_of_scope_post_changes_nothing(
             {"title": "篡改", "content": "篡改"},
         ),
     ]
+    posts += walk_posts(world, reverse)
     for url, data in posts:
         response = client.post(url, data)
         assert response.status_code in {404, 405}, url
     # A form naming an organisation outside the scope is answered with the form again.
     response = client.post(
         reverse("orglife:appraisal_open"), {"org": world["org_id"], "year": 2025}
+    )
+    assert response.status_code == 200 and response.context["form"].errors["org"]
+    response = client.post(
+        reverse("lawedu:material_create"),
+        {"org": world["org_id"], "name": "越权资料", "unit": "本", "stock": 1, "low_stock_at": 0},
     )
     assert response.status_code == 200 and response.context["form"].errors["org"]
     assert _snapshot() == before

@@ -91,3 +91,106 @@ def session(
     if state == "delivered":
         return order
     return order_confirm(actor=None, order=order, rating=5, at=at + timedelta(days=1))
+
+
+def walk_world(org: Organisation) -> dict[str, Any]:
+    """For the authorization walk: one of each legal-education object on side A (`org`), a
+    delivered 模拟法庭 session with its trial and an attachment, a handout, an appointment."""
+    from mofan.lawedu.services import (
+        appointment_create,
+        material_create,
+        mock_trial_save,
+        trial_attach,
+    )
+
+    project, topic = legal_project(org, "模法师（巡查）")
+    lawyer = person(project, "巡查律师")
+    partner = school(org, "巡查中学")
+    order = session(project, topic, partner, taught_by=[lawyer])
+    trial = mock_trial_save(actor=None, order=order, case_title="案", case_summary="案情")
+    attachment = trial_attach(
+        actor=None, trial=trial, upload=SimpleUploadedFile("剧本.pdf", b"%PDF-1.4\n%walk\n")
+    )
+    material = material_create(actor=None, org=org, name="宪法（巡查）", stock=10)
+    appointment = appointment_create(
+        actor=None, person=lawyer, partner=partner, starts_on=timezone.localdate()
+    )
+    return {
+        "order_id": order.pk,
+        "trial_attachment_id": attachment.pk,
+        "material_id": material.pk,
+        "appointment_id": appointment.pk,
+    }
+
+
+def walk_snapshot() -> tuple[Any, ...]:
+    """What the walk compares before and after: any legal-education write shows here."""
+    from django.db.models import Sum
+
+    from mofan.lawedu.models import (
+        Appointment,
+        Material,
+        MaterialMovement,
+        MockTrial,
+        TrialAttachment,
+        TrialSeat,
+    )
+
+    return (
+        Material.objects.count(),
+        Material.objects.aggregate(n=Sum("stock"))["n"],
+        MaterialMovement.objects.count(),
+        sorted(MockTrial.objects.values_list("case_title", "case_summary")),
+        TrialSeat.objects.count(),
+        TrialAttachment.objects.filter(removed_at__isnull=True).count(),
+        Appointment.objects.count(),
+        Appointment.objects.filter(ended_on__isnull=False).count(),
+    )
+
+
+def walk_posts(world: dict[str, Any], reverse: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Well-formed POSTs to side A's legal-education objects (an outsider must get 404)."""
+    return [
+        (
+            reverse("lawedu:material", args=[world["material_id"]]),
+            {"step": "receive", "quantity": 5},
+        ),
+        (
+            reverse("lawedu:material", args=[world["material_id"]]),
+            {"step": "adjust", "delta": -5, "reason": "越权"},
+        ),
+        (
+            reverse("lawedu:order_handouts", args=[world["order_id"]]),
+            {f"qty_{world['material_id']}": 1},
+        ),
+        (
+            reverse("lawedu:mock_trial", args=[world["order_id"]]),
+            {"step": "case", "case_title": "篡改", "case_summary": "篡改"},
+        ),
+        (
+            reverse("lawedu:mock_trial", args=[world["order_id"]]),
+            {"step": "remove", "attachment": world["trial_attachment_id"]},
+        ),
+        (
+            reverse("lawedu:appointment", args=[world["appointment_id"]]),
+            {"ended_on": timezone.localdate().isoformat(), "reason": "越权"},
+        ),
+    ]
+
+
+def grow(org: Organisation, tag: str) -> None:
+    """For the query-count test: per call, a project with a delivered session, two handouts
+    (one low) with an issue, and two appointments of one person (hours counted)."""
+    from mofan.lawedu.services import appointment_create, handouts_issue, material_create
+
+    project, topic = legal_project(org, f"模法师{tag}")
+    lawyer = person(project, f"律师{tag}")
+    partner = school(org, f"中学{tag}")
+    other = school(org, f"假期班{tag}")
+    order = session(project, topic, partner, taught_by=[lawyer])
+    book = material_create(actor=None, org=org, name=f"宪法{tag}", stock=30)
+    cards = material_create(actor=None, org=org, name=f"禁毒手册{tag}", stock=5)
+    handouts_issue(actor=None, order=order, quantities={book: 3, cards: 1})
+    start = timezone.localdate() - timedelta(days=30)
+    for unit in (partner, other):
+        appointment_create(actor=None, person=lawyer, partner=unit, starts_on=start)

@@ -17,6 +17,7 @@ from mofan.lawedu.models import Appointment, AppointmentRule
 from mofan.lawedu.selectors import appointment_list, class_hours
 from mofan.lawedu.services import appointment_create, appointment_end
 from mofan.lawedu.tasks import remind_appointment_ends
+from mofan.orgs.services import partner_create
 from tests.conftest import Tree, make_user
 from tests.lawedu.factories import legal_project, person, school, session
 
@@ -33,7 +34,7 @@ def world(tree: Tree) -> dict[str, Any]:
         "lawyer": person(project, "张律师"),
         "police": person(project, "李警官", unit="强制隔离戒毒所"),
         "school": school(tree.committee_a),
-        "other": school(tree.committee_a, "桥门社区假期班"),
+        "other": school(tree.committee_a, "第十中学"),
     }
 
 
@@ -169,6 +170,15 @@ def test_more_than_two_schools_at_once_is_warned(
     rows = appointment_list(actor=admin, today=today)
     assert {(a.schools_now, a.too_many) for a in rows} == {(2, False)}
     extra = appointment_create(actor=None, person=world["lawyer"], partner=third, starts_on=start)
+    rows = appointment_list(actor=admin, today=today)
+    assert {(a.schools_now, a.too_many) for a in rows} == {(3, True)}
+    # A community's holiday class is not a school: it does not count.
+    appointment_create(
+        actor=None,
+        person=world["lawyer"],
+        partner=partner_create(actor=None, org=tree.committee_a, name="假期班", kind="other"),
+        starts_on=start,
+    )
     rows = appointment_list(actor=admin, today=today)
     assert {(a.schools_now, a.too_many) for a in rows} == {(3, True)}
     # One of them ended early: two again.

@@ -21,6 +21,7 @@ from mofan.lawedu.models import (
     TrialAttachment,
     TrialRole,
 )
+from mofan.orgs.models import PartnerKind
 
 
 def material_list(*, actor: Any, permission: str = perms.VIEW) -> QuerySet[Material]:
@@ -145,10 +146,12 @@ def _serving_q(day: date) -> Q:
 def schools_at_once(
     *, person_ids: set[int], member_ids: set[int], day: date
 ) -> dict[tuple[str, int], set[int]]:
-    """The partners each person serves on `day`, across every team they belong to (one
-    query; counted whoever keeps the other appointments, since the limit is on the person)."""
+    """The schools each person serves on `day`, across every team they belong to (one query;
+    counted whoever keeps the other appointments, since the limit is on the person). Only
+    schools count: the 2022 办法 limits the schools one person serves, not the communities'
+    classes or other partners."""
     rows = (
-        Appointment.objects.filter(_serving_q(day))
+        Appointment.objects.filter(_serving_q(day), partner__kind=PartnerKind.SCHOOL)
         .filter(Q(person_id__in=person_ids) | Q(person__member_id__in=member_ids))
         .values_list("person_id", "person__member_id", "partner_id")
     )

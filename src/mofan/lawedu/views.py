@@ -160,8 +160,6 @@ class OrderHandoutsView(ScopedView):
                 "issues": selectors.order_issues(order=order),
                 "form": form or (issue_form(materials) if materials else None),
                 "can_issue": order.state in services.SESSION_STATES,
-                "trial": selectors.mock_trial_of(order=order),
-                "is_mock_trial": order.format == OrderFormat.MOCK_TRIAL,
             },
         )
 

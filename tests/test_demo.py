@@ -116,3 +116,6 @@ def test_demo_figures_are_counted_from_records(roles: dict) -> None:
     from mofan.volunteer.models import CommunityRegistration
 
     assert CommunityRegistration.objects.filter(state="confirmed").count() == 8
+    from tests.lawedu.demo_checks import check_lawedu_demo
+
+    check_lawedu_demo()

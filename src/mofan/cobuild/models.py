@@ -3,6 +3,8 @@ meetings held under them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -323,6 +325,17 @@ class Demand(models.Model):
         return self.title
 
 
+def waited(span: timedelta | None) -> str:
+    """A waiting time as people say it: days and hours, or hours and minutes."""
+    if span is None:
+        return ""
+    hours = int(span.total_seconds() // 3600)
+    if hours >= 24:
+        return str(_("{days} d {hours} h")).format(days=hours // 24, hours=hours % 24)
+    minutes = int(span.total_seconds() // 60) % 60
+    return str(_("{hours} h {minutes} min")).format(hours=hours, minutes=minutes)
+
+
 class OrderState(models.TextChoices):
     ORDERED = "ordered", _("Ordered")  # 点单: the partner ordered; awaits dispatch
     DISPATCHED = "dispatched", _("Dispatched")  # 派单: a team was chosen; awaits its answer
@@ -436,6 +449,28 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} · {self.topic}"
+
+    @property
+    def wait_to_dispatch(self) -> timedelta | None:
+        """Ordered → (last) dispatched."""
+        return self.dispatched_at - self.ordered_at if self.dispatched_at else None
+
+    @property
+    def wait_to_deliver(self) -> timedelta | None:
+        """Ordered → delivered."""
+        return self.delivered_at - self.ordered_at if self.delivered_at else None
+
+    @property
+    def wait_to_dispatch_text(self) -> str:
+        return waited(self.wait_to_dispatch)
+
+    @property
+    def wait_to_deliver_text(self) -> str:
+        return waited(self.wait_to_deliver)
+
+    @property
+    def took_place(self) -> bool:
+        return self.state in (OrderState.DELIVERED, OrderState.CONFIRMED)
 
 
 class OrderPhoto(models.Model):

@@ -466,6 +466,16 @@ def may_take(actor: Any, order: Order, step: str) -> bool:
     )
 
 
+def sees_order(actor: Any, order: Order) -> bool:
+    """The partner's contacts, the team and the coordinating organisation (and above)."""
+    return (
+        actor is None
+        or access.is_partner_contact(actor, order.partner)
+        or access.can(actor, perms.VIEW, order.project.org)
+        or (order.team is not None and access.can(actor, perms.VIEW, order.team))
+    )
+
+
 def steps_open(actor: Any, order: Order) -> list[str]:
     """The steps this actor may take on the order now."""
     return [
@@ -483,7 +493,7 @@ def _begin(actor: Any, order: Order, step: str) -> Order:
         .select_related("project__org", "partner__org", "team", "topic")
         .get(pk=order.pk)
     )
-    if not may_take(actor, locked, step):
+    if not sees_order(actor, locked):
         raise PermissionDenied(_("You do not have permission to do this here."))
     if locked.state not in ORDER_TRANSITIONS[step].sources:
         raise DomainError(
@@ -491,6 +501,8 @@ def _begin(actor: Any, order: Order, step: str) -> Order:
                 state=locked.get_state_display()
             )
         )
+    if not may_take(actor, locked, step):
+        raise PermissionDenied(_("You do not have permission to do this here."))
     return locked
 
 

@@ -139,7 +139,7 @@ def demand_matched_notify(demand_pk: int) -> int:
                 title=_("Your demand “{demand}” is answered by {project}").format(
                     demand=demand.title, project=demand.project.name
                 ),
-                link=reverse("cobuild:partner_home"),
+                link=reverse("cobuild:demand", kwargs={"demand_id": demand.pk}),
                 dedupe_key=f"demand-matched:{demand.pk}",
             )
             is not None

@@ -50,14 +50,11 @@ NAV_ITEMS = (
     NavItem(_("Branch checks"), "orgs:flags", orgs.VIEW, "flag"),
     NavItem(_("Partner units"), "orgs:partners", orgs.VIEW, "people"),
     NavItem(_("Co-building agreements"), "cobuild:agreements", cobuild.VIEW, "file-earmark-text"),
-<<<<<<< HEAD
-    NavItem(_("Handouts"), "lawedu:materials", lawedu.VIEW, "book-half"),
-    NavItem(_("Legal counsellors"), "lawedu:appointments", lawedu.VIEW, "person-badge"),
-=======
     NavItem(_("Service orders"), "cobuild:orders", access.AUTHENTICATED, "basket"),
     NavItem(_("Service projects"), "cobuild:projects", cobuild.VIEW, "grid"),
     NavItem(_("Demands"), "cobuild:demands", cobuild.VIEW, "megaphone"),
->>>>>>> orders
+    NavItem(_("Handouts"), "lawedu:materials", lawedu.VIEW, "book-half"),
+    NavItem(_("Legal counsellors"), "lawedu:appointments", lawedu.VIEW, "person-badge"),
     NavItem(_("Sent notices"), "core:notice_sent", core.SEND_NOTICE, "send"),
     NavItem(_("Users"), "accounts:users", acc.MANAGE_USERS, "person-badge", in_tabs=True),
     NavItem(_("Roles"), "accounts:roles", acc.MANAGE_ROLES, "shield-lock"),

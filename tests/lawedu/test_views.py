@@ -134,3 +134,20 @@ def test_material_create_page(client: Client, world: dict[str, Any], tree: Tree)
     )
     material = Material.objects.get(name="国家安全教育手册")
     assert response.status_code == 302 and material.stock == 200
+
+
+def test_order_page_links_to_handouts_and_mock_trial(
+    client: Client, world: dict[str, Any], tree: Tree
+) -> None:
+    from tests.conftest import make_role
+
+    url = reverse("cobuild:order", args=[world["order"].pk])
+    page = client.get(url).content.decode()
+    assert reverse("lawedu:order_handouts", args=[world["order"].pk]) in page
+    assert reverse("lawedu:mock_trial", args=[world["order"].pk]) in page
+    # A coordinator without legal education sees the order but not the links.
+    role = make_role("coordinator-only", ["cobuild.view", "cobuild.coordinate"])
+    login(client, make_user("coord", grants=[(role, tree.committee_a, True)]))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert 'data-testid="lawedu-links"' not in response.content.decode()

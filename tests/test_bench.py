@@ -90,3 +90,13 @@ def test_volunteer_stats_scale_runs_on_tiny_data(roles: dict) -> None:
     for name in ("city", "committee"):
         assert figures[name]["p50"] > 0 and figures[name]["sql"] > 0
     assert figures["city"]["figures"][0] > 0 and figures["city"]["figures"][4] > 0
+
+
+def test_counsellor_hours_scale_runs_on_tiny_data(roles: dict) -> None:
+    from bench import counsellor_hours_scale
+
+    orders = counsellor_hours_scale.build(schools=13, people=5, sessions=4)
+    assert orders == (13 * 2 + 2) * 4  # two counsellors a school, three at every twelfth
+    figures = counsellor_hours_scale.measure(repeat=1)
+    assert figures["appointments"] == 28 and figures["queries"] == 4
+    assert 0 < figures["hours"] < orders

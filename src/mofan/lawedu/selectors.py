@@ -167,7 +167,7 @@ def appointment_list(*, actor: Any, today: date | None = None) -> list[Appointme
     today = today or timezone.localdate()
     rows = list(
         access.scope(
-            Appointment.objects.select_related("person__project", "person__member", "partner"),
+            Appointment.objects.select_related("person", "partner"),
             actor,
             perms.VIEW,
         ).order_by("partner__name", "-starts_on", "id")[:500]

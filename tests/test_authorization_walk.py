@@ -17,7 +17,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from mofan.accounts.models import Grant, UserSession
-from mofan.cobuild.models import Agreement
+from mofan.cobuild.models import (
+    Agreement,
+    Demand,
+    MenuTopic,
+    Order,
+    OrderEvent,
+    ProjectMember,
+    ServiceProject,
+)
 from mofan.core import access
 from mofan.core.checkin import make_token
 from mofan.core.models import AuditEvent, ImportJob, Notice
@@ -240,6 +248,7 @@ def volunteer_world(tree: Tree, members: list[Any]) -> dict[str, Any]:
 
     registration = CommunityRegistration.objects.create(member=members[1], community=community)
     return {
+        **orders_world(tree, members, community),
         "registration_id": registration.pk,
         "agreement_id": agreement.pk,
         "team_id": team.pk,
@@ -248,6 +257,69 @@ def volunteer_world(tree: Tree, members: list[Any]) -> dict[str, Any]:
         "certificate_id": certificate.pk,
         "wish_id": wish.pk,
         "photo_id": WishPhoto.objects.get(wish=wish).pk,
+    }
+
+
+def orders_world(tree: Tree, members: list[Any], partner: Any) -> dict[str, Any]:
+    """A service project of side A with a delivered order (lesson plan, photo) and a demand."""
+    from datetime import timedelta as td
+
+    from django.core.files.uploadedfile import SimpleUploadedFile as Upload
+
+    from mofan.cobuild import services as cb
+    from tests.orglife.test_oversight import png_bytes
+
+    project = cb.project_create(
+        actor=None,
+        org=tree.committee_a,
+        name="模法师",
+        formats=["lecture", "mock_trial"],
+        team_orgs=[tree.branch_a1],
+    )
+    lecturer = cb.project_member_add(actor=None, project=project, member=members[2])
+    topic = cb.topic_add(actor=None, project=project, title="模拟法庭", lecturers=[lecturer])
+    now = timezone.now()
+    order = cb.order_place(
+        actor=None,
+        topic=topic,
+        partner=partner,
+        format="mock_trial",
+        audience="初二",
+        audience_size=60,
+        venue="礼堂",
+        at=now - td(days=9),
+    )
+    cb.order_dispatch(actor=None, order=order, team=tree.branch_a1, at=now - td(days=8))
+    cb.order_accept(actor=None, order=order, at=now - td(days=7))
+    cb.order_schedule(actor=None, order=order, scheduled_at=now - td(days=2), at=now - td(days=6))
+    cb.order_prepare(
+        actor=None, order=order, lesson_plan=Upload("教案.pdf", b"%PDF-1.4\n"), at=now - td(days=5)
+    )
+    cb.order_deliver(
+        actor=None,
+        order=order,
+        taught_by=[lecturer],
+        attendance=58,
+        photos=[Upload("p.png", png_bytes())],
+        at=now - td(days=1),
+    )
+    open_order = cb.order_place(
+        actor=None,
+        topic=topic,
+        partner=partner,
+        format="lecture",
+        audience="初一",
+        audience_size=40,
+        venue="教室",
+    )
+    demand = cb.demand_post(actor=None, partner=partner, title="禁毒讲座")
+    return {
+        "project_id": project.pk,
+        "order_id": open_order.pk,
+        "which": "lesson_plan",
+        "order_photo_id": order.photos.get().pk,
+        "demand_id": demand.pk,
+        "_delivered_order_id": order.pk,
     }
 
 
@@ -285,6 +357,12 @@ def _snapshot() -> tuple[Any, ...]:
         Speech.objects.count(),
         StudyPlan.objects.count(),
         sorted(StudyPlan.objects.values_list("title", flat=True)),
+        sorted(Order.objects.values_list("pk", "state", "team_id", "rating")),
+        sorted(Demand.objects.values_list("pk", "state")),
+        ServiceProject.objects.count(),
+        ProjectMember.objects.count(),
+        MenuTopic.objects.count(),
+        OrderEvent.objects.count(),
         walk_snapshot(),
     )
 
@@ -446,6 +524,27 @@ def test_out_of_scope_post_changes_nothing(
             reverse("study:plan_edit", args=[world["plan_id"]]),
             {"title": "篡改", "content": "篡改"},
         ),
+        (
+            reverse("cobuild:order_step", args=[world["order_id"]]),
+            {"step": "dispatch", "team": tree.branch_b1.pk},
+        ),
+        (
+            reverse("cobuild:order_step", args=[world["order_id"]]),
+            {"step": "cancel", "reason": "越权"},
+        ),
+        (
+            reverse("cobuild:order_step", args=[world["_delivered_order_id"]]),
+            {"step": "confirm", "rating": "1"},
+        ),
+        (reverse("cobuild:demand", args=[world["demand_id"]]), {"step": "close"}),
+        (
+            reverse("cobuild:project", args=[world["project_id"]]),
+            {"step": "topic", "title": "越权课题"},
+        ),
+        (
+            reverse("cobuild:project", args=[world["project_id"]]),
+            {"step": "member", "name": "越权", "unit": "乙"},
+        ),
     ]
     posts += walk_posts(world, reverse)
     for url, data in posts:
@@ -464,3 +563,54 @@ def test_out_of_scope_post_changes_nothing(
     assert _snapshot() == before
     tree.branch_a1.refresh_from_db()
     assert tree.branch_a1.name == "甲第一支部"
+
+
+@pytest.mark.django_db
+def test_orders_seen_by_partner_team_and_coordinators_only(
+    client: Any, tree: Tree, world: dict[str, Any], roles: Any
+) -> None:
+    """Every order URL: the ordering partner's contact, the team it went to and the
+    coordinating organisation open it; another partner's contact, another branch of the same
+    committee and the other side get 404."""
+    from mofan.orgs.models import PartnerContact
+    from mofan.orgs.services import partner_contact_add
+
+    order = Order.objects.get(pk=world["_delivered_order_id"])
+    contact, other_contact = make_user("contact"), make_user("other-contact")
+    PartnerContact.objects.filter(
+        pk=partner_contact_add(actor=None, partner=order.partner, name="甲").pk
+    ).update(user=contact)
+    elsewhere = partner_create(actor=None, org=tree.committee_a, name="别的学校", kind="school")
+    PartnerContact.objects.filter(
+        pk=partner_contact_add(actor=None, partner=elsewhere, name="乙").pk
+    ).update(user=other_contact)
+    allowed = [
+        contact,
+        make_user("team", grants=[(roles["branch_secretary"], tree.branch_a1, True)]),
+        make_user("coord", grants=[(roles["committee_admin"], tree.committee_a, True)]),
+    ]
+    refused = [
+        other_contact,
+        make_user("a2", grants=[(roles["branch_secretary"], tree.branch_a2, True)]),
+        make_user("side-b", grants=[(roles["committee_admin"], tree.committee_b, True)]),
+    ]
+    values = {**world, "order_id": order.pk}
+    urls = [
+        _url(name, pattern, values)
+        for name, pattern in mofan_patterns()
+        if {"order_id", "order_photo_id"} & set(pattern.pattern.converters)
+        and name.startswith("cobuild:")  # lawedu's pages of an order are for lawedu holders
+        and hasattr(pattern.callback.view_class, "get")
+    ]
+    assert len(urls) >= 3
+    for url in urls:
+        for user in allowed:
+            login(client, user)
+            assert client.get(url).status_code == 200, (url, user.username)
+        for user in refused:
+            login(client, user)
+            assert client.get(url).status_code == 404, (url, user.username)
+    board = reverse("cobuild:orders")
+    for user in refused:
+        login(client, user)
+        assert order.pk not in [o.pk for o in client.get(board).context["page"]]

@@ -49,6 +49,10 @@ PAGES = [
     ("volunteer:statistics", "work_committee_admin", 12),
     ("volunteer:teams", "work_committee_admin", 12),
     ("cobuild:agreements", "work_committee_admin", 12),
+    ("cobuild:orders", "work_committee_admin", 14),
+    ("cobuild:projects", "work_committee_admin", 12),
+    ("cobuild:demands", "work_committee_admin", 12),
+    ("cobuild:order_statistics", "work_committee_admin", 20),
     ("volunteer:registrations", "work_committee_admin", 12),
     ("members:transfers", "work_committee_admin", 12),
     ("study:groups", "work_committee_admin", 12),
@@ -112,6 +116,39 @@ def _grow_volunteering(tree: Tree, branch: Any, people: list[Any], tag: str) -> 
     )
 
 
+def _grow_orders(branch: Any, people: list[Any], tag: str) -> None:
+    """A service project of the branch with a delivered, rated order and a demand."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mofan.cobuild import services as cb
+
+    project = cb.project_create(actor=None, org=branch, name=f"项目{tag}", formats=["lecture"])
+    lecturer = cb.project_member_add(actor=None, project=project, member=people[0])
+    topic = cb.topic_add(actor=None, project=project, title="普法", lecturers=[lecturer])
+    school = partner_create(actor=None, org=branch, name=f"学校{tag}", kind="school")
+    now = timezone.now()
+    order = cb.order_place(
+        actor=None,
+        topic=topic,
+        partner=school,
+        format="lecture",
+        audience="初一",
+        audience_size=40,
+        venue="教室",
+        at=now - timedelta(days=6),
+    )
+    cb.order_dispatch(actor=None, order=order, team=branch, at=now - timedelta(days=5))
+    cb.order_accept(actor=None, order=order, at=now - timedelta(days=5))
+    cb.order_schedule(
+        actor=None, order=order, scheduled_at=now - timedelta(days=1), at=now - timedelta(days=4)
+    )
+    plan = SimpleUploadedFile("教案.pdf", b"%PDF-1.4\n")
+    cb.order_prepare(actor=None, order=order, lesson_plan=plan, at=now - timedelta(days=3))
+    cb.order_deliver(actor=None, order=order, taught_by=[lecturer], attendance=38)
+    cb.order_confirm(actor=None, order=order, rating=4)
+    cb.demand_post(actor=None, partner=school, title=f"需求{tag}")
+
+
 def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
     for i in range(n):
         branch = org_create(
@@ -128,6 +165,7 @@ def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
         )
         meeting_submit(actor=None, meeting=held)
         _grow_volunteering(tree, branch, people, f"{n}-{i}")
+        _grow_orders(branch, people, f"{n}-{i}")
         appraisal_open(actor=None, org=branch, year=timezone.localdate().year)
         heart_talk_record(
             actor=None,

@@ -186,3 +186,26 @@ def test_project_page_adds_team_and_topics(client: Any, w: World) -> None:
     login(client, w.team_user)
     client.post(url, {"step": "topic", "title": "越权"})
     assert not w.project.topics.filter(title="越权").exists()
+
+
+def test_partner_board_queries_do_not_grow(client: Any, w: World) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mofan.cobuild import services
+
+    login(client, w.contact)
+    client.get("/")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("cobuild:orders")).status_code == 200
+        return len(ctx.captured_queries)
+
+    advance(w, place(w), "confirmed")
+    services.demand_post(actor=None, partner=w.school, title="一")
+    small = count()
+    for state in ["ordered", "dispatched", "delivered", "cancelled", "confirmed"] * 3:
+        advance(w, place(w), state)
+        services.demand_post(actor=None, partner=w.school, title=state)
+    assert count() == small <= 16

@@ -116,7 +116,7 @@ def walk_world(org: Organisation) -> dict[str, Any]:
         actor=None, person=lawyer, partner=partner, starts_on=timezone.localdate()
     )
     return {
-        "order_id": order.pk,
+        "_lawedu_order_id": order.pk,  # "order_id" is the orders' own (an open order)
         "trial_attachment_id": attachment.pk,
         "material_id": material.pk,
         "appointment_id": appointment.pk,
@@ -160,15 +160,15 @@ def walk_posts(world: dict[str, Any], reverse: Any) -> list[tuple[str, dict[str,
             {"step": "adjust", "delta": -5, "reason": "越权"},
         ),
         (
-            reverse("lawedu:order_handouts", args=[world["order_id"]]),
+            reverse("lawedu:order_handouts", args=[world["_lawedu_order_id"]]),
             {f"qty_{world['material_id']}": 1},
         ),
         (
-            reverse("lawedu:mock_trial", args=[world["order_id"]]),
+            reverse("lawedu:mock_trial", args=[world["_lawedu_order_id"]]),
             {"step": "case", "case_title": "篡改", "case_summary": "篡改"},
         ),
         (
-            reverse("lawedu:mock_trial", args=[world["order_id"]]),
+            reverse("lawedu:mock_trial", args=[world["_lawedu_order_id"]]),
             {"step": "remove", "attachment": world["trial_attachment_id"]},
         ),
         (

@@ -151,3 +151,23 @@ def test_order_page_links_to_handouts_and_mock_trial(
     response = client.get(url)
     assert response.status_code == 200
     assert 'data-testid="lawedu-links"' not in response.content.decode()
+
+
+def test_appointments_export(client: Client, world: dict[str, Any]) -> None:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    appointment_create(
+        actor=None,
+        person=world["lawyer"],
+        partner=world["school"],
+        starts_on=timezone.localdate() - timedelta(days=30),
+    )
+    response = client.get(reverse("lawedu:appointments_export"))
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "人员" and rows[0][8] == "达到 4 课时"
+    assert rows[1][:4] == ("张律师", "雷诺律师事务所", "法治辅导员", "第三十二中学")
+    assert rows[1][7] == 1 and rows[1][8] == "否"

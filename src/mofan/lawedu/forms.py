@@ -91,7 +91,7 @@ class AppointmentForm(forms.Form):
         label=_("School or partner"),
         queryset=PartnerUnit.objects.filter(archived_at__isnull=True).order_by("kind", "name"),
     )
-    title = forms.ChoiceField(label=_("Title"), choices=CounsellorTitle.choices)
+    title = forms.ChoiceField(label=_("Appointed as"), choices=CounsellorTitle.choices)
     starts_on = forms.DateField(label=_("Starts on"), widget=DatePicker())
     ends_on = forms.DateField(
         label=_("Ends on"),

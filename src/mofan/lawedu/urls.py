@@ -19,6 +19,11 @@ urlpatterns = [
         name="trial_attachment",
     ),
     path("appointments/", views.AppointmentListView.as_view(), name="appointments"),
+    path(
+        "appointments/export/",
+        views.AppointmentExportView.as_view(),
+        name="appointments_export",
+    ),
     path("appointments/new/", views.AppointmentCreateView.as_view(), name="appointment_create"),
     path(
         "appointments/<int:appointment_id>/",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from mofan.cobuild.models import OrderFormat
 from mofan.core import access
 from mofan.core.errors import DomainError
+from mofan.core.exports import xlsx_response
 from mofan.core.uploads import stored_file_response
 from mofan.core.views import FormPageView, ScopedView, apply_domain_error
 from mofan.lawedu import permissions as perms
@@ -394,3 +395,44 @@ class AppointmentView(ScopedView):
         else:
             messages.success(request, _("The appointment has ended."))
         return redirect("lawedu:appointment", appointment_id=appointment.pk)
+
+
+class AppointmentExportView(ScopedView):
+    """The counsellors' list with this year's class hours, as an Excel file."""
+
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        today = timezone.localdate()
+        rows = [
+            [
+                a.person.name,
+                a.person.unit,
+                a.get_title_display(),
+                a.partner.name,
+                a.starts_on.isoformat(),
+                a.last_day.isoformat(),
+                a.end_reason,
+                a.hours,  # type: ignore[attr-defined]
+                _("yes") if a.hours_met else _("no"),  # type: ignore[attr-defined]
+                a.schools_now,  # type: ignore[attr-defined]
+            ]
+            for a in selectors.appointment_list(actor=request.user, today=today)
+        ]
+        return xlsx_response(
+            _("Legal counsellors"),
+            [
+                _("Person"),
+                _("Unit"),
+                _("Appointed as"),
+                _("School or partner"),
+                _("Starts on"),
+                _("Ends on"),
+                _("Reason for ending early"),
+                _("Class hours in %(year)s") % {"year": today.year},
+                _("At least four"),
+                _("Schools served now"),
+            ],
+            rows,
+            filename=f"法治辅导员-{today.year}.xlsx",
+        )

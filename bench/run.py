@@ -15,6 +15,7 @@ BENCHMARKS = [
     "volunteer_stats_scale.py",
     "claim_race.py",
     "order_board_scale.py",
+    "counsellor_hours_scale.py",
 ]
 
 if __name__ == "__main__":

@@ -104,3 +104,13 @@ def test_order_board_scale_runs_on_tiny_data(roles: dict, settings: Any) -> None
         assert figures[name]["p95"] > 0 and figures[name]["sql_p95"] > 0
         assert figures[name]["queries"] > 0
     assert figures["city"]["total"] == 60 and 0 < figures["school"]["total"] < 60
+
+
+def test_counsellor_hours_scale_runs_on_tiny_data(roles: dict) -> None:
+    from bench import counsellor_hours_scale
+
+    orders = counsellor_hours_scale.build(schools=13, people=5, sessions=4)
+    assert orders == (13 * 2 + 2) * 4  # two counsellors a school, three at every twelfth
+    figures = counsellor_hours_scale.measure(repeat=1)
+    assert figures["appointments"] == 28 and figures["queries"] == 4
+    assert 0 < figures["hours"] < orders

@@ -117,6 +117,9 @@ def test_demo_figures_are_counted_from_records(roles: dict) -> None:
 
     assert CommunityRegistration.objects.filter(state="confirmed").count() == 8
     check_orders()
+    from tests.lawedu.demo_checks import check_lawedu_demo
+
+    check_lawedu_demo()
 
 
 def check_orders() -> None:

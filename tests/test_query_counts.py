@@ -24,6 +24,7 @@ from mofan.orgs.models import OrgKind
 from mofan.orgs.services import org_create, partner_create, seat_assign, term_start
 from mofan.study.services import study_group_create, study_plan_create, study_session_schedule
 from tests.conftest import Tree, login, make_members, make_user
+from tests.lawedu.factories import grow as lawedu_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,8 @@ PAGES = [
     ("members:transfers", "work_committee_admin", 12),
     ("study:groups", "work_committee_admin", 12),
     ("study:plans", "work_committee_admin", 12),
+    ("lawedu:materials", "work_committee_admin", 12),
+    ("lawedu:appointments", "work_committee_admin", 12),
     ("core:audit", "audit_admin", 12),
     ("accounts:users", "system_admin", 12),
     ("accounts:grants", "security_admin", 12),
@@ -206,6 +209,7 @@ def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
         study_plan_create(
             actor=None, org=branch, year=timezone.localdate().year, title=f"学习计划{n}-{i}"
         )
+        lawedu_grow(branch, f"{n}-{i}")
 
 
 def _counts(clients: dict[str, Client]) -> dict[str, int]:

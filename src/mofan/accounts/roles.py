@@ -5,6 +5,7 @@ from mofan.accounts import permissions as acc
 from mofan.accounts.models import Role
 from mofan.cobuild import permissions as cobuild
 from mofan.core import permissions as core
+from mofan.lawedu import permissions as lawedu
 from mofan.members import permissions as members
 from mofan.orglife import permissions as orglife
 from mofan.orgs import permissions as orgs
@@ -34,6 +35,8 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         cobuild.SERVE,
         study.VIEW,
         study.MANAGE,
+        lawedu.VIEW,
+        lawedu.MANAGE,
     ],
     B.COMMITTEE_ADMIN: [
         orgs.VIEW,
@@ -55,6 +58,8 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         cobuild.SERVE,
         study.VIEW,
         study.MANAGE,
+        lawedu.VIEW,
+        lawedu.MANAGE,
     ],
     B.BRANCH_SECRETARY: [
         orgs.VIEW,
@@ -70,6 +75,7 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         study.MANAGE,
         cobuild.VIEW,
         cobuild.SERVE,
+        lawedu.VIEW,
     ],
     B.BRANCH_COMMITTEE: [
         orgs.VIEW,

@@ -11,6 +11,7 @@ from mofan.accounts import permissions as acc
 from mofan.cobuild import permissions as cobuild
 from mofan.core import access
 from mofan.core import permissions as core
+from mofan.lawedu import permissions as lawedu
 from mofan.members import permissions as members
 from mofan.orglife import permissions as orglife
 from mofan.orgs import permissions as orgs
@@ -52,6 +53,8 @@ NAV_ITEMS = (
     NavItem(_("Service orders"), "cobuild:orders", access.AUTHENTICATED, "basket"),
     NavItem(_("Service projects"), "cobuild:projects", cobuild.VIEW, "grid"),
     NavItem(_("Demands"), "cobuild:demands", cobuild.VIEW, "megaphone"),
+    NavItem(_("Handouts"), "lawedu:materials", lawedu.VIEW, "book-half"),
+    NavItem(_("Legal counsellors"), "lawedu:appointments", lawedu.VIEW, "person-badge"),
     NavItem(_("Sent notices"), "core:notice_sent", core.SEND_NOTICE, "send"),
     NavItem(_("Users"), "accounts:users", acc.MANAGE_USERS, "person-badge", in_tabs=True),
     NavItem(_("Roles"), "accounts:roles", acc.MANAGE_ROLES, "shield-lock"),

@@ -19,6 +19,7 @@ from mofan.core.errors import DomainError
 from mofan.core.identity import check_char
 from mofan.core.services import notice_mark_read, notice_send
 from mofan.core.tasks import refresh_planner_statistics
+from mofan.lawedu.demo import load_lawedu
 from mofan.members.models import Education, Member, MemberStatus
 from mofan.members.services import member_create
 from mofan.orgs.models import Organisation, OrgKind, PartnerContact, PartnerKind, SeatPosition
@@ -244,6 +245,7 @@ class Command(BaseCommand):
                 phone="0931-8" + str(abs(hash(name)) % 1000000).zfill(6),
             )
         load_agreements(sfj, jds, lawyers, leinuo, partner_units, today)
+        load_lawedu(today)
 
         # Logins, one per role.
         by_name = {o.name: o for o in Organisation.objects.all()}

@@ -9,6 +9,7 @@
   if (!box) return;
   var body = document.querySelector(box.getAttribute("data-target"));
   var title = document.querySelector(".portal-title");
+  var subtitle = document.querySelector(".portal-subtitle");
   var playButton = box.querySelector("[data-ra-play]");
   var stopButton = box.querySelector("[data-ra-stop]");
   var rateSelect = box.querySelector("[data-ra-rate]");
@@ -53,6 +54,7 @@
     });
   }
   wrap(title);
+  wrap(subtitle);
   wrap(body);
 
   function say(text) {

@@ -16,6 +16,7 @@ BENCHMARKS = [
     "claim_race.py",
     "order_board_scale.py",
     "counsellor_hours_scale.py",
+    "portal_scale.py",
 ]
 
 if __name__ == "__main__":

@@ -65,11 +65,13 @@ INSTALLED_APPS = [
     "mofan.cobuild",
     "mofan.study",
     "mofan.lawedu",
+    "mofan.portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mofan.portal.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "mofan.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cobuild/", include("mofan.cobuild.urls")),
     path("study/", include("mofan.study.urls")),
     path("lawedu/", include("mofan.lawedu.urls")),
+    path("portal/", include("mofan.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sysadmin/", admin.site.urls),
 ]

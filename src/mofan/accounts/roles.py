@@ -9,6 +9,7 @@ from mofan.lawedu import permissions as lawedu
 from mofan.members import permissions as members
 from mofan.orglife import permissions as orglife
 from mofan.orgs import permissions as orgs
+from mofan.portal import permissions as portal
 from mofan.study import permissions as study
 from mofan.volunteer import permissions as volunteer
 
@@ -37,6 +38,8 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         study.MANAGE,
         lawedu.VIEW,
         lawedu.MANAGE,
+        portal.EDIT,
+        portal.PUBLISH,
     ],
     B.COMMITTEE_ADMIN: [
         orgs.VIEW,

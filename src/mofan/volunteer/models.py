@@ -478,13 +478,13 @@ class RegistrationTask(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned by"),
+        verbose_name=_("task given by"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    assigned_at = models.DateTimeField(_("assigned at"), default=timezone.now)
+    assigned_at = models.DateTimeField(_("task given at"), default=timezone.now)
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 

@@ -49,10 +49,10 @@ class Migration(migrations.Migration):
                 ('hours', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='hours')),
                 ('report', models.TextField(blank=True, verbose_name='report')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('assigned_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='assigned at')),
+                ('assigned_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='task given at')),
                 ('reported_at', models.DateTimeField(blank=True, null=True, verbose_name='reported at')),
                 ('confirmed_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),
-                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assigned by')),
+                ('assigned_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='task given by')),
                 ('registration', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='volunteer.communityregistration', verbose_name='community registration')),
             ],
             options={

@@ -32,6 +32,7 @@ from mofan.orgs.services import (
     term_start,
 )
 from mofan.orgs.tasks import remind_expiring_terms
+from mofan.portal.demo import load_portal
 
 ROOT_NAME = "中共兰州市委市直机关工委"
 DEMO_PASSWORD = "Mofan@2026"
@@ -245,7 +246,6 @@ class Command(BaseCommand):
                 phone="0931-8" + str(abs(hash(name)) % 1000000).zfill(6),
             )
         load_agreements(sfj, jds, lawyers, leinuo, partner_units, today)
-        load_lawedu(today)
 
         # Logins, one per role.
         by_name = {o.name: o for o in Organisation.objects.all()}
@@ -278,6 +278,8 @@ class Command(BaseCommand):
         load_study(swb, swb_branches, fourth, members, today)
         load_volunteering(swb, swb_branches, members, today, users)
         load_orders(sfj, jds, lawyers, leinuo, partner_units, members, today, users)
+        load_lawedu(today)  # on the orders' delivered sessions
+        load_portal(users["gongwei"])
 
         notice = notice_send(
             actor=users["gongwei"],

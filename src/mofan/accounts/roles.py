@@ -3,6 +3,7 @@ system codes only and see no business data by their role alone)."""
 
 from mofan.accounts import permissions as acc
 from mofan.accounts.models import Role
+from mofan.campaigns import permissions as campaigns
 from mofan.cobuild import permissions as cobuild
 from mofan.core import permissions as core
 from mofan.members import permissions as members
@@ -32,6 +33,7 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         cobuild.MANAGE,
         study.VIEW,
         study.MANAGE,
+        campaigns.MANAGE,
     ],
     B.COMMITTEE_ADMIN: [
         orgs.VIEW,
@@ -51,6 +53,7 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         cobuild.MANAGE,
         study.VIEW,
         study.MANAGE,
+        campaigns.SUBMIT,
     ],
     B.BRANCH_SECRETARY: [
         orgs.VIEW,
@@ -64,6 +67,7 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         volunteer.MANAGE,
         study.VIEW,
         study.MANAGE,
+        campaigns.SUBMIT,
     ],
     B.BRANCH_COMMITTEE: [
         orgs.VIEW,
@@ -77,7 +81,7 @@ BUILTIN_ROLES: dict[str, list[str]] = {
     ],
     B.MEMBER: [orgs.VIEW],
     B.PARTNER_CONTACT: [],
-    B.REVIEWER: [],
+    B.REVIEWER: [campaigns.REVIEW],
     B.SYSTEM_ADMIN: [acc.MANAGE_USERS],
     B.SECURITY_ADMIN: [
         acc.MANAGE_ROLES,

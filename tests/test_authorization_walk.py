@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from mofan.accounts.models import Grant, UserSession
+from mofan.campaigns.models import Campaign, Review, Submission, SubmissionVersion
 from mofan.cobuild.models import Agreement
 from mofan.core import access
 from mofan.core.checkin import make_token
@@ -145,6 +146,7 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         status=ImportJob.Status.READY,
     )
     return {
+        **campaign_world(tree, roles),
         "feed_token": calendar_feed_reset(user=target_user).token,
         "attendance_id": meeting.attendances.first().pk,
         "token": make_token("orglife.meeting", meeting.pk),
@@ -249,6 +251,53 @@ def volunteer_world(tree: Tree, members: list[Any]) -> dict[str, Any]:
     }
 
 
+def campaign_world(tree: Tree, roles: Any) -> dict[str, Any]:
+    """A campaign of side A under review: a submitted case with a photo, and its reviewer."""
+    from mofan.campaigns.services import (
+        campaign_open,
+        campaign_start_review,
+        review_assign,
+        submission_create,
+        submission_file_add,
+        submission_submit,
+    )
+    from tests.orglife.test_oversight import png_bytes
+
+    campaign = campaign_open(
+        actor=None,
+        org=tree.committee_a,
+        title="案例征集",
+        deadline=timezone.now() + timedelta(days=1),
+    )
+    sections = dict.fromkeys(campaign.sections, "<p>内容</p>")
+    case = submission_create(
+        actor=None,
+        campaign=campaign,
+        org=tree.branch_a1,
+        category=campaign.categories[0],
+        title="案例",
+        sections=sections,
+    )
+    photo = submission_file_add(
+        actor=None,
+        submission=case,
+        upload=SimpleUploadedFile("照片.png", png_bytes()),
+        kind="photo",
+    )
+    submission_submit(actor=None, submission=case)
+    Campaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - timedelta(hours=1))
+    campaign_start_review(actor=None, campaign=Campaign.objects.get(pk=campaign.pk))
+    expert = make_user("expert", grants=[(roles["reviewer"], tree.root, True)])
+    review = review_assign(actor=None, submission=case, reviewer=expert)
+    return {
+        "campaign_id": campaign.pk,
+        "submission_id": case.pk,
+        "version_id": case.versions.first().pk,
+        "file_id": photo.pk,
+        "review_id": review.pk,
+    }
+
+
 def _url(name: str, pattern: URLPattern, world: dict[str, Any]) -> str:
     kwargs = {key: world[key] for key in pattern.pattern.converters}
     return reverse(name, kwargs=kwargs)
@@ -283,6 +332,10 @@ def _snapshot() -> tuple[Any, ...]:
         Speech.objects.count(),
         StudyPlan.objects.count(),
         sorted(StudyPlan.objects.values_list("title", flat=True)),
+        Campaign.objects.filter(phase="reviewing").count(),
+        sorted(Submission.objects.values_list("state", "title", "tier")),
+        SubmissionVersion.objects.count(),
+        Review.objects.filter(scored_at__isnull=False).count(),
     )
 
 
@@ -442,6 +495,17 @@ def test_out_of_scope_post_changes_nothing(
         (
             reverse("study:plan_edit", args=[world["plan_id"]]),
             {"title": "篡改", "content": "篡改"},
+        ),
+    ]
+    posts += [
+        (reverse("campaigns:case", args=[world["submission_id"]]), {"step": "withdraw"}),
+        (
+            reverse("campaigns:case_edit", args=[world["submission_id"]]),
+            {"title": "篡改", "category": "党建+业务"},
+        ),
+        (
+            reverse("campaigns:case_create", args=[world["campaign_id"]]),
+            {"org": tree.branch_b1.pk, "title": "越权", "category": "党建+业务"},
         ),
     ]
     for url, data in posts:

@@ -234,7 +234,7 @@ def test_review_starts_only_after_the_deadline_and_gives_codes(tree: Tree, roles
 
 
 def test_conflicts_are_refused(tree: Tree, roles: Any) -> None:
-    campaign, (case_a, case_b) = _reviewing(tree, roles)
+    _campaign, (case_a, case_b) = _reviewing(tree, roles)
     boss = manager(roles, tree)
     insider = reviewer("x", roles, tree, member_of=tree.branch_a1)  # a member under side A
     with pytest.raises(DomainError) as refusal:

@@ -54,7 +54,7 @@ def test_open_with_the_defaults_of_the_rules(tree: Tree, roles: Any) -> None:
 def test_only_the_committee_opens_and_not_in_the_past(tree: Tree, roles: Any) -> None:
     with pytest.raises(PermissionDenied):
         open_campaign(tree, actor=submitter("a", roles, tree.committee_a))
-    with pytest.raises(DomainError, match="future"):
+    with pytest.raises(DomainError, match="截止时间须晚于现在"):
         open_campaign(tree, actor=manager(roles, tree), deadline=timezone.now() - timedelta(1))
     with pytest.raises(DomainError):
         open_campaign(tree, tiers=[{"name": "最佳", "share": 60}, {"name": "优秀", "share": 50}])
@@ -142,7 +142,7 @@ def test_deadline_refuses_every_change(tree: Tree, roles: Any) -> None:
         lambda: services.submission_withdraw(actor=None, submission=submitted),
         lambda: case(campaign, tree.branch_a1, actor=user),
     ):
-        with pytest.raises(DomainError, match="closed"):
+        with pytest.raises(DomainError, match="已于.*截止"):
             attempt()
     assert SubmissionVersion.objects.count() == versions
     row.refresh_from_db()
@@ -176,7 +176,7 @@ def test_every_version_is_kept(tree: Tree, roles: Any) -> None:
 def test_a_submitted_case_is_frozen_until_withdrawn(tree: Tree) -> None:
     campaign = open_campaign(tree)
     row = case(campaign, tree.committee_a)
-    with pytest.raises(DomainError, match="Withdraw"):
+    with pytest.raises(DomainError, match="请先撤回"):
         services.submission_save(
             actor=None, submission=row, category="党建+业务", title="改", sections=SECTIONS_OK
         )
@@ -281,7 +281,7 @@ def test_only_the_assigned_reviewer_scores_while_reviewing(tree: Tree, roles: An
     # (30·90 + 30·80 + 20·70 + 20·60) / 100
     assert review.total == Decimal("77.00")
     services.campaign_close_review(actor=None, campaign=campaign)
-    with pytest.raises(DomainError, match="closed"):
+    with pytest.raises(DomainError, match="评审已结束"):
         score_all(review, 100)
 
 

@@ -72,7 +72,7 @@ class CampaignForm(forms.Form):
         help_text=_("One per line: the criterion, a space, its weight."),
     )
     tiers = forms.CharField(
-        label=_("Awards and shares (%)"),
+        label=_("Awards and their shares in percent"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line, best first: the award, a space, its share of the ranked cases."),
     )

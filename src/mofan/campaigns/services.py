@@ -79,13 +79,13 @@ def _tiers(tiers: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         except InvalidOperation:
             share = Decimal(-1)
         if not name or share <= 0 or share > 100:
-            raise DomainError({"tiers": _("Give each award a name and a share above 0 %.")})
+            raise DomainError({"tiers": _("Give each award a name and a share above zero.")})
         if any(t["name"] == name for t in cleaned):
             raise DomainError({"tiers": _("Each award needs its own name.")})
         total += share
         cleaned.append({"name": name, "share": float(share)})
     if total > 100:
-        raise DomainError({"tiers": _("The award shares add up to more than 100 %.")})
+        raise DomainError({"tiers": _("The award shares add up to more than the whole.")})
     return cleaned
 
 

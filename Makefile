@@ -38,10 +38,11 @@ test: devvenv browser lint typecheck migrations-check messages-check pytest
 
 # Browser tests drive Debian's Chromium; install it (with CJK fonts) where it is missing.
 browser:
-	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || \
-	  { [ "$$(id -u)" = 0 ] && (apt-get install -y -qq chromium fonts-noto-cjk gettext \
-	    || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk gettext)) \
-	    || sudo apt-get install -y chromium fonts-noto-cjk gettext; }
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+	  && command -v espeak-ng >/dev/null || \
+	  { [ "$$(id -u)" = 0 ] && (apt-get install -y -qq chromium fonts-noto-cjk gettext espeak-ng \
+	    || (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk gettext espeak-ng)) \
+	    || sudo apt-get install -y chromium fonts-noto-cjk gettext espeak-ng; }
 
 lint:
 	$(BIN)/ruff check .

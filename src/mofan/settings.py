@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "mofan.volunteer",
     "mofan.cobuild",
     "mofan.study",
+    "mofan.portal",
     "mofan.campaigns",
 ]
 

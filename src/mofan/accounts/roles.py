@@ -9,6 +9,7 @@ from mofan.core import permissions as core
 from mofan.members import permissions as members
 from mofan.orglife import permissions as orglife
 from mofan.orgs import permissions as orgs
+from mofan.portal import permissions as portal
 from mofan.study import permissions as study
 from mofan.volunteer import permissions as volunteer
 
@@ -33,6 +34,8 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         cobuild.MANAGE,
         study.VIEW,
         study.MANAGE,
+        portal.EDIT,
+        portal.PUBLISH,
         campaigns.MANAGE,
     ],
     B.COMMITTEE_ADMIN: [

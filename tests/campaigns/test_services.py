@@ -142,7 +142,7 @@ def test_deadline_refuses_every_change(tree: Tree, roles: Any) -> None:
         lambda: services.submission_withdraw(actor=None, submission=submitted),
         lambda: case(campaign, tree.branch_a1, actor=user),
     ):
-        with pytest.raises(DomainError, match="已于.*截止"):
+        with pytest.raises(DomainError, match=r"已于.*截止"):
             attempt()
     assert SubmissionVersion.objects.count() == versions
     row.refresh_from_db()
@@ -323,3 +323,40 @@ def test_reminder_goes_once_to_those_who_have_not_submitted(tree: Tree, roles: A
     messages = Message.objects.filter(title__contains=campaign.title)
     assert list(messages.values_list("user_id", flat=True)) == [pending.pk]
     assert not Message.objects.filter(title__contains=far.title).exists()
+
+
+def test_selection_becomes_one_draft_article_linked_from_each_case(tree: Tree, roles: Any) -> None:
+    from mofan.portal.models import Article
+
+    campaign, (case_a, case_b) = _reviewing(tree, roles)
+    expert = reviewer("e", roles, tree)
+    for row, value in ((case_a, 90), (case_b, 70)):
+        score_all(services.review_assign(actor=None, submission=row, reviewer=expert), value)
+    boss = manager(roles, tree)
+    services.campaign_close_review(actor=boss, campaign=campaign)
+    with pytest.raises(DomainError):
+        services.campaign_article_create(
+            actor=boss, campaign=campaign, cases=[case_a], title="选登"
+        )
+    services.campaign_decide(
+        actor=boss, campaign=campaign, tiers={}, publish={case_a.pk, case_b.pk}
+    )
+    article = services.campaign_article_create(
+        actor=boss,
+        campaign=campaign,
+        cases=[case_b, case_a],
+        title="优秀案例选登",
+        source="兰州日报",
+        topic_path=["本网专题", "2022", "互联网+普法宣传"],
+    )
+    assert Article.objects.count() == 1 and article.state == "draft"
+    assert article.topic.name == "互联网+普法宣传" and article.topic.parent.name == "2022"
+    body = article.body
+    assert body.count("<h2>") == 2 and body.index("（乙机关党委）") < body.index("（甲机关党委）")
+    assert body.count("<h3>背景与起因</h3>") == 2 and "（甲机关党委）" in body
+    assert set(Submission.objects.values_list("article_id", flat=True)) == {article.pk}
+    with pytest.raises(DomainError):  # a case goes into one article only
+        services.campaign_article_create(
+            actor=boss, campaign=campaign, cases=[case_a], title="再次选登"
+        )
+    assert Article.objects.count() == 1

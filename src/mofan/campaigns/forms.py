@@ -216,3 +216,33 @@ class ScoreForm(forms.Form):
             c.pk: (self.cleaned_data[f"score_{c.pk}"], self.cleaned_data.get(f"note_{c.pk}", ""))
             for c in self.categories
         }
+
+
+class ArticleForm(forms.Form):
+    """Turn the cases selected for publication into one draft portal article."""
+
+    cases = forms.TypedMultipleChoiceField(
+        label=_("Cases"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    subtitle = forms.CharField(label=_("Subtitle"), max_length=200, required=False)
+    source = forms.CharField(label=_("Source"), max_length=100, required=False)
+    topic = forms.CharField(
+        label=_("Special topic"),
+        max_length=300,
+        required=False,
+        help_text=_("The path of the topic, its levels separated by >, e.g. 本网专题 > 2022."),
+    )
+    intro = forms.CharField(
+        label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args: Any, cases: list[Any], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"cases": [c.pk for c in cases]})
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].choices = [  # type: ignore[attr-defined]
+            (c.pk, f"{c.code} {c.title}（{c.org.name}）") for c in cases
+        ]
+
+    def topic_path(self) -> list[str]:
+        return [p.strip() for p in self.cleaned_data["topic"].replace("＞", ">").split(">")]

@@ -158,6 +158,14 @@ class Submission(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     tier = models.CharField(_("award"), max_length=50, blank=True)
     for_publication = models.BooleanField(_("selected for publication"), default=False)
+    article = models.ForeignKey(
+        "portal.Article",
+        verbose_name=_("published in"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="campaign_cases",
+    )
 
     class Meta:
         verbose_name = _("case")

@@ -125,7 +125,7 @@ def submission_get_managed(*, actor: Any, pk: int) -> Submission:
     submission = (
         Submission.objects.filter(campaign__in=_managed_campaigns(actor), pk=pk)
         .exclude(state=SubmissionState.DRAFT)
-        .select_related("campaign__org", "org", "author")
+        .select_related("campaign__org", "org", "author", "article")
         .first()
     )
     if submission is None:
@@ -153,6 +153,17 @@ def submissions_of_campaign(*, campaign: Campaign) -> QuerySet[Submission]:
         .select_related("org", "author")
         .annotate(n_files=Count("files", filter=Q(files__removed_at__isnull=True), distinct=True))
         .order_by("code", "org__path")
+    )
+
+
+def cases_to_publish(*, campaign: Campaign) -> list[Submission]:
+    """Cases the committee selected for publication that are in no article yet, best first."""
+    return list(
+        campaign.submissions.filter(
+            state=SubmissionState.SUBMITTED, for_publication=True, article__isnull=True
+        )
+        .select_related("org")
+        .order_by("code")
     )
 
 

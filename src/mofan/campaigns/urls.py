@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("manage/cases/<int:submission_id>/", views.ManagedCaseView.as_view(), name="managed_case"),
     path("manage/files/<int:file_id>/", views.ManagedFileView.as_view(), name="managed_file"),
+    path("<int:campaign_id>/article/", views.ArticleCreateView.as_view(), name="article_create"),
     path("reviews/", views.ReviewListView.as_view(), name="reviews"),
     path("reviews/<int:review_id>/", views.ReviewView.as_view(), name="review"),
     path(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from mofan.campaigns import permissions as perms
 from mofan.campaigns import selectors, services
-from mofan.campaigns.forms import CampaignForm, FileForm, ScoreForm, SubmissionForm
+from mofan.campaigns.forms import ArticleForm, CampaignForm, FileForm, ScoreForm, SubmissionForm
 from mofan.campaigns.models import CampaignPhase, Review, SubmissionFile, SubmissionState
 from mofan.core import access
 from mofan.core.errors import DomainError
@@ -494,6 +494,41 @@ class RankingExportView(ScopedView):
         kind = "named" if self.named else "blind"
         return xlsx_response(
             _("Ranking"), header, rows, filename=f"campaign-{campaign.pk}-ranking-{kind}.xlsx"
+        )
+
+
+class ArticleCreateView(FormPageView):
+    """One click from the selection to a draft article of the portal that keeps a link from
+    each case to it."""
+
+    permission = perms.MANAGE
+    template_name = "campaigns/article_form.html"
+
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        campaign = selectors.campaign_get_managed(actor=request.user, pk=self.kwargs["campaign_id"])
+        form = ArticleForm(data, cases=selectors.cases_to_publish(campaign=campaign))
+        form.campaign = campaign  # type: ignore[attr-defined]
+        return form
+
+    def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
+        return {"campaign": form.campaign}
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        data = form.cleaned_data
+        chosen = {c.pk: c for c in selectors.cases_to_publish(campaign=form.campaign)}
+        article = services.campaign_article_create(
+            actor=request.user,
+            campaign=form.campaign,
+            cases=[chosen[pk] for pk in data["cases"] if pk in chosen],
+            title=data["title"],
+            subtitle=data["subtitle"],
+            source=data["source"],
+            topic_path=form.topic_path(),
+            intro=data["intro"],
+        )
+        return (
+            _("The draft article is ready; each case links to it."),
+            reverse("portal:article_edit", args=[article.pk]),
         )
 
 

@@ -196,7 +196,7 @@ class ScoreForm(forms.Form):
         for category in categories:
             fields[f"score_{category.pk}"] = forms.DecimalField(
                 label=_("%(name)s (weight %(weight)s)")
-                % {"name": category.name, "weight": category.weight.normalize()},
+                % {"name": category.name, "weight": format(category.weight.normalize(), "f")},
                 min_value=0,
                 max_value=MAX_SCORE,
                 decimal_places=1,

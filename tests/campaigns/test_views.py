@@ -221,3 +221,33 @@ def test_submitter_writes_and_submits_through_the_pages(
     assert versions.count('data-testid="version"') == 2
     version = row.versions.get(number=1)
     assert client.get(reverse("campaigns:version", args=[version.pk])).status_code == 200
+
+
+def test_another_committee_posts_to_this_campaign_and_nothing_changes(
+    client: Any, tree: Tree, roles: Any
+) -> None:
+    """Manager-side writes as a work-committee administrator of side B: 404 everywhere."""
+    from mofan.campaigns.models import Campaign
+    from mofan.core.models import AuditEvent
+    from tests.conftest import make_user
+
+    campaign = open_campaign(tree, org=tree.committee_a)
+    row = case(campaign, tree.branch_a1)
+    close_collection(campaign)
+    outsider = make_user("b-gw", grants=[(roles["work_committee_admin"], tree.committee_b, True)])
+    login(client, outsider)
+    events = AuditEvent.objects.count()
+    posts = [
+        (reverse("campaigns:campaign_manage", args=[campaign.pk]), {"step": "start_review"}),
+        (reverse("campaigns:campaign_edit", args=[campaign.pk]), {"title": "篡改"}),
+        (reverse("campaigns:assign", args=[campaign.pk]), {"assign": [f"{row.pk}-1"]}),
+        (reverse("campaigns:ranking", args=[campaign.pk]), {f"tier_{row.pk}": "最佳"}),
+        (reverse("campaigns:article_create", args=[campaign.pk]), {"cases": [row.pk]}),
+        (reverse("campaigns:managed_case", args=[row.pk]), {}),
+    ]
+    for url, data in posts:
+        assert client.post(url, data).status_code in {404, 405}, url
+    assert AuditEvent.objects.count() == events
+    assert Campaign.objects.get(pk=campaign.pk).phase == "open"
+    row.refresh_from_db()
+    assert row.tier == "" and row.code == ""

@@ -14,6 +14,7 @@ BENCHMARKS = [
     "checkin_burst.py",
     "volunteer_stats_scale.py",
     "claim_race.py",
+    "portal_scale.py",
 ]
 
 if __name__ == "__main__":

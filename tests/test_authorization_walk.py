@@ -40,6 +40,7 @@ from mofan.orglife.services import (
 )
 from mofan.orgs.models import CommitteeSeat, PartnerUnit
 from mofan.orgs.services import partner_create, seat_assign
+from mofan.portal.models import Article, ArticleImage, ArticleRevision, Column, Topic
 from mofan.study.models import Speech, StudyGroup, StudyGroupMembership, StudyPlan, StudySession
 from mofan.study.services import (
     study_group_create,
@@ -145,8 +146,10 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         file_name="名册.xlsx",
         status=ImportJob.Status.READY,
     )
+    portal = portal_world()
     return {
         **campaign_world(tree, roles),
+        **portal,
         "feed_token": calendar_feed_reset(user=target_user).token,
         "attendance_id": meeting.attendances.first().pk,
         "token": make_token("orglife.meeting", meeting.pk),
@@ -298,6 +301,29 @@ def campaign_world(tree: Tree, roles: Any) -> dict[str, Any]:
     }
 
 
+def portal_world() -> dict[str, Any]:
+    """The portal belongs to the work committee at the top (side A's root): a column, a topic
+    and a published article with a picture."""
+    from django.core.files.uploadedfile import SimpleUploadedFile as Upload
+
+    from mofan.portal import services as portal
+    from tests.orglife.test_oversight import png_bytes
+
+    column = portal.column_ensure(None, "要闻动态")
+    topic = portal.topic_ensure(None, ["本网专题", "2022", "互联网+普法宣传"])
+    article = portal.article_create(
+        None, title="已发布文章", body="<p>正文</p>", column=column, topic=topic
+    )
+    image = portal.article_image_add(None, article, upload=Upload("p.png", png_bytes()))
+    portal.article_publish(None, portal.article_submit(None, article))
+    return {
+        "column_id": column.pk,
+        "topic_id": topic.pk,
+        "article_id": article.pk,
+        "image_id": image.pk,
+    }
+
+
 def _url(name: str, pattern: URLPattern, world: dict[str, Any]) -> str:
     kwargs = {key: world[key] for key in pattern.pattern.converters}
     return reverse(name, kwargs=kwargs)
@@ -336,6 +362,11 @@ def _snapshot() -> tuple[Any, ...]:
         sorted(Submission.objects.values_list("state", "title", "tier")),
         SubmissionVersion.objects.count(),
         Review.objects.filter(scored_at__isnull=False).count(),
+        sorted(Article.objects.values_list("state", "title", "body")),
+        ArticleRevision.objects.count(),
+        ArticleImage.objects.count(),
+        Column.objects.count(),
+        Topic.objects.count(),
     )
 
 
@@ -407,6 +438,9 @@ def test_out_of_scope_post_changes_nothing(
 ) -> None:
     """A committee administrator of side B posts to side A's objects: 404, nothing written."""
     outsider = make_user("b-admin", grants=[(roles["committee_admin"], tree.committee_b, True)])
+    portal_outsider = make_user(
+        "b-portal", grants=[(roles["work_committee_admin"], tree.committee_b, True)]
+    )
     login(client, outsider)
     before = _snapshot()
     posts = [
@@ -511,6 +545,25 @@ def test_out_of_scope_post_changes_nothing(
     for url, data in posts:
         response = client.post(url, data)
         assert response.status_code in {404, 405}, url
+    # The portal is the work committee's: an editor and publisher of side B changes nothing.
+    login(client, portal_outsider)
+    article_id = world["article_id"]
+    portal_posts = [
+        (reverse("portal:article_edit", args=[article_id]), {"title": "篡改", "body": "篡改"}),
+        (reverse("portal:article_submit", args=[article_id]), {}),
+        (
+            reverse("portal:article_decide", args=[article_id]),
+            {"action": "unpublish", "reason": "越权"},
+        ),
+        (
+            reverse("portal:article_image_add", args=[article_id]),
+            {"file": SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n0000")},
+        ),
+    ]
+    for url, data in portal_posts:
+        assert client.post(url, data).status_code == 404, url
+    assert client.post(reverse("portal:structure"), {"name": "越权栏目"}).status_code == 403
+    login(client, outsider)
     # A form naming an organisation outside the scope is answered with the form again.
     response = client.post(
         reverse("orglife:appraisal_open"), {"org": world["org_id"], "year": 2025}
@@ -519,3 +572,49 @@ def test_out_of_scope_post_changes_nothing(
     assert _snapshot() == before
     tree.branch_a1.refresh_from_db()
     assert tree.branch_a1.name == "甲第一支部"
+
+
+@pytest.mark.django_db
+def test_public_portal_pages_show_no_unpublished_article(
+    client: Any, world: dict[str, Any]
+) -> None:
+    """Every public page of the portal, walked with the world's objects, while articles in
+    every state but published sit in the same column and topic."""
+    from datetime import timedelta as td
+
+    from mofan.portal import services as portal
+
+    column = Column.objects.get(pk=world["column_id"])
+    topic = Topic.objects.get(pk=world["topic_id"])
+
+    def write(title: str) -> Any:
+        return portal.article_create(
+            None, title=title, body=f"<p>{title}正文</p>", column=column, topic=topic
+        )
+
+    write("未公开草稿")
+    portal.article_submit(None, write("未公开待审"))
+    portal.article_publish(
+        None, portal.article_submit(None, write("未公开定时")), at=timezone.now() + td(days=1)
+    )
+    withdrawn = portal.article_publish(None, portal.article_submit(None, write("未公开撤稿")))
+    portal.article_unpublish(None, withdrawn, reason="撤")
+    client.logout()
+    public = [
+        (name, p)
+        for name, p in mofan_patterns()
+        if name.startswith("portal:") and p.callback.view_class.permission == access.PUBLIC
+    ]
+    assert len(public) >= 8
+    for name, pattern in public:
+        url = _url(name, pattern, world)
+        for query in ("", "?q=未公开", "?q=正文"):
+            response = client.get(url + query, follow=True)
+            assert response.status_code == 200, name
+            content = (
+                b"".join(response.streaming_content) if response.streaming else response.content
+            )
+            for title in ("未公开草稿", "未公开待审", "未公开定时", "未公开撤稿"):
+                assert title.encode() not in content, (name, query, title)
+    for article in Article.objects.exclude(state="published"):
+        assert client.get(reverse("portal:article", args=[article.pk])).status_code == 404

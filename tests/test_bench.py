@@ -90,3 +90,18 @@ def test_volunteer_stats_scale_runs_on_tiny_data(roles: dict) -> None:
     for name in ("city", "committee"):
         assert figures[name]["p50"] > 0 and figures[name]["sql"] > 0
     assert figures["city"]["figures"][0] > 0 and figures["city"]["figures"][4] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_portal_scale_runs_on_tiny_data(roles: dict) -> None:
+    """Search agrees with its lower bound; a real gunicorn answers the cached pages from the
+    cache and renders the fresh ones."""
+    from bench import portal_scale
+
+    data = portal_scale.build(articles=120)
+    figures = portal_scale.measure_search(repeat=1)  # checks search and its bound agree
+    assert figures["found"]["模拟法庭"] >= 2 and len(figures["ours"]) == 6
+    pages = portal_scale.measure_pages(data, requests=20, clients=2, workers=2)
+    for name, f in pages.items():
+        assert f["correct"], (name, f)
+        assert f["fresh"]["miss"] == 20 and f["cached"]["hit"] >= 18, (name, f)

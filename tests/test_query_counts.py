@@ -52,6 +52,8 @@ PAGES = [
     ("members:transfers", "work_committee_admin", 12),
     ("study:groups", "work_committee_admin", 12),
     ("study:plans", "work_committee_admin", 12),
+    ("portal:manage", "work_committee_admin", 12),
+    ("portal:home", "work_committee_admin", 12),
     ("core:audit", "audit_admin", 12),
     ("accounts:users", "system_admin", 12),
     ("accounts:grants", "security_admin", 12),
@@ -112,8 +114,22 @@ def _grow_volunteering(tree: Tree, branch: Any, people: list[Any], tag: str) -> 
     )
 
 
+def _grow_portal(tag: str) -> None:
+    """A published article (in a column and a topic) and a draft."""
+    from mofan.portal import services as portal
+
+    column = portal.column_ensure(None, "要闻动态")
+    topic = portal.topic_ensure(None, ["本网专题", "2022"])
+    article = portal.article_create(
+        None, title=f"文章{tag}", body="<p>正文</p>", column=column, topic=topic
+    )
+    portal.article_publish(None, portal.article_submit(None, article))
+    portal.article_create(None, title=f"草稿{tag}", body="<p>正文</p>")
+
+
 def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
     for i in range(n):
+        _grow_portal(f"{n}-{i}")
         branch = org_create(
             actor=None, name=f"新增支部{n}-{i}", kind=OrgKind.BRANCH, parent=tree.committee_a
         )

@@ -15,6 +15,7 @@ from mofan.core import permissions as core
 from mofan.members import permissions as members
 from mofan.orglife import permissions as orglife
 from mofan.orgs import permissions as orgs
+from mofan.portal import permissions as portal
 from mofan.study import permissions as study
 from mofan.volunteer import permissions as volunteer
 
@@ -54,6 +55,7 @@ NAV_ITEMS = (
     NavItem(_("Run campaigns"), "campaigns:managed", campaigns.MANAGE, "trophy"),
     NavItem(_("Case reviews"), "campaigns:reviews", campaigns.REVIEW, "star-half", in_tabs=True),
     NavItem(_("Sent notices"), "core:notice_sent", core.SEND_NOTICE, "send"),
+    NavItem(_("Portal articles"), "portal:manage", portal.EDIT, "newspaper"),
     NavItem(_("Users"), "accounts:users", acc.MANAGE_USERS, "person-badge", in_tabs=True),
     NavItem(_("Roles"), "accounts:roles", acc.MANAGE_ROLES, "shield-lock"),
     NavItem(_("Grants"), "accounts:grants", acc.MANAGE_GRANTS, "key", in_tabs=True),

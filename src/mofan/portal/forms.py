@@ -14,7 +14,7 @@ class ArticleForm(forms.Form):
     subtitle = forms.CharField(label=_("Subtitle"), max_length=200, required=False)
     source = forms.CharField(label=_("Source"), max_length=100, required=False)
     column = forms.ModelChoiceField(
-        label=_("Column"), queryset=Column.objects.order_by("position", "id"), required=False
+        label=_("Portal column"), queryset=Column.objects.order_by("position", "id"), required=False
     )
     topic = forms.TypedChoiceField(
         label=_("Special topic"), coerce=int, required=False, empty_value=None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Column(models.Model):
@@ -76,7 +77,8 @@ class Topic(models.Model):
 class ArticleState(models.TextChoices):
     DRAFT = "draft", _("Draft")  # being written; not public
     REVIEW = "review", _("In review")  # submitted; waits for a publisher
-    SCHEDULED = "scheduled", _("Scheduled")  # to be published at published_at; not public yet
+    # to be published at published_at; not public yet
+    SCHEDULED = "scheduled", pgettext_lazy("article", "Scheduled")
     PUBLISHED = "published", _("Published")  # public from published_at on
     UNPUBLISHED = "unpublished", _("Unpublished")  # withdrawn from the portal; can be resubmitted
 

@@ -24,6 +24,7 @@ from mofan.portal.models import Article, ArticleSearch, ArticleState
 from mofan.portal.text import plain_text
 
 MAX_QUERY_WORDS = 8
+CANDIDATE_MARGIN = 200  # SQLite: best index matches checked before the full join
 
 
 @cache
@@ -77,13 +78,34 @@ class SqliteBackend:
 
     def ranked_ids(self, terms: list[str], limit: int) -> list[int]:
         match = " AND ".join('"' + t.replace('"', "") + '"' for t in terms)
+        now = timezone.now()
+        # First the best-ranked matches from the index alone, then only those checked against
+        # the articles (nearly every indexed article is public); the whole join only when
+        # too many of the best were not public.
+        candidates = limit + CANDIDATE_MARGIN
         sql = (
-            "SELECT a.id FROM portal_search s JOIN portal_article a ON a.id = s.rowid "
-            "WHERE portal_search MATCH %s AND a.state = %s AND a.published_at <= %s "
-            "ORDER BY bm25(portal_search, 20.0, 1.0), a.published_at DESC LIMIT %s"
+            "SELECT a.id FROM (SELECT rowid AS id, bm25(portal_search, 20.0, 1.0) AS score "
+            "FROM portal_search WHERE portal_search MATCH %s ORDER BY score LIMIT %s) s "
+            "JOIN portal_article a ON a.id = s.id "
+            "WHERE a.state = %s AND a.published_at <= %s "
+            "ORDER BY s.score, a.published_at DESC LIMIT %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [match, ArticleState.PUBLISHED, timezone.now(), limit])
+            cursor.execute(sql, [match, candidates, ArticleState.PUBLISHED, now, limit])
+            ids = [row[0] for row in cursor.fetchall()]
+            if len(ids) == limit:
+                return ids
+            cursor.execute(
+                "SELECT count(*) FROM portal_search WHERE portal_search MATCH %s", [match]
+            )
+            if cursor.fetchone()[0] <= candidates:
+                return ids  # every match was considered
+            cursor.execute(
+                "SELECT a.id FROM portal_search s JOIN portal_article a ON a.id = s.rowid "
+                "WHERE portal_search MATCH %s AND a.state = %s AND a.published_at <= %s "
+                "ORDER BY bm25(portal_search, 20.0, 1.0), a.published_at DESC LIMIT %s",
+                [match, ArticleState.PUBLISHED, now, limit],
+            )
             return [row[0] for row in cursor.fetchall()]
 
 
@@ -139,7 +161,8 @@ def highlight(text: str, terms: list[str]) -> SafeString:
         out.append(f"<mark>{escape(m.group(0))}</mark>")
         last = m.end()
     out.append(escape(text[last:]))
-    return mark_safe("".join(out))  # noqa: S308 - every piece escaped above
+    # Neighbouring words of the query read as one mark: <mark>模拟法庭</mark>.
+    return mark_safe("".join(out).replace("</mark><mark>", ""))  # noqa: S308 - every piece escaped above
 
 
 def snippet(text: str, terms: list[str], width: int = 90) -> SafeString:
@@ -158,12 +181,13 @@ def search(query: str, *, limit: int = 20) -> list[Hit]:
     if not terms:
         return []
     ids = backend().ranked_ids(terms, limit)
+    marks = list(dict.fromkeys([*query.split(), *terms]))
     found = Article.objects.select_related("column", "topic").in_bulk(ids)
     return [
         Hit(
             article=found[i],
-            title=highlight(found[i].title, terms),
-            snippet=snippet(plain_text(found[i].body), terms),
+            title=highlight(found[i].title, marks),
+            snippet=snippet(plain_text(found[i].body), marks),
         )
         for i in ids
         if i in found

@@ -30,6 +30,7 @@ from mofan.orgs.services import (
     term_start,
 )
 from mofan.orgs.tasks import remind_expiring_terms
+from mofan.portal.demo import load_portal
 
 ROOT_NAME = "中共兰州市委市直机关工委"
 DEMO_PASSWORD = "Mofan@2026"
@@ -275,6 +276,7 @@ class Command(BaseCommand):
         load_organisational_life(swb_branches, fourth, today, users)
         load_study(swb, swb_branches, fourth, members, today)
         load_volunteering(swb, swb_branches, members, today, users)
+        load_portal(users["gongwei"])
 
         notice = notice_send(
             actor=users["gongwei"],

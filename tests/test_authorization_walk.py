@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from mofan.accounts.models import Grant, UserSession
+from mofan.campaigns.models import Campaign, Review, Submission, SubmissionVersion
 from mofan.cobuild.models import (
     Agreement,
     Demand,
@@ -158,6 +159,7 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
     )
     portal = portal_world()
     return {
+        **campaign_world(tree, roles),
         **portal,
         "feed_token": calendar_feed_reset(user=target_user).token,
         "attendance_id": meeting.attendances.first().pk,
@@ -340,6 +342,53 @@ def orders_world(tree: Tree, members: list[Any], partner: Any) -> dict[str, Any]
     }
 
 
+def campaign_world(tree: Tree, roles: Any) -> dict[str, Any]:
+    """A campaign of side A under review: a submitted case with a photo, and its reviewer."""
+    from mofan.campaigns.services import (
+        campaign_open,
+        campaign_start_review,
+        review_assign,
+        submission_create,
+        submission_file_add,
+        submission_submit,
+    )
+    from tests.orglife.test_oversight import png_bytes
+
+    campaign = campaign_open(
+        actor=None,
+        org=tree.committee_a,
+        title="案例征集",
+        deadline=timezone.now() + timedelta(days=1),
+    )
+    sections = dict.fromkeys(campaign.sections, "<p>内容</p>")
+    case = submission_create(
+        actor=None,
+        campaign=campaign,
+        org=tree.branch_a1,
+        category=campaign.categories[0],
+        title="案例",
+        sections=sections,
+    )
+    photo = submission_file_add(
+        actor=None,
+        submission=case,
+        upload=SimpleUploadedFile("照片.png", png_bytes()),
+        kind="photo",
+    )
+    submission_submit(actor=None, submission=case)
+    Campaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - timedelta(hours=1))
+    campaign_start_review(actor=None, campaign=Campaign.objects.get(pk=campaign.pk))
+    expert = make_user("expert", grants=[(roles["reviewer"], tree.root, True)])
+    review = review_assign(actor=None, submission=case, reviewer=expert)
+    return {
+        "campaign_id": campaign.pk,
+        "submission_id": case.pk,
+        "version_id": case.versions.first().pk,
+        "file_id": photo.pk,
+        "review_id": review.pk,
+    }
+
+
 def portal_world() -> dict[str, Any]:
     """The portal belongs to the work committee at the top (side A's root): a column, a topic
     and a published article with a picture."""
@@ -406,6 +455,10 @@ def _snapshot() -> tuple[Any, ...]:
         MenuTopic.objects.count(),
         OrderEvent.objects.count(),
         walk_snapshot(),
+        Campaign.objects.filter(phase="reviewing").count(),
+        sorted(Submission.objects.values_list("state", "title", "tier")),
+        SubmissionVersion.objects.count(),
+        Review.objects.filter(scored_at__isnull=False).count(),
         sorted(Article.objects.values_list("state", "title", "body")),
         ArticleRevision.objects.count(),
         ArticleImage.objects.count(),
@@ -607,6 +660,17 @@ def test_out_of_scope_post_changes_nothing(
         ),
     ]
     posts += walk_posts(world, reverse)
+    posts += [
+        (reverse("campaigns:case", args=[world["submission_id"]]), {"step": "withdraw"}),
+        (
+            reverse("campaigns:case_edit", args=[world["submission_id"]]),
+            {"title": "篡改", "category": "党建+业务"},
+        ),
+        (
+            reverse("campaigns:case_create", args=[world["campaign_id"]]),
+            {"org": tree.branch_b1.pk, "title": "越权", "category": "党建+业务"},
+        ),
+    ]
     for url, data in posts:
         response = client.post(url, data)
         assert response.status_code in {404, 405}, url

@@ -67,6 +67,9 @@ PAGES = [
     ("accounts:login_log", "security_admin", 12),
     ("accounts:sessions", "security_admin", 12),
     ("accounts:roles", "security_admin", 12),
+    ("campaigns:managed", "work_committee_admin", 12),
+    ("campaigns:called", "committee_admin", 12),
+    ("campaigns:reviews", "reviewer", 12),
 ]
 
 
@@ -226,6 +229,36 @@ def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
             actor=None, org=branch, year=timezone.localdate().year, title=f"学习计划{n}-{i}"
         )
         lawedu_grow(branch, f"{n}-{i}")
+        grow_campaigns(tree, branch, f"{n}-{i}")
+
+
+def grow_campaigns(tree: Tree, branch: Any, tag: str) -> None:
+    """A campaign per round with the branch's case under review by the page's reviewer."""
+    from mofan.accounts.models import User
+    from mofan.campaigns.models import Campaign
+    from mofan.campaigns.services import (
+        campaign_open,
+        campaign_start_review,
+        review_assign,
+        submission_create,
+        submission_submit,
+    )
+
+    campaign = campaign_open(
+        actor=None, org=tree.root, title=f"征集{tag}", deadline=timezone.now() + timedelta(1)
+    )
+    case = submission_create(
+        actor=None,
+        campaign=campaign,
+        org=branch,
+        category=campaign.categories[0],
+        title=f"案例{tag}",
+        sections=dict.fromkeys(campaign.sections, "<p>内容</p>"),
+    )
+    submission_submit(actor=None, submission=case)
+    Campaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - timedelta(1))
+    campaign_start_review(actor=None, campaign=Campaign.objects.get(pk=campaign.pk))
+    review_assign(actor=None, submission=case, reviewer=User.objects.get(username="q-reviewer"))
 
 
 def _counts(clients: dict[str, Client]) -> dict[str, int]:

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "mofan.study",
     "mofan.lawedu",
     "mofan.portal",
+    "mofan.campaigns",
 ]
 
 MIDDLEWARE = [

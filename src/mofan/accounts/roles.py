@@ -3,6 +3,7 @@ system codes only and see no business data by their role alone)."""
 
 from mofan.accounts import permissions as acc
 from mofan.accounts.models import Role
+from mofan.campaigns import permissions as campaigns
 from mofan.cobuild import permissions as cobuild
 from mofan.core import permissions as core
 from mofan.lawedu import permissions as lawedu
@@ -40,6 +41,7 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         lawedu.MANAGE,
         portal.EDIT,
         portal.PUBLISH,
+        campaigns.MANAGE,
     ],
     B.COMMITTEE_ADMIN: [
         orgs.VIEW,
@@ -63,6 +65,7 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         study.MANAGE,
         lawedu.VIEW,
         lawedu.MANAGE,
+        campaigns.SUBMIT,
     ],
     B.BRANCH_SECRETARY: [
         orgs.VIEW,
@@ -79,6 +82,7 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         cobuild.VIEW,
         cobuild.SERVE,
         lawedu.VIEW,
+        campaigns.SUBMIT,
     ],
     B.BRANCH_COMMITTEE: [
         orgs.VIEW,
@@ -92,7 +96,7 @@ BUILTIN_ROLES: dict[str, list[str]] = {
     ],
     B.MEMBER: [orgs.VIEW],
     B.PARTNER_CONTACT: [],
-    B.REVIEWER: [],
+    B.REVIEWER: [campaigns.REVIEW],
     B.SYSTEM_ADMIN: [acc.MANAGE_USERS],
     B.SECURITY_ADMIN: [
         acc.MANAGE_ROLES,

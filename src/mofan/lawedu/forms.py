@@ -35,7 +35,7 @@ class ReceiveForm(forms.Form):
 
 class AdjustForm(forms.Form):
     delta = forms.IntegerField(
-        label=_("Change"),
+        label=_("Change in stock"),
         help_text=_("Add with a plain number (5), take away with a minus sign (-5)."),
     )
     reason = forms.CharField(label=_("Reason"), max_length=200)
@@ -63,7 +63,7 @@ def issue_form(materials: list[Any], data: Any = None) -> forms.Form:
 
 
 class MockTrialForm(forms.Form):
-    case_title = forms.CharField(label=_("Case"), max_length=100)
+    case_title = forms.CharField(label=_("Case title"), max_length=100)
     case_summary = forms.CharField(
         label=_("Case summary"), widget=forms.Textarea(attrs={"rows": 4})
     )

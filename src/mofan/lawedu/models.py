@@ -135,7 +135,7 @@ class MockTrial(models.Model):
         on_delete=models.PROTECT,
         related_name="mock_trial",
     )
-    case_title = models.CharField(_("case"), max_length=100)
+    case_title = models.CharField(_("case title"), max_length=100)
     case_summary = models.TextField(_("case summary"))
     script = models.TextField(_("script"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)

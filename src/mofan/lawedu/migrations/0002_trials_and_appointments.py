@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
             name='MockTrial',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_title', models.CharField(max_length=100, verbose_name='case')),
+                ('case_title', models.CharField(max_length=100, verbose_name='case title')),
                 ('case_summary', models.TextField(verbose_name='case summary')),
                 ('script', models.TextField(blank=True, verbose_name='script')),
                 ('outcome', models.TextField(blank=True, verbose_name='outcome')),

@@ -14,6 +14,7 @@ from faker import Faker
 
 from mofan.accounts.models import Role, User
 from mofan.accounts.services import grant_create, roles_ensure_builtin, user_create
+from mofan.campaigns.demo import load_campaigns
 from mofan.cobuild.demo import load_orders
 from mofan.core.errors import DomainError
 from mofan.core.identity import check_char
@@ -48,6 +49,8 @@ DEMO_LOGINS = [
     ("shequ", "桥门社区联络人", Role.Builtin.PARTNER_CONTACT, "市司法局直属机关党委", False),
     ("xuexiao", "第三十二中学联络人", Role.Builtin.PARTNER_CONTACT, "市司法局直属机关党委", False),
     ("zhuanjia", "评审专家（演示）", Role.Builtin.REVIEWER, ROOT_NAME, False),
+    ("pingshen1", "评审专家甲（演示）", Role.Builtin.REVIEWER, ROOT_NAME, False),
+    ("pingshen2", "评审专家乙（演示）", Role.Builtin.REVIEWER, ROOT_NAME, False),
     ("sysadmin", "系统管理员", Role.Builtin.SYSTEM_ADMIN, ROOT_NAME, True),
     ("secadmin", "安全管理员", Role.Builtin.SECURITY_ADMIN, ROOT_NAME, True),
     ("auditadmin", "审计管理员", Role.Builtin.AUDIT_ADMIN, ROOT_NAME, True),
@@ -298,6 +301,7 @@ class Command(BaseCommand):
             title="第四支部主题党日活动安排",
             body="本月主题党日定于第三周周五下午举行，请全体党员准时参加。",
         )
+        load_campaigns(users)
 
 
 def load_organisational_life(

@@ -11,12 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from mofan.cobuild import services
+from mofan.cobuild.demo import PHOTO as PNG  # a real (tiny) PNG
 from mofan.cobuild.models import MenuTopic, Order, OrderFormat, ProjectMember, ServiceProject
 from mofan.orgs.models import PartnerContact, PartnerUnit
 from mofan.orgs.services import partner_contact_add, partner_create
 from tests.conftest import Tree, make_members
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def pdf(name: str = "教案.pdf") -> SimpleUploadedFile:
@@ -113,6 +112,7 @@ def place(w: World, partner: PartnerUnit | None = None, actor: Any = None) -> Or
         audience_size=80,
         venue="学校礼堂",
         preferred_dates="下月第一周",
+        at=timezone.now() - timedelta(days=7),
     )
 
 

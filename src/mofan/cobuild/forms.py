@@ -137,7 +137,7 @@ class ProjectMemberForm(forms.Form):
 
 
 class TopicForm(forms.Form):
-    title = forms.CharField(label=_("Topic"), max_length=100)
+    title = forms.CharField(label=_("Course topic"), max_length=100)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -180,7 +180,7 @@ class OrderForm(forms.Form):
     """点单, laid out for a phone: one column, big controls."""
 
     partner = forms.ModelChoiceField(label=_("Ordering unit"), queryset=PartnerUnit.objects.none())
-    topic = TopicChoiceField(label=_("Topic"), queryset=MenuTopic.objects.none())
+    topic = TopicChoiceField(label=_("Course topic"), queryset=MenuTopic.objects.none())
     format = forms.ChoiceField(label=_("Format"), choices=OrderFormat.choices)
     preferred_dates = forms.CharField(
         label=_("Preferred dates"),
@@ -251,7 +251,7 @@ class DeliverForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     attendance = forms.IntegerField(
-        label=_("Attendance"),
+        label=_("Number attending"),
         min_value=1,
         max_value=5000,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
@@ -277,7 +277,7 @@ class ConfirmForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Your comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 

@@ -341,7 +341,7 @@ class OrderState(models.TextChoices):
     DISPATCHED = "dispatched", _("Dispatched")  # 派单: a team was chosen; awaits its answer
     DECLINED = "declined", _("Declined")  # the team declined; the coordinator dispatches again
     ACCEPTED = "accepted", _("Accepted")  # 接单: the team takes it on; awaits a date
-    SCHEDULED = "scheduled", _("Scheduled")  # the session has a date and time
+    SCHEDULED = "scheduled", _("Session scheduled")  # the session has a date and time
     PREPARED = "prepared", _("Prepared")  # lesson plan (and slides) uploaded
     DELIVERED = "delivered", _("Delivered")  # 服务: the session took place
     CONFIRMED = "confirmed", _("Confirmed")  # 评单: the partner confirmed and rated it

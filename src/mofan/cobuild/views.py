@@ -10,6 +10,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from mofan.cobuild import permissions as perms
@@ -48,7 +49,7 @@ from mofan.core.views import (
     paginate,
     query_without_page,
 )
-from mofan.orgs.models import Organisation, PartnerUnit
+from mofan.orgs.models import Organisation
 from mofan.orgs.selectors import org_get
 
 
@@ -373,6 +374,16 @@ def _month(raw: str) -> date | None:
         return None
 
 
+def _options(choices: list[tuple[int, str]], chosen: str) -> str:
+    """<option>s for a filter of hundreds of entries, built here rather than in a template
+    loop (the board's largest cost for a whole city)."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, " selected" if str(pk) == chosen else "", name) for pk, name in choices),
+    )
+
+
 class OrderBoardView(ScopedView):
     """The order board: every order the person may see (a partner's contact: only its own),
     filtered by state, project, partner and month, with waiting times."""
@@ -408,16 +419,9 @@ class OrderBoardView(ScopedView):
             "is_staff": staff,
         }
         if staff:
-            context["projects"] = selectors.project_list(actor=request.user).values_list(
-                "pk", "name"
-            )
-            context["partners"] = (
-                PartnerUnit.objects.filter(
-                    pk__in=selectors.order_board(actor=request.user).values("partner_id")
-                )
-                .order_by("name")
-                .values_list("pk", "name")
-            )
+            projects, partners = selectors.board_filter_choices(actor=request.user)
+            context["project_options"] = _options(projects, project)
+            context["partner_options"] = _options(partners, partner)
         if contact:
             context["agreements"] = list(selectors.partner_agreements(actor=request.user)[:20])
             context["demands"] = list(selectors.demand_list(actor=request.user)[:20])

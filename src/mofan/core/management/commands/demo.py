@@ -13,6 +13,7 @@ from faker import Faker
 
 from mofan.accounts.models import Role, User
 from mofan.accounts.services import grant_create, roles_ensure_builtin, user_create
+from mofan.cobuild.demo import load_orders
 from mofan.core.errors import DomainError
 from mofan.core.identity import check_char
 from mofan.core.services import notice_mark_read, notice_send
@@ -43,6 +44,7 @@ DEMO_LOGINS = [
     ("dangyuan", "第四支部党员", Role.Builtin.MEMBER, "市委办公室机关第四支部", False),
     ("sfj_admin", "市司法局党委管理员", Role.Builtin.COMMITTEE_ADMIN, "市司法局直属机关党委", True),
     ("shequ", "桥门社区联络人", Role.Builtin.PARTNER_CONTACT, "市司法局直属机关党委", False),
+    ("xuexiao", "第三十二中学联络人", Role.Builtin.PARTNER_CONTACT, "市司法局直属机关党委", False),
     ("zhuanjia", "评审专家（演示）", Role.Builtin.REVIEWER, ROOT_NAME, False),
     ("sysadmin", "系统管理员", Role.Builtin.SYSTEM_ADMIN, ROOT_NAME, True),
     ("secadmin", "安全管理员", Role.Builtin.SECURITY_ADMIN, ROOT_NAME, True),
@@ -242,7 +244,6 @@ class Command(BaseCommand):
                 phone="0931-8" + str(abs(hash(name)) % 1000000).zfill(6),
             )
         load_agreements(sfj, jds, lawyers, leinuo, partner_units, today)
-        load_lawedu(today)
 
         # Logins, one per role.
         by_name = {o.name: o for o in Organisation.objects.all()}
@@ -274,6 +275,8 @@ class Command(BaseCommand):
         load_organisational_life(swb_branches, fourth, today, users)
         load_study(swb, swb_branches, fourth, members, today)
         load_volunteering(swb, swb_branches, members, today, users)
+        load_orders(sfj, jds, lawyers, leinuo, partner_units, members, today, users)
+        load_lawedu(today)
 
         notice = notice_send(
             actor=users["gongwei"],

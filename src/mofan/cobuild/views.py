@@ -417,6 +417,7 @@ class OrderBoardView(ScopedView):
             "month": month_raw if month else "",
             "is_contact": contact,
             "is_staff": staff,
+            "can_order": contact or access.has_permission(request.user, perms.MANAGE),
         }
         if staff:
             projects, partners = selectors.board_filter_choices(actor=request.user)

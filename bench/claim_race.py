@@ -209,6 +209,10 @@ def race(
                 # Everyone's claim answered first: the follow-up pages would otherwise queue
                 # with the claims still waiting (the bare view has no follow-up).
                 answered.wait(timeout=120)
+                # The answer rides in the `messages` cookie, as a browser would keep it.
+                said = cookie(response, "messages")
+                if said:
+                    cookies += f"; messages={said}"
                 t1 = time.perf_counter()
                 conn.request("GET", location, headers={"Cookie": cookies})
                 response = conn.getresponse()

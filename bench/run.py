@@ -14,6 +14,8 @@ BENCHMARKS = [
     "checkin_burst.py",
     "volunteer_stats_scale.py",
     "claim_race.py",
+    "order_board_scale.py",
+    "counsellor_hours_scale.py",
     "portal_scale.py",
 ]
 

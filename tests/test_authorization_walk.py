@@ -17,7 +17,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from mofan.accounts.models import Grant, UserSession
-from mofan.cobuild.models import Agreement
+from mofan.campaigns.models import Campaign, Review, Submission, SubmissionVersion
+from mofan.cobuild.models import (
+    Agreement,
+    Demand,
+    MenuTopic,
+    Order,
+    OrderEvent,
+    ProjectMember,
+    ServiceProject,
+)
 from mofan.core import access
 from mofan.core.checkin import make_token
 from mofan.core.models import AuditEvent, ImportJob, Notice
@@ -49,11 +58,14 @@ from mofan.study.services import (
 from mofan.volunteer.models import (
     CommunityRegistration,
     Participation,
+    RegistrationEvaluation,
+    RegistrationTask,
     VolunteerActivity,
     VolunteerTeam,
     Wish,
 )
 from tests.conftest import Tree, login, make_members, make_role, make_user
+from tests.lawedu.factories import walk_posts, walk_snapshot, walk_world
 
 # Views open to the public or any signed-in user: the outcome for "no permission" is success.
 SELF_SERVICE = {access.PUBLIC, access.AUTHENTICATED}
@@ -147,6 +159,7 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
     )
     portal = portal_world()
     return {
+        **campaign_world(tree, roles),
         **portal,
         "feed_token": calendar_feed_reset(user=target_user).token,
         "attendance_id": meeting.attendances.first().pk,
@@ -155,6 +168,7 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         "attachment_id": attachment.pk,
         "appraisal_id": appraisal.pk,
         **volunteer,
+        **walk_world(tree.committee_a),
         "job_id": job.pk,
         "group_id": study_group.pk,
         "study_session_id": study_session.pk,
@@ -240,8 +254,21 @@ def volunteer_world(tree: Tree, members: list[Any]) -> dict[str, Any]:
     from mofan.volunteer.models import CommunityRegistration
 
     registration = CommunityRegistration.objects.create(member=members[1], community=community)
+    from mofan.volunteer.models import RegistrationTask
+
+    confirmed = CommunityRegistration.objects.create(
+        member=members[2], community=community, state="confirmed", decided_at=timezone.now()
+    )
+    task = RegistrationTask.objects.create(
+        registration=confirmed, title="楼栋巡查", state="reported", hours=2, report="巡查"
+    )
     return {
+        **orders_world(tree, members, community),
         "registration_id": registration.pk,
+        "confirmed_registration_id": confirmed.pk,
+        "community_id": community.pk,
+        "task_id": task.pk,
+        "step": "confirm",
         "agreement_id": agreement.pk,
         "team_id": team.pk,
         "activity_id": activity.pk,
@@ -249,6 +276,116 @@ def volunteer_world(tree: Tree, members: list[Any]) -> dict[str, Any]:
         "certificate_id": certificate.pk,
         "wish_id": wish.pk,
         "photo_id": WishPhoto.objects.get(wish=wish).pk,
+    }
+
+
+def orders_world(tree: Tree, members: list[Any], partner: Any) -> dict[str, Any]:
+    """A service project of side A with a delivered order (lesson plan, photo) and a demand."""
+    from datetime import timedelta as td
+
+    from django.core.files.uploadedfile import SimpleUploadedFile as Upload
+
+    from mofan.cobuild import services as cb
+    from tests.orglife.test_oversight import png_bytes
+
+    project = cb.project_create(
+        actor=None,
+        org=tree.committee_a,
+        name="模法师",
+        formats=["lecture", "mock_trial"],
+        team_orgs=[tree.branch_a1],
+    )
+    lecturer = cb.project_member_add(actor=None, project=project, member=members[2])
+    topic = cb.topic_add(actor=None, project=project, title="模拟法庭", lecturers=[lecturer])
+    now = timezone.now()
+    order = cb.order_place(
+        actor=None,
+        topic=topic,
+        partner=partner,
+        format="mock_trial",
+        audience="初二",
+        audience_size=60,
+        venue="礼堂",
+        at=now - td(days=9),
+    )
+    cb.order_dispatch(actor=None, order=order, team=tree.branch_a1, at=now - td(days=8))
+    cb.order_accept(actor=None, order=order, at=now - td(days=7))
+    cb.order_schedule(actor=None, order=order, scheduled_at=now - td(days=2), at=now - td(days=6))
+    cb.order_prepare(
+        actor=None, order=order, lesson_plan=Upload("教案.pdf", b"%PDF-1.4\n"), at=now - td(days=5)
+    )
+    cb.order_deliver(
+        actor=None,
+        order=order,
+        taught_by=[lecturer],
+        attendance=58,
+        photos=[Upload("p.png", png_bytes())],
+        at=now - td(days=1),
+    )
+    open_order = cb.order_place(
+        actor=None,
+        topic=topic,
+        partner=partner,
+        format="lecture",
+        audience="初一",
+        audience_size=40,
+        venue="教室",
+    )
+    demand = cb.demand_post(actor=None, partner=partner, title="禁毒讲座")
+    return {
+        "project_id": project.pk,
+        "order_id": open_order.pk,
+        "which": "lesson_plan",
+        "order_photo_id": order.photos.get().pk,
+        "demand_id": demand.pk,
+        "_delivered_order_id": order.pk,
+    }
+
+
+def campaign_world(tree: Tree, roles: Any) -> dict[str, Any]:
+    """A campaign of side A under review: a submitted case with a photo, and its reviewer."""
+    from mofan.campaigns.services import (
+        campaign_open,
+        campaign_start_review,
+        review_assign,
+        submission_create,
+        submission_file_add,
+        submission_submit,
+    )
+    from tests.orglife.test_oversight import png_bytes
+
+    campaign = campaign_open(
+        actor=None,
+        org=tree.committee_a,
+        title="案例征集",
+        deadline=timezone.now() + timedelta(days=1),
+    )
+    sections = dict.fromkeys(campaign.sections, "<p>内容</p>")
+    case = submission_create(
+        actor=None,
+        campaign=campaign,
+        org=tree.branch_a1,
+        category=campaign.categories[0],
+        title="案例",
+        sections=sections,
+    )
+    photo = submission_file_add(
+        actor=None,
+        submission=case,
+        upload=SimpleUploadedFile("照片.png", png_bytes()),
+        kind="photo",
+    )
+    submission_submit(actor=None, submission=case)
+    Campaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - timedelta(hours=1))
+    campaign_start_review(actor=None, campaign=Campaign.objects.get(pk=campaign.pk))
+    expert = make_user("expert", grants=[(roles["reviewer"], tree.root, True)])
+    review = review_assign(actor=None, submission=case, reviewer=expert)
+    return {
+        "campaign_id": campaign.pk,
+        "submission_id": case.pk,
+        "version_id": case.versions.first().pk,
+        "file_id": photo.pk,
+        "review_id": review.pk,
     }
 
 
@@ -309,6 +446,19 @@ def _snapshot() -> tuple[Any, ...]:
         Speech.objects.count(),
         StudyPlan.objects.count(),
         sorted(StudyPlan.objects.values_list("title", flat=True)),
+        list(RegistrationTask.objects.order_by("pk").values_list("state", flat=True)),
+        RegistrationEvaluation.objects.count(),
+        sorted(Order.objects.values_list("pk", "state", "team_id", "rating")),
+        sorted(Demand.objects.values_list("pk", "state")),
+        ServiceProject.objects.count(),
+        ProjectMember.objects.count(),
+        MenuTopic.objects.count(),
+        OrderEvent.objects.count(),
+        walk_snapshot(),
+        Campaign.objects.filter(phase="reviewing").count(),
+        sorted(Submission.objects.values_list("state", "title", "tier")),
+        SubmissionVersion.objects.count(),
+        Review.objects.filter(scored_at__isnull=False).count(),
         sorted(Article.objects.values_list("state", "title", "body")),
         ArticleRevision.objects.count(),
         ArticleImage.objects.count(),
@@ -446,6 +596,16 @@ def test_out_of_scope_post_changes_nothing(
             {"approve": "1"},
         ),
         (
+            reverse("volunteer:task_assign", args=[world["confirmed_registration_id"]]),
+            {"title": "越权"},
+        ),
+        (
+            reverse("volunteer:registration_evaluate", args=[world["confirmed_registration_id"]]),
+            {"year": "2026", "grade": "good"},
+        ),
+        (reverse("volunteer:task_step", args=[world["task_id"], "confirm"]), {}),
+        (reverse("volunteer:task_step", args=[world["task_id"], "report"]), {"hours": "1"}),
+        (
             reverse("orglife:appraisal_grades", args=[world["appraisal_id"]]),
             {"action": "conclude"},
         ),
@@ -477,6 +637,39 @@ def test_out_of_scope_post_changes_nothing(
             reverse("study:plan_edit", args=[world["plan_id"]]),
             {"title": "篡改", "content": "篡改"},
         ),
+        (
+            reverse("cobuild:order_step", args=[world["order_id"]]),
+            {"step": "dispatch", "team": tree.branch_b1.pk},
+        ),
+        (
+            reverse("cobuild:order_step", args=[world["order_id"]]),
+            {"step": "cancel", "reason": "越权"},
+        ),
+        (
+            reverse("cobuild:order_step", args=[world["_delivered_order_id"]]),
+            {"step": "confirm", "rating": "1"},
+        ),
+        (reverse("cobuild:demand", args=[world["demand_id"]]), {"step": "close"}),
+        (
+            reverse("cobuild:project", args=[world["project_id"]]),
+            {"step": "topic", "title": "越权课题"},
+        ),
+        (
+            reverse("cobuild:project", args=[world["project_id"]]),
+            {"step": "member", "name": "越权", "unit": "乙"},
+        ),
+    ]
+    posts += walk_posts(world, reverse)
+    posts += [
+        (reverse("campaigns:case", args=[world["submission_id"]]), {"step": "withdraw"}),
+        (
+            reverse("campaigns:case_edit", args=[world["submission_id"]]),
+            {"title": "篡改", "category": "党建+业务"},
+        ),
+        (
+            reverse("campaigns:case_create", args=[world["campaign_id"]]),
+            {"org": tree.branch_b1.pk, "title": "越权", "category": "党建+业务"},
+        ),
     ]
     for url, data in posts:
         response = client.post(url, data)
@@ -505,9 +698,65 @@ def test_out_of_scope_post_changes_nothing(
         reverse("orglife:appraisal_open"), {"org": world["org_id"], "year": 2025}
     )
     assert response.status_code == 200 and response.context["form"].errors["org"]
+    response = client.post(
+        reverse("lawedu:material_create"),
+        {"org": world["org_id"], "name": "越权资料", "unit": "本", "stock": 1, "low_stock_at": 0},
+    )
+    assert response.status_code == 200 and response.context["form"].errors["org"]
     assert _snapshot() == before
     tree.branch_a1.refresh_from_db()
     assert tree.branch_a1.name == "甲第一支部"
+
+
+@pytest.mark.django_db
+def test_orders_seen_by_partner_team_and_coordinators_only(
+    client: Any, tree: Tree, world: dict[str, Any], roles: Any
+) -> None:
+    """Every order URL: the ordering partner's contact, the team it went to and the
+    coordinating organisation open it; another partner's contact, another branch of the same
+    committee and the other side get 404."""
+    from mofan.orgs.models import PartnerContact
+    from mofan.orgs.services import partner_contact_add
+
+    order = Order.objects.get(pk=world["_delivered_order_id"])
+    contact, other_contact = make_user("contact"), make_user("other-contact")
+    PartnerContact.objects.filter(
+        pk=partner_contact_add(actor=None, partner=order.partner, name="甲").pk
+    ).update(user=contact)
+    elsewhere = partner_create(actor=None, org=tree.committee_a, name="别的学校", kind="school")
+    PartnerContact.objects.filter(
+        pk=partner_contact_add(actor=None, partner=elsewhere, name="乙").pk
+    ).update(user=other_contact)
+    allowed = [
+        contact,
+        make_user("team", grants=[(roles["branch_secretary"], tree.branch_a1, True)]),
+        make_user("coord", grants=[(roles["committee_admin"], tree.committee_a, True)]),
+    ]
+    refused = [
+        other_contact,
+        make_user("a2", grants=[(roles["branch_secretary"], tree.branch_a2, True)]),
+        make_user("side-b", grants=[(roles["committee_admin"], tree.committee_b, True)]),
+    ]
+    values = {**world, "order_id": order.pk}
+    urls = [
+        _url(name, pattern, values)
+        for name, pattern in mofan_patterns()
+        if {"order_id", "order_photo_id"} & set(pattern.pattern.converters)
+        and name.startswith("cobuild:")  # lawedu's pages of an order are for lawedu holders
+        and hasattr(pattern.callback.view_class, "get")
+    ]
+    assert len(urls) >= 3
+    for url in urls:
+        for user in allowed:
+            login(client, user)
+            assert client.get(url).status_code == 200, (url, user.username)
+        for user in refused:
+            login(client, user)
+            assert client.get(url).status_code == 404, (url, user.username)
+    board = reverse("cobuild:orders")
+    for user in refused:
+        login(client, user)
+        assert order.pk not in [o.pk for o in client.get(board).context["page"]]
 
 
 @pytest.mark.django_db

@@ -1,5 +1,7 @@
 """The benchmarks still run (on tiny data); their figures come from `make bench`."""
 
+from typing import Any
+
 import pytest
 
 from bench import tree_scale
@@ -90,6 +92,28 @@ def test_volunteer_stats_scale_runs_on_tiny_data(roles: dict) -> None:
     for name in ("city", "committee"):
         assert figures[name]["p50"] > 0 and figures[name]["sql"] > 0
     assert figures["city"]["figures"][0] > 0 and figures["city"]["figures"][4] > 0
+
+
+def test_order_board_scale_runs_on_tiny_data(roles: dict, settings: Any) -> None:
+    from bench import order_board_scale
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    order_board_scale.build(organs=2, branches=4, members=20, orders=60, partners=6)
+    figures = order_board_scale.measure(repeat=2)  # checks the SQL gives the same rows
+    for name in ("city", "school"):
+        assert figures[name]["p95"] > 0 and figures[name]["sql_p95"] > 0
+        assert figures[name]["queries"] > 0
+    assert figures["city"]["total"] == 60 and 0 < figures["school"]["total"] < 60
+
+
+def test_counsellor_hours_scale_runs_on_tiny_data(roles: dict) -> None:
+    from bench import counsellor_hours_scale
+
+    orders = counsellor_hours_scale.build(schools=13, people=5, sessions=4)
+    assert orders == (13 * 2 + 2) * 4  # two counsellors a school, three at every twelfth
+    figures = counsellor_hours_scale.measure(repeat=1)
+    assert figures["appointments"] == 28 and figures["queries"] == 4
+    assert 0 < figures["hours"] < orders
 
 
 @pytest.mark.django_db(transaction=True)

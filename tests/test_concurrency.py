@@ -161,3 +161,48 @@ def test_first_audit_events_together_create_the_chain_once(tree: Tree) -> None:
     assert len(wins) == 6 and refusals == []
     assert AuditChainHead.objects.count() == 1 and AuditChainHead.objects.get().length == 6
     assert audit_verify().ok
+
+
+def test_two_coordinators_dispatch_one_order(tree: Tree, roles: dict[str, Role]) -> None:
+    """Two coordinators dispatch the same order at the same moment, to different teams: one
+    wins, the other is told the order has moved on; one dispatch in the log."""
+    from mofan.cobuild import services as cb
+    from mofan.cobuild.models import Order, OrderEvent, OrderState
+    from mofan.orgs.services import partner_create
+
+    project = cb.project_create(
+        actor=None,
+        org=tree.committee_a,
+        name="模法师",
+        formats=["mock_trial"],
+        team_orgs=[tree.branch_a1, tree.branch_a2],
+    )
+    topic = cb.topic_add(actor=None, project=project, title="模拟法庭")
+    school = partner_create(actor=None, org=tree.committee_a, name="三十二中", kind="school")
+    order = cb.order_place(
+        actor=None,
+        topic=topic,
+        partner=school,
+        format="mock_trial",
+        audience="初二",
+        audience_size=80,
+        venue="礼堂",
+    )
+    coordinators = [
+        make_user("coord-1", grants=[(roles["committee_admin"], tree.committee_a, True)]),
+        make_user("coord-2", grants=[(roles["work_committee_admin"], tree.root, True)]),
+    ]
+    queue = [(coordinators[0], tree.branch_a1), (coordinators[1], tree.branch_a2)]
+    lock = threading.Lock()
+
+    def dispatch() -> Any:
+        with lock:
+            actor, team = queue.pop()
+        return cb.order_dispatch(actor=actor, order=Order(pk=order.pk), team=team)
+
+    wins, refusals = race(2, dispatch)
+    assert len(wins) == 1 and refusals == ["此步骤无法进行：该订单现在是“已派单”。"]
+    order.refresh_from_db()
+    assert order.state == OrderState.DISPATCHED and order.team_id == wins[0].team_id
+    assert OrderEvent.objects.filter(order=order, step="dispatch").count() == 1
+    assert audit_verify().ok

@@ -116,3 +116,26 @@ def test_demo_figures_are_counted_from_records(roles: dict) -> None:
     from mofan.volunteer.models import CommunityRegistration
 
     assert CommunityRegistration.objects.filter(state="confirmed").count() == 8
+    check_orders()
+    from tests.lawedu.demo_checks import check_lawedu_demo
+
+    check_lawedu_demo()
+
+
+def check_orders() -> None:
+    """模法师: five topics, a team from four organisations, orders in every state, a mock trial
+    that took place; each partner's contact sees only its own orders."""
+    from mofan.cobuild.models import Order, OrderFormat, OrderState, ServiceProject
+    from mofan.cobuild.selectors import order_board
+
+    project = ServiceProject.objects.get(name="模法师")
+    assert project.topics.count() == 5 and project.team_orgs.count() == 4
+    assert set(Order.objects.values_list("state", flat=True)) == set(OrderState.values)
+    assert Order.objects.filter(
+        format=OrderFormat.MOCK_TRIAL, state__in=[OrderState.DELIVERED, OrderState.CONFIRMED]
+    ).exists()
+    school = order_board(actor=User.objects.get(username="xuexiao"))
+    assert school.exists() and {o.partner.name for o in school} == {"兰州市第三十二中学"}
+    community = order_board(actor=User.objects.get(username="shequ"))
+    assert {o.partner.name for o in community} == {"临夏路街道桥门社区"}
+    assert not order_board(actor=User.objects.get(username="swb_admin")).exists()

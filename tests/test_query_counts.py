@@ -24,6 +24,7 @@ from mofan.orgs.models import OrgKind
 from mofan.orgs.services import org_create, partner_create, seat_assign, term_start
 from mofan.study.services import study_group_create, study_plan_create, study_session_schedule
 from tests.conftest import Tree, login, make_members, make_user
+from tests.lawedu.factories import grow as lawedu_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -48,10 +49,16 @@ PAGES = [
     ("volunteer:statistics", "work_committee_admin", 12),
     ("volunteer:teams", "work_committee_admin", 12),
     ("cobuild:agreements", "work_committee_admin", 12),
+    ("cobuild:orders", "work_committee_admin", 14),
+    ("cobuild:projects", "work_committee_admin", 12),
+    ("cobuild:demands", "work_committee_admin", 12),
+    ("cobuild:order_statistics", "work_committee_admin", 20),
     ("volunteer:registrations", "work_committee_admin", 12),
     ("members:transfers", "work_committee_admin", 12),
     ("study:groups", "work_committee_admin", 12),
     ("study:plans", "work_committee_admin", 12),
+    ("lawedu:materials", "work_committee_admin", 12),
+    ("lawedu:appointments", "work_committee_admin", 12),
     ("portal:manage", "work_committee_admin", 12),
     ("portal:home", "work_committee_admin", 12),
     ("core:audit", "audit_admin", 12),
@@ -60,6 +67,9 @@ PAGES = [
     ("accounts:login_log", "security_admin", 12),
     ("accounts:sessions", "security_admin", 12),
     ("accounts:roles", "security_admin", 12),
+    ("campaigns:managed", "work_committee_admin", 12),
+    ("campaigns:called", "committee_admin", 12),
+    ("campaigns:reviews", "reviewer", 12),
 ]
 
 
@@ -111,6 +121,39 @@ def _grow_volunteering(tree: Tree, branch: Any, people: list[Any], tag: str) -> 
     )
 
 
+def _grow_orders(branch: Any, people: list[Any], tag: str) -> None:
+    """A service project of the branch with a delivered, rated order and a demand."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mofan.cobuild import services as cb
+
+    project = cb.project_create(actor=None, org=branch, name=f"项目{tag}", formats=["lecture"])
+    lecturer = cb.project_member_add(actor=None, project=project, member=people[0])
+    topic = cb.topic_add(actor=None, project=project, title="普法", lecturers=[lecturer])
+    school = partner_create(actor=None, org=branch, name=f"学校{tag}", kind="school")
+    now = timezone.now()
+    order = cb.order_place(
+        actor=None,
+        topic=topic,
+        partner=school,
+        format="lecture",
+        audience="初一",
+        audience_size=40,
+        venue="教室",
+        at=now - timedelta(days=6),
+    )
+    cb.order_dispatch(actor=None, order=order, team=branch, at=now - timedelta(days=5))
+    cb.order_accept(actor=None, order=order, at=now - timedelta(days=5))
+    cb.order_schedule(
+        actor=None, order=order, scheduled_at=now - timedelta(days=1), at=now - timedelta(days=4)
+    )
+    plan = SimpleUploadedFile("教案.pdf", b"%PDF-1.4\n")
+    cb.order_prepare(actor=None, order=order, lesson_plan=plan, at=now - timedelta(days=3))
+    cb.order_deliver(actor=None, order=order, taught_by=[lecturer], attendance=38)
+    cb.order_confirm(actor=None, order=order, rating=4)
+    cb.demand_post(actor=None, partner=school, title=f"需求{tag}")
+
+
 def _grow_portal(tag: str) -> None:
     """A published article (in a column and a topic) and a draft."""
     from mofan.portal import services as portal
@@ -141,6 +184,7 @@ def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
         )
         meeting_submit(actor=None, meeting=held)
         _grow_volunteering(tree, branch, people, f"{n}-{i}")
+        _grow_orders(branch, people, f"{n}-{i}")
         appraisal_open(actor=None, org=branch, year=timezone.localdate().year)
         heart_talk_record(
             actor=None,
@@ -184,6 +228,37 @@ def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
         study_plan_create(
             actor=None, org=branch, year=timezone.localdate().year, title=f"学习计划{n}-{i}"
         )
+        lawedu_grow(branch, f"{n}-{i}")
+        grow_campaigns(tree, branch, f"{n}-{i}")
+
+
+def grow_campaigns(tree: Tree, branch: Any, tag: str) -> None:
+    """A campaign per round with the branch's case under review by the page's reviewer."""
+    from mofan.accounts.models import User
+    from mofan.campaigns.models import Campaign
+    from mofan.campaigns.services import (
+        campaign_open,
+        campaign_start_review,
+        review_assign,
+        submission_create,
+        submission_submit,
+    )
+
+    campaign = campaign_open(
+        actor=None, org=tree.root, title=f"征集{tag}", deadline=timezone.now() + timedelta(1)
+    )
+    case = submission_create(
+        actor=None,
+        campaign=campaign,
+        org=branch,
+        category=campaign.categories[0],
+        title=f"案例{tag}",
+        sections=dict.fromkeys(campaign.sections, "<p>内容</p>"),
+    )
+    submission_submit(actor=None, submission=case)
+    Campaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - timedelta(1))
+    campaign_start_review(actor=None, campaign=Campaign.objects.get(pk=campaign.pk))
+    review_assign(actor=None, submission=case, reviewer=User.objects.get(username="q-reviewer"))
 
 
 def _counts(clients: dict[str, Client]) -> dict[str, int]:

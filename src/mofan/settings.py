@@ -64,7 +64,9 @@ INSTALLED_APPS = [
     "mofan.volunteer",
     "mofan.cobuild",
     "mofan.study",
+    "mofan.lawedu",
     "mofan.portal",
+    "mofan.campaigns",
 ]
 
 MIDDLEWARE = [
@@ -213,7 +215,10 @@ MOFAN_SITE_URL = os.environ.get("MOFAN_SITE_URL", "").rstrip("/")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# One-time messages ride in a signed cookie (the session only when they do not fit): a request
+# that only says "someone else claimed it" writes nothing to the database, so a burst of such
+# answers does not queue for SQLite's write lock behind the one that did write.
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 # Behind nginx the client address arrives in X-Real-IP; only trust it when told so.
 MOFAN_BEHIND_PROXY = _env_bool("MOFAN_BEHIND_PROXY")

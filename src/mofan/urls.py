@@ -10,7 +10,9 @@ urlpatterns = [
     path("volunteer/", include("mofan.volunteer.urls")),
     path("cobuild/", include("mofan.cobuild.urls")),
     path("study/", include("mofan.study.urls")),
+    path("lawedu/", include("mofan.lawedu.urls")),
     path("portal/", include("mofan.portal.urls")),
+    path("campaigns/", include("mofan.campaigns.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sysadmin/", admin.site.urls),
 ]

@@ -1,6 +1,7 @@
 """Volunteering on a phone: sign up, scan in and out by the code's URL, claim and fulfil a
 wish, the community confirms it, the public wall shows it anonymised."""
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -68,12 +69,8 @@ def test_claim_fulfil_and_confirm_a_wish(
 ) -> None:
     from tests.orglife.test_oversight import png_bytes
 
-    person = make_members(tree.branch_a1, 1)[0]
-    user = make_user("dangyuan")
-    Member.objects.filter(pk=person.pk).update(user=user)
-    community = partner_create(actor=None, org=tree.committee_a, name="桥门社区", kind="community")
-    contact = make_user("shequ")
-    PartnerContact.objects.create(partner=community, name="王主任", user=contact)
+    _, _, community = _resident_and_community(tree)
+    contact = community.contacts.get().user
     wish = wish_post(
         actor=contact,
         community=community,
@@ -199,15 +196,20 @@ def test_organiser_publishes_confirms_hours_and_issues_a_certificate(
     expect(phone.get_by_test_id("certificate-found")).to_contain_text("真实有效")
 
 
-def test_register_with_the_community_and_the_community_confirms(
-    live_server: Any, browser: Any, phone: Any, tree: Tree, roles: dict[str, Role]
-) -> None:
+def _resident_and_community(tree: Tree) -> tuple[Any, Any, Any]:
+    """A member with the login dangyuan, and 桥门社区 with its contact shequ."""
     person = make_members(tree.branch_a1, 1)[0]
     user = make_user("dangyuan")
     Member.objects.filter(pk=person.pk).update(user=user)
     community = partner_create(actor=None, org=tree.committee_a, name="桥门社区", kind="community")
-    contact = make_user("shequ")
-    PartnerContact.objects.create(partner=community, name="王主任", user=contact)
+    PartnerContact.objects.create(partner=community, name="王主任", user=make_user("shequ"))
+    return person, user, community
+
+
+def test_register_with_the_community_and_the_community_confirms(
+    live_server: Any, browser: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    person, _, _ = _resident_and_community(tree)
     sign_in(phone, live_server.url, "dangyuan")
     phone.wait_for_url(f"{live_server.url}/")
     phone.goto(f"{live_server.url}/volunteer/")
@@ -257,3 +259,100 @@ def test_set_up_a_team_and_add_members(
     expect(phone.get_by_test_id("team-member")).to_have_count(2)
     team = VolunteerTeam.objects.get(name="法律服务队")
     assert team.members.count() == 2 and set(team.members.all()) <= set(people)
+
+
+def test_community_gives_a_task_member_reports_community_confirms_and_evaluates(
+    live_server: Any, browser: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    from mofan.volunteer.services import registration_decide, registration_submit
+
+    person, user, community = _resident_and_community(tree)
+    registration = registration_submit(user=user, community=community)
+    registration_decide(actor=None, registration=registration, approve=True)
+
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    community_phone = context.new_page()
+    community_phone.set_default_timeout(15_000)
+    sign_in(community_phone, live_server.url, "shequ")
+    community_phone.wait_for_url(f"{live_server.url}/")
+    community_phone.goto(f"{live_server.url}/volunteer/")
+    community_phone.get_by_test_id("my-community").click()
+    card = community_phone.get_by_test_id("registered-member")
+    expect(card).to_contain_text(person.full_name)
+    card.get_by_text("派发任务", exact=True).click()
+    card.get_by_placeholder("任务").fill("楼栋安全巡查")
+    card.get_by_role("button", name="派发", exact=True).click()
+    expect(community_phone.get_by_text("任务已派发，已通知党员。")).to_be_visible()
+
+    sign_in(phone, live_server.url, "dangyuan")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/volunteer/")
+    task = phone.get_by_test_id("my-task")
+    expect(task).to_contain_text("楼栋安全巡查")
+    task.get_by_placeholder("小时").fill("2.5")
+    task.get_by_placeholder("完成情况").fill("巡查了三个单元的楼道")
+    task.get_by_role("button", name="报告完成").click()
+    expect(phone.get_by_test_id("my-task")).to_contain_text("已报告完成")
+
+    community_phone.reload()
+    card = community_phone.get_by_test_id("registered-member")
+    expect(card.get_by_test_id("open-task")).to_contain_text("巡查了三个单元的楼道")
+    card.get_by_role("button", name="确认服务时长").click()
+    card = community_phone.get_by_test_id("registered-member")
+    expect(card.get_by_test_id("year-hours")).to_contain_text("2.50")
+    card.locator("select[name=grade]").select_option(label="良好")
+    card.get_by_role("button", name=re.compile("^评价")).click()
+    expect(community_phone.get_by_test_id("evaluation")).to_contain_text("良好")
+    shot(community_phone, "community-tasks")
+    context.close()
+
+    phone.reload()
+    expect(phone.get_by_test_id("my-evaluation")).to_contain_text("良好")
+
+
+def test_the_code_screen_counts_check_ins_and_check_outs(
+    live_server: Any, browser: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    """The member scans the code the organiser's screen shows (its URL, as a camera reads it);
+    the screen counts the check-in, then the check-out."""
+    person, _, community = _resident_and_community(tree)
+    make_user("zuzhi", grants=[(roles["committee_admin"], tree.committee_a, True)])
+    start = timezone.now() + timedelta(minutes=10)
+    activity = activity_create(
+        actor=None,
+        org=tree.committee_a,
+        kind=ActivityKind.objects.get_or_create(name="文明创建")[0],
+        title="文明创建志愿服务",
+        place="桥门社区",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        capacity=3,
+        partner=community,
+    )
+    Participation.objects.create(
+        activity=activity, member=person, state="signed_up", signed_up_at=timezone.now()
+    )
+    context = browser.new_context(viewport=PHONE, locale="zh-CN")
+    screen = context.new_page()
+    screen.set_default_timeout(15_000)
+    sign_in(screen, live_server.url, "zuzhi")
+    screen.wait_for_url(f"{live_server.url}/")
+    screen.goto(f"{live_server.url}/volunteer/activities/{activity.pk}/code/")
+    expect(screen.get_by_test_id("checkin-count")).to_have_text("已签到 0 / 1 人，已签退 0 人")
+    code_url = screen.get_by_test_id("checkin-qr").get_attribute("data-url")
+    assert code_url and "/volunteer/scan/" in code_url
+
+    sign_in(phone, live_server.url, "dangyuan")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(code_url)
+    phone.get_by_role("button", name="签到").click()
+    expect(phone.get_by_test_id("scan-result")).to_contain_text("签到成功")
+    screen.reload()
+    expect(screen.get_by_test_id("checkin-count")).to_have_text("已签到 1 / 1 人，已签退 0 人")
+    phone.goto(code_url)
+    phone.get_by_role("button", name="签退").click()
+    expect(phone.get_by_test_id("scan-result")).to_contain_text("签退成功")
+    screen.reload()
+    expect(screen.get_by_test_id("checkin-count")).to_have_text("已签到 1 / 1 人，已签退 1 人")
+    shot(screen, "volunteer-code-screen")
+    context.close()

@@ -64,7 +64,7 @@ def test_encryption_and_keyed_hash() -> None:
     assert crypto.decrypt("not-a-token") == ""
 
 
-regions = st.from_regex(r"\A[1-6][0-9]{5}\Z")
+regions = st.integers(min_value=100000, max_value=699999).map(str)  # [1-6][0-9]{5}, cheaply
 births = st.dates(min_value=date(1930, 1, 1), max_value=date(2008, 12, 31))
 sequences = st.integers(min_value=0, max_value=999)
 

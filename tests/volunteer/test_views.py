@@ -28,11 +28,13 @@ def test_rules_page_adds_a_dated_rule(client: Any, tree: Tree, world: World, rol
             "presence_threshold": "50",
             "star_hours": "50，150，300，600，1000",
             "open_claims_per_member": "2",
+            "registration_hours_target": "50",
         },
     )
     assert response.status_code == 302
     rule = HoursRule.objects.get(effective_from="2027-01-01")
     assert str(rule.presence_threshold) == "0.50" and rule.star_hours == [50, 150, 300, 600, 1000]
+    assert rule.registration_hours_target == 50
     bad = client.post(
         "/volunteer/rules/",
         {

@@ -3,8 +3,10 @@ system codes only and see no business data by their role alone)."""
 
 from mofan.accounts import permissions as acc
 from mofan.accounts.models import Role
+from mofan.campaigns import permissions as campaigns
 from mofan.cobuild import permissions as cobuild
 from mofan.core import permissions as core
+from mofan.lawedu import permissions as lawedu
 from mofan.members import permissions as members
 from mofan.orglife import permissions as orglife
 from mofan.orgs import permissions as orgs
@@ -31,10 +33,15 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         volunteer.REVIEW_WISHES,
         cobuild.VIEW,
         cobuild.MANAGE,
+        cobuild.COORDINATE,
+        cobuild.SERVE,
         study.VIEW,
         study.MANAGE,
+        lawedu.VIEW,
+        lawedu.MANAGE,
         portal.EDIT,
         portal.PUBLISH,
+        campaigns.MANAGE,
     ],
     B.COMMITTEE_ADMIN: [
         orgs.VIEW,
@@ -52,8 +59,13 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         volunteer.REVIEW_WISHES,
         cobuild.VIEW,
         cobuild.MANAGE,
+        cobuild.COORDINATE,
+        cobuild.SERVE,
         study.VIEW,
         study.MANAGE,
+        lawedu.VIEW,
+        lawedu.MANAGE,
+        campaigns.SUBMIT,
     ],
     B.BRANCH_SECRETARY: [
         orgs.VIEW,
@@ -67,6 +79,10 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         volunteer.MANAGE,
         study.VIEW,
         study.MANAGE,
+        cobuild.VIEW,
+        cobuild.SERVE,
+        lawedu.VIEW,
+        campaigns.SUBMIT,
     ],
     B.BRANCH_COMMITTEE: [
         orgs.VIEW,
@@ -80,7 +96,7 @@ BUILTIN_ROLES: dict[str, list[str]] = {
     ],
     B.MEMBER: [orgs.VIEW],
     B.PARTNER_CONTACT: [],
-    B.REVIEWER: [],
+    B.REVIEWER: [campaigns.REVIEW],
     B.SYSTEM_ADMIN: [acc.MANAGE_USERS],
     B.SECURITY_ADMIN: [
         acc.MANAGE_ROLES,

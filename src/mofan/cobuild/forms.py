@@ -1,11 +1,21 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mofan.cobuild import permissions as perms
-from mofan.core.widgets import DatePicker, TreePicker, fill_picker
-from mofan.orgs.models import OrgKind, PartnerUnit
+from mofan.cobuild.models import (
+    MenuTopic,
+    OrderFormat,
+    ProjectKind,
+    ProjectMember,
+    ServiceProject,
+)
+from mofan.core.paths import subtree_q
+from mofan.core.widgets import DatePicker, DateTimePicker, TreePicker, fill_picker
+from mofan.members.models import Member
+from mofan.orgs.models import Organisation, OrgKind, PartnerUnit
 from mofan.orgs.selectors import org_choices
 
 
@@ -63,3 +73,213 @@ class JointMeetingForm(forms.Form):
     decisions = forms.CharField(
         label=_("Decisions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+# ── Service projects, demands and orders ──
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+class ProjectForm(forms.Form):
+    org = forms.TypedChoiceField(label=_("Owning organisation"), coerce=int, widget=TreePicker())
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ProjectKind.choices)
+    formats = forms.MultipleChoiceField(
+        label=_("Formats"), choices=OrderFormat.choices, widget=forms.CheckboxSelectMultiple
+    )
+    team_orgs = forms.TypedMultipleChoiceField(
+        label=_("Team organisations"),
+        coerce=int,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (or long-press on a phone) to choose several."),
+    )
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        fill_picker(
+            self.fields["org"],
+            org_choices(actor=actor, permission=perms.MANAGE),
+            permission=perms.MANAGE,
+        )
+        self.fields["team_orgs"].choices = org_choices(  # type: ignore[attr-defined]
+            actor=actor, permission=perms.VIEW
+        )
+
+
+class ProjectMemberForm(forms.Form):
+    member = forms.ModelChoiceField(
+        label=_("Party member"), required=False, queryset=Member.objects.none()
+    )
+    name = forms.CharField(
+        label=_("Or an outside professional: name"), max_length=50, required=False
+    )
+    unit = forms.CharField(label=_("Unit"), max_length=100, required=False)
+    role = forms.CharField(
+        label=_("Role"), max_length=50, required=False, help_text=_("e.g. lawyer, lecturer")
+    )
+    is_lecturer = forms.BooleanField(label=_("Lecturer"), required=False, initial=True)
+
+    def __init__(self, *args: Any, project: ServiceProject, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        condition = Q(pk__in=[])
+        for path in project.team_orgs.values_list("path", flat=True):
+            condition |= subtree_q(path, "org")
+        self.fields["member"].queryset = (  # type: ignore[attr-defined]
+            Member.objects.filter(condition, archived_at__isnull=True)
+            .exclude(project_roles__project=project)
+            .select_related("org")
+            .order_by("org__path", "full_name")[:500]
+        )
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label=_("Course topic"), max_length=100)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    lecturers = forms.ModelMultipleChoiceField(
+        label=_("Lecturers"),
+        required=False,
+        queryset=ProjectMember.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, project: ServiceProject, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lecturers"].queryset = project.team.filter(  # type: ignore[attr-defined]
+            left_at__isnull=True
+        )
+
+
+class DemandForm(forms.Form):
+    partner = forms.ModelChoiceField(label=_("Partner unit"), queryset=PartnerUnit.objects.none())
+    title = forms.CharField(label=_("What is needed"), max_length=100)
+    description = forms.CharField(
+        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    audience = forms.CharField(label=_("Audience"), max_length=100, required=False)
+    wanted_by = forms.DateField(label=_("Wanted by"), required=False, widget=DatePicker())
+
+    def __init__(self, *args: Any, partners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
+        if len(partners) == 1:
+            self.fields["partner"].initial = partners[0].pk
+
+
+class TopicChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.project.name} · {obj.title}"
+
+
+class OrderForm(forms.Form):
+    """点单, laid out for a phone: one column, big controls."""
+
+    partner = forms.ModelChoiceField(label=_("Ordering unit"), queryset=PartnerUnit.objects.none())
+    topic = TopicChoiceField(label=_("Course topic"), queryset=MenuTopic.objects.none())
+    format = forms.ChoiceField(label=_("Format"), choices=OrderFormat.choices)
+    preferred_dates = forms.CharField(
+        label=_("Preferred dates"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. a Wednesday afternoon in the second week of March"),
+    )
+    audience = forms.CharField(
+        label=_("Audience"), max_length=100, help_text=_("e.g. grade 8 pupils and their parents")
+    )
+    audience_size = forms.IntegerField(
+        label=_("Number of people"),
+        min_value=1,
+        max_value=5000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    venue = forms.CharField(label=_("Venue"), max_length=200)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, partners: Any, topics: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners  # type: ignore[attr-defined]
+        if len(partners) == 1:
+            self.fields["partner"].initial = partners[0].pk
+        self.fields["topic"].queryset = topics  # type: ignore[attr-defined]
+
+
+class DispatchForm(forms.Form):
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, order: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = order.project.team_orgs.order_by(  # type: ignore[attr-defined]
+            "path"
+        )
+
+
+class ScheduleForm(forms.Form):
+    scheduled_at = forms.DateTimeField(
+        label=_("Date and time of the session"),
+        widget=DateTimePicker(),
+        input_formats=DATETIME_FORMATS,
+    )
+
+
+class PrepareForm(forms.Form):
+    lesson_plan = forms.FileField(
+        label=_("Lesson plan (PDF)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
+    )
+    slides = forms.FileField(
+        label=_("Slides (PDF)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
+    )
+
+
+class DeliverForm(forms.Form):
+    taught_by = forms.ModelMultipleChoiceField(
+        label=_("Who taught"),
+        queryset=ProjectMember.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    attendance = forms.IntegerField(
+        label=_("Number attending"),
+        min_value=1,
+        max_value=5000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
+
+    def __init__(self, *args: Any, order: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["taught_by"].queryset = order.project.team.filter(  # type: ignore[attr-defined]
+            left_at__isnull=True
+        )
+
+
+class ConfirmForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Rating"),
+        coerce=int,
+        choices=[(n, "★" * n) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Your comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)

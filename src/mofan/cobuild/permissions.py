@@ -1,9 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 
-VIEW = "cobuild.view"  # agreements and joint meetings in scope
-MANAGE = "cobuild.manage"  # sign agreements for the organisations in scope, record joint meetings
+VIEW = "cobuild.view"  # agreements, joint meetings, projects, demands and orders in scope
+MANAGE = "cobuild.manage"  # agreements, joint meetings, service projects, demands on behalf
+COORDINATE = "cobuild.coordinate"  # dispatch (派单) and cancel the orders of projects in scope
+SERVE = "cobuild.serve"  # a team's steps: accept or decline, schedule, prepare, deliver
 
 PERMISSIONS = {
     VIEW: _("View co-building agreements and joint meetings"),
     MANAGE: _("Record co-building agreements and joint meetings"),
+    COORDINATE: _("Dispatch service orders to teams"),
+    SERVE: _("Accept, schedule, prepare and deliver service orders"),
 }

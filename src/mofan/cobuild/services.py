@@ -1,17 +1,35 @@
-"""Writes of co-building: agreements, their parties and duties, joint meetings."""
+"""Writes of co-building: agreements, their parties and duties, joint meetings; service
+projects with their teams and menus, demands, and orders through one transition table."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 import nh3
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mofan.cobuild import permissions as perms
-from mofan.cobuild.models import Agreement, AgreementParty, JointMeeting
+from mofan.cobuild.models import (
+    Agreement,
+    AgreementParty,
+    Demand,
+    DemandState,
+    JointMeeting,
+    MenuTopic,
+    Order,
+    OrderEvent,
+    OrderFormat,
+    OrderPhoto,
+    OrderState,
+    ProjectKind,
+    ProjectMember,
+    ServiceProject,
+)
 from mofan.core import access
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError
@@ -171,3 +189,628 @@ def joint_meeting_record(
         changes={"held_on": [None, held_on], "attendees": [None, attendees]},
     )
     return meeting
+
+
+# ── Service projects: owner, team and menu ──
+
+
+@transaction.atomic
+def project_create(
+    *,
+    actor: Any,
+    org: Organisation,
+    name: str,
+    formats: list[str],
+    team_orgs: list[Organisation] | None = None,
+    kind: str = ProjectKind.GENERAL,
+    summary: str = "",
+) -> ServiceProject:
+    """Put a project on the project list (项目清单) of `org`, which coordinates its orders."""
+    access.require(actor, perms.MANAGE, org)
+    name = _clean(name)
+    if not name:
+        raise DomainError({"name": _("Enter the name.")})
+    if org.is_archived:
+        raise DomainError({"org": _("The organisation is archived.")})
+    formats = [f for f in OrderFormat.values if f in set(formats or [])]
+    if not formats:
+        raise DomainError({"formats": _("Offer at least one format.")})
+    if ServiceProject.objects.filter(org=org, name=name).exists():
+        raise DomainError({"name": _("This organisation already has a project of that name.")})
+    project = ServiceProject.objects.create(
+        org=org,
+        name=name,
+        kind=kind,
+        summary=(summary or "").strip(),
+        formats=formats,
+        created_by=actor if actor is not None else None,
+    )
+    teams = list({o.pk: o for o in [org, *(team_orgs or [])]}.values())
+    project.team_orgs.set(teams)
+    audit_record(
+        actor=actor,
+        action="cobuild.project.create",
+        target=project,
+        org=org,
+        changes=diff(
+            {},
+            {
+                "name": name,
+                "formats": "、".join(str(OrderFormat(f).label) for f in formats),
+                "team_orgs": "、".join(o.name for o in teams),
+            },
+        ),
+    )
+    return project
+
+
+@transaction.atomic
+def project_member_add(
+    *,
+    actor: Any,
+    project: ServiceProject,
+    member: Any = None,
+    name: str = "",
+    unit: str = "",
+    role: str = "",
+    is_lecturer: bool = True,
+) -> ProjectMember:
+    """Add a person to the project's team: a party member of the deployment (from one of the
+    team organisations), or an outside professional named with their unit."""
+    access.require(actor, perms.MANAGE, project.org)
+    role, unit = _clean(role), _clean(unit)
+    if member is not None:
+        team_paths = list(project.team_orgs.values_list("path", flat=True))
+        if not any(member.org.path.startswith(p) for p in team_paths):
+            raise DomainError(
+                {"member": _("The member belongs to none of the project's team organisations.")}
+            )
+        if member.archived_at is not None:
+            raise DomainError({"member": _("The member's record is archived.")})
+        if ProjectMember.objects.filter(project=project, member=member).exists():
+            raise DomainError({"member": _("The member is already in the team.")})
+        name = member.full_name
+        unit = unit or member.org.name
+    else:
+        name = _clean(name)
+        if not name:
+            raise DomainError({"name": _("Choose a member or enter the person's name.")})
+        if not unit:
+            raise DomainError({"unit": _("Enter the unit of an outside professional.")})
+    person = ProjectMember.objects.create(
+        project=project,
+        member=member,
+        name=name[:50],
+        unit=unit[:100],
+        role=role[:50],
+        is_lecturer=is_lecturer,
+    )
+    audit_record(
+        actor=actor,
+        action="cobuild.project.member_add",
+        target=project,
+        org=project.org,
+        target_label=f"{project} · {person}",
+        changes=diff({}, {"name": person.name, "unit": person.unit, "role": person.role}),
+    )
+    return person
+
+
+@transaction.atomic
+def topic_add(
+    *,
+    actor: Any,
+    project: ServiceProject,
+    title: str,
+    description: str = "",
+    lecturers: list[ProjectMember] | None = None,
+) -> MenuTopic:
+    """Put a topic (内容) on the project's menu with the lecturers who teach it (师资)."""
+    access.require(actor, perms.MANAGE, project.org)
+    title = _clean(title)
+    if not title:
+        raise DomainError({"title": _("Enter the title.")})
+    if MenuTopic.objects.filter(project=project, title=title).exists():
+        raise DomainError({"title": _("The menu already has this topic.")})
+    lecturers = lecturers or []
+    if any(p.project_id != project.pk for p in lecturers):
+        raise DomainError({"lecturers": _("Lecturers come from the project's team.")})
+    topic = MenuTopic.objects.create(
+        project=project, title=title, description=(description or "").strip()
+    )
+    topic.lecturers.set(lecturers)
+    audit_record(
+        actor=actor,
+        action="cobuild.project.topic_add",
+        target=project,
+        org=project.org,
+        target_label=f"{project} · {title}",
+        changes=diff({}, {"title": title, "lecturers": "、".join(p.name for p in lecturers)}),
+    )
+    return topic
+
+
+# ── Demands (需求清单) ──
+
+
+@transaction.atomic
+def demand_post(
+    *,
+    actor: Any,
+    partner: PartnerUnit,
+    title: str,
+    description: str = "",
+    audience: str = "",
+    wanted_by: date | None = None,
+) -> Demand:
+    """A partner's contact posts a demand, or staff who look after the partner post it."""
+    access.require_partner_or(actor, partner, perms.MANAGE)
+    title = _clean(title)
+    if not title:
+        raise DomainError({"title": _("Enter the title.")})
+    if partner.archived_at is not None:
+        raise DomainError(_("The partner unit is archived."))
+    if wanted_by is not None and wanted_by < timezone.localdate():
+        raise DomainError({"wanted_by": _("The date cannot be in the past.")})
+    demand = Demand.objects.create(
+        partner=partner,
+        title=title,
+        description=(description or "").strip(),
+        audience=_clean(audience)[:100],
+        wanted_by=wanted_by,
+        posted_by=actor if actor is not None else None,
+    )
+    audit_record(
+        actor=actor,
+        action="cobuild.demand.post",
+        target=demand,
+        org=partner.org,
+        changes=diff({}, {"partner": partner.name, "title": title, "wanted_by": wanted_by}),
+    )
+    return demand
+
+
+@transaction.atomic
+def demand_match(*, actor: Any, demand: Demand, project: ServiceProject) -> Demand:
+    """A coordinator of the project answers an open demand with it; the partner can then
+    order from its menu."""
+    access.require(actor, perms.COORDINATE, project.org)
+    demand = Demand.objects.select_for_update().select_related("partner").get(pk=demand.pk)
+    if demand.state != DemandState.OPEN:
+        raise DomainError(_("Only an open demand can be matched."))
+    if project.archived_at is not None:
+        raise DomainError({"project": _("The project is archived.")})
+    demand.state, demand.project, demand.matched_at = DemandState.MATCHED, project, timezone.now()
+    demand.save(update_fields=["state", "project", "matched_at"])
+    audit_record(
+        actor=actor,
+        action="cobuild.demand.match",
+        target=demand,
+        org=demand.partner.org,
+        changes={"project": [None, project.name]},
+    )
+    from mofan.cobuild.tasks import demand_matched_notify
+
+    transaction.on_commit(lambda: demand_matched_notify(demand.pk))
+    return demand
+
+
+@transaction.atomic
+def demand_close(*, actor: Any, demand: Demand) -> Demand:
+    """The partner (or staff for it) closes a demand: met or no longer wanted."""
+    demand = Demand.objects.select_for_update().select_related("partner__org").get(pk=demand.pk)
+    access.require_partner_or(actor, demand.partner, perms.MANAGE)
+    if demand.state == DemandState.CLOSED:
+        raise DomainError(_("The demand is already closed."))
+    before = demand.state
+    demand.state, demand.closed_at = DemandState.CLOSED, timezone.now()
+    demand.save(update_fields=["state", "closed_at"])
+    audit_record(
+        actor=actor,
+        action="cobuild.demand.close",
+        target=demand,
+        org=demand.partner.org,
+        changes={"state": [before, demand.state]},
+    )
+    return demand
+
+
+# ── Orders: 点单 → 派单 → 接单 → 服务 → 评单, one transition table ──
+
+COORDINATOR = "coordinator"  # holds cobuild.coordinate on the project's organisation
+TEAM = "team"  # holds cobuild.serve on the team the order was dispatched to
+PARTNER = "partner"  # a contact of the ordering partner unit
+EITHER = "either"  # the partner's contact or the coordinator
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str
+    actor: str
+
+
+S = OrderState
+ORDER_TRANSITIONS: dict[str, Transition] = {
+    "dispatch": Transition(frozenset({S.ORDERED, S.DECLINED}), S.DISPATCHED, COORDINATOR),
+    "accept": Transition(frozenset({S.DISPATCHED}), S.ACCEPTED, TEAM),
+    "decline": Transition(frozenset({S.DISPATCHED}), S.DECLINED, TEAM),
+    "schedule": Transition(frozenset({S.ACCEPTED, S.SCHEDULED}), S.SCHEDULED, TEAM),
+    "prepare": Transition(frozenset({S.SCHEDULED, S.PREPARED}), S.PREPARED, TEAM),
+    "deliver": Transition(frozenset({S.PREPARED}), S.DELIVERED, TEAM),
+    "confirm": Transition(frozenset({S.DELIVERED}), S.CONFIRMED, PARTNER),
+    "cancel": Transition(
+        frozenset({S.ORDERED, S.DISPATCHED, S.DECLINED, S.ACCEPTED, S.SCHEDULED, S.PREPARED}),
+        S.CANCELLED,
+        EITHER,
+    ),
+}
+# The states an order has reached when its session took place.
+TOOK_PLACE = (S.DELIVERED, S.CONFIRMED)
+
+
+def may_take(actor: Any, order: Order, step: str) -> bool:
+    """Whether `actor` is the one who takes `step` on this order (not whether its state
+    allows it). Views use it to show buttons; `_begin` enforces it."""
+    who = ORDER_TRANSITIONS[step].actor
+    if actor is None:
+        return True
+    if who == COORDINATOR:
+        return access.can(actor, perms.COORDINATE, order.project.org)
+    if who == TEAM:
+        return order.team is not None and access.can(actor, perms.SERVE, order.team)
+    if who == PARTNER:
+        return access.is_partner_contact(actor, order.partner)
+    return access.is_partner_contact(actor, order.partner) or access.can(
+        actor, perms.COORDINATE, order.project.org
+    )
+
+
+def sees_order(actor: Any, order: Order) -> bool:
+    """The partner's contacts, the team and the coordinating organisation (and above)."""
+    return (
+        actor is None
+        or access.is_partner_contact(actor, order.partner)
+        or access.can(actor, perms.VIEW, order.project.org)
+        or (order.team is not None and access.can(actor, perms.VIEW, order.team))
+    )
+
+
+def steps_open(actor: Any, order: Order) -> list[str]:
+    """The steps this actor may take on the order now."""
+    return [
+        step
+        for step, t in ORDER_TRANSITIONS.items()
+        if order.state in t.sources and may_take(actor, order, step)
+    ]
+
+
+def _begin(actor: Any, order: Order, step: str) -> Order:
+    """Lock the order's row, then check who asks and the state it is in now (another person
+    may have moved it while this one was looking at the page)."""
+    locked = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("project__org", "partner__org", "team", "topic")
+        .get(pk=order.pk)
+    )
+    if not sees_order(actor, locked):
+        raise PermissionDenied(_("You do not have permission to do this here."))
+    if locked.state not in ORDER_TRANSITIONS[step].sources:
+        raise DomainError(
+            _("This step is not possible: the order is now “{state}”.").format(
+                state=locked.get_state_display()
+            )
+        )
+    if not may_take(actor, locked, step):
+        raise PermissionDenied(_("You do not have permission to do this here."))
+    return locked
+
+
+def _finish(
+    actor: Any,
+    order: Order,
+    step: str,
+    at: datetime,
+    fields: list[str],
+    changes: dict[str, Any],
+    note: str = "",
+) -> Order:
+    before = order.state
+    order.state = ORDER_TRANSITIONS[step].target
+    order.save(update_fields=["state", *fields])
+    OrderEvent.objects.create(
+        order=order,
+        at=at,
+        actor=actor if actor is not None else None,
+        step=step,
+        from_state=before,
+        to_state=order.state,
+        note=note[:500],
+    )
+    audit_record(
+        actor=actor,
+        action=f"cobuild.order.{step}",
+        target=order,
+        org=order.project.org,
+        changes={"state": [before, order.state], **changes},
+    )
+    from mofan.cobuild.tasks import order_notify
+
+    pk = order.pk
+    transaction.on_commit(lambda: order_notify(pk, step))
+    return order
+
+
+def _when(actor: Any, at: datetime | None) -> datetime:
+    """The moment of a step: now; the system alone (demo, imports) may record an earlier one."""
+    if at is not None and actor is None:
+        return at
+    return timezone.now()
+
+
+@transaction.atomic
+def order_place(
+    *,
+    actor: Any,
+    topic: MenuTopic,
+    partner: PartnerUnit,
+    format: str,
+    audience: str,
+    audience_size: int,
+    venue: str,
+    preferred_dates: str = "",
+    notes: str = "",
+    demand: Demand | None = None,
+    at: datetime | None = None,
+) -> Order:
+    """点单: a partner's contact orders a topic from a project's menu (staff who look after
+    the partner may order for it). The coordinators are told."""
+    access.require_partner_or(actor, partner, perms.MANAGE)
+    project = topic.project
+    errors: dict[str, str] = {}
+    if project.archived_at is not None or topic.archived_at is not None:
+        errors["topic"] = _("This topic is no longer on the menu.")
+    if format not in project.formats:
+        errors["format"] = _("The project does not offer this format.")
+    audience, venue = _clean(audience), _clean(venue)
+    if not audience:
+        errors["audience"] = _("Say who will attend.")
+    if not audience_size or audience_size < 1:
+        errors["audience_size"] = _("Give the number of people expected.")
+    if not venue:
+        errors["venue"] = _("Enter the venue.")
+    if demand is not None and demand.partner_id != partner.pk:
+        errors["demand"] = _("The demand belongs to another partner unit.")
+    if errors:
+        raise DomainError(errors)
+    if partner.archived_at is not None:
+        raise DomainError(_("The partner unit is archived."))
+    when = _when(actor, at)
+    order = Order.objects.create(
+        project=project,
+        topic=topic,
+        partner=partner,
+        format=format,
+        audience=audience[:100],
+        audience_size=audience_size,
+        venue=venue[:200],
+        preferred_dates=_clean(preferred_dates)[:200],
+        notes=(notes or "").strip(),
+        demand=demand,
+        ordered_by=actor if actor is not None else None,
+        ordered_at=when,
+    )
+    OrderEvent.objects.create(
+        order=order,
+        at=when,
+        actor=actor if actor is not None else None,
+        step="place",
+        from_state=OrderState.ORDERED,
+        to_state=OrderState.ORDERED,
+    )
+    audit_record(
+        actor=actor,
+        action="cobuild.order.place",
+        target=order,
+        org=project.org,
+        changes=diff(
+            {},
+            {
+                "topic": topic.title,
+                "format": order.get_format_display(),
+                "audience": audience,
+                "audience_size": audience_size,
+            },
+        ),
+    )
+    from mofan.cobuild.tasks import order_notify
+
+    transaction.on_commit(lambda: order_notify(order.pk, "place"))
+    return order
+
+
+@transaction.atomic
+def order_dispatch(
+    *, actor: Any, order: Order, team: Organisation, note: str = "", at: datetime | None = None
+) -> Order:
+    """派单: a coordinator gives the order to one of the project's team organisations. Of two
+    coordinators dispatching at once, the second is told the order has moved on."""
+    order = _begin(actor, order, "dispatch")
+    if not order.project.team_orgs.filter(pk=team.pk).exists():
+        raise DomainError({"team": _("Choose one of the project's team organisations.")})
+    before = order.team.name if order.team else None
+    order.team, order.dispatched_at = team, _when(actor, at)
+    order.decline_reason = ""
+    return _finish(
+        actor,
+        order,
+        "dispatch",
+        order.dispatched_at,
+        ["team", "dispatched_at", "decline_reason"],
+        {"team": [before, team.name]},
+        note=_clean(note),
+    )
+
+
+@transaction.atomic
+def order_accept(*, actor: Any, order: Order, at: datetime | None = None) -> Order:
+    """接单: the team takes the order on."""
+    order = _begin(actor, order, "accept")
+    order.accepted_at = _when(actor, at)
+    return _finish(actor, order, "accept", order.accepted_at, ["accepted_at"], {})
+
+
+@transaction.atomic
+def order_decline(*, actor: Any, order: Order, reason: str, at: datetime | None = None) -> Order:
+    """The team declines, saying why; the coordinator dispatches it again."""
+    order = _begin(actor, order, "decline")
+    reason = _clean(reason)
+    if not reason:
+        raise DomainError({"reason": _("Give the reason.")})
+    order.decline_reason = reason[:500]
+    return _finish(
+        actor,
+        order,
+        "decline",
+        _when(actor, at),
+        ["decline_reason"],
+        {"reason": [None, reason]},
+        note=reason,
+    )
+
+
+@transaction.atomic
+def order_schedule(
+    *, actor: Any, order: Order, scheduled_at: datetime, at: datetime | None = None
+) -> Order:
+    """The team fixes (or moves) the session's date and time; the partner is told."""
+    order = _begin(actor, order, "schedule")
+    when = _when(actor, at)
+    if scheduled_at <= when:
+        raise DomainError({"scheduled_at": _("The session is scheduled in the future.")})
+    before = order.scheduled_at
+    order.scheduled_at = scheduled_at
+    return _finish(
+        actor,
+        order,
+        "schedule",
+        when,
+        ["scheduled_at"],
+        {"scheduled_at": [before, scheduled_at]},
+    )
+
+
+def _store(field: Any, upload: Any) -> tuple[str, str]:
+    checked = check_upload(upload)
+    field.save(checked.stored_name, checked.upload, save=False)
+    return checked.name, checked.kind.content_type
+
+
+@transaction.atomic
+def order_prepare(
+    *,
+    actor: Any,
+    order: Order,
+    lesson_plan: Any = None,
+    slides: Any = None,
+    at: datetime | None = None,
+) -> Order:
+    """The team uploads the lesson plan (required once) and the slides; uploading again
+    replaces them."""
+    order = _begin(actor, order, "prepare")
+    if not lesson_plan and not order.lesson_plan:
+        raise DomainError({"lesson_plan": _("Upload the lesson plan.")})
+    fields, changes = ["prepared_at"], {}
+    if lesson_plan:
+        order.lesson_plan_name, order.lesson_plan_type = _store(order.lesson_plan, lesson_plan)
+        fields += ["lesson_plan", "lesson_plan_name", "lesson_plan_type"]
+        changes["lesson_plan"] = [None, order.lesson_plan_name]
+    if slides:
+        order.slides_name, order.slides_type = _store(order.slides, slides)
+        fields += ["slides", "slides_name", "slides_type"]
+        changes["slides"] = [None, order.slides_name]
+    order.prepared_at = _when(actor, at)
+    return _finish(actor, order, "prepare", order.prepared_at, fields, changes)
+
+
+@transaction.atomic
+def order_deliver(
+    *,
+    actor: Any,
+    order: Order,
+    taught_by: list[ProjectMember],
+    attendance: int,
+    photos: list[Any] | None = None,
+    at: datetime | None = None,
+) -> Order:
+    """服务: the team reports the session: who taught, how many attended, photos. The
+    partner is asked to confirm and rate it."""
+    order = _begin(actor, order, "deliver")
+    when = _when(actor, at)
+    if not taught_by:
+        raise DomainError({"taught_by": _("Say who taught.")})
+    if any(p.project_id != order.project_id or p.left_at is not None for p in taught_by):
+        raise DomainError({"taught_by": _("Lecturers come from the project's team.")})
+    if attendance is None or attendance < 1:
+        raise DomainError({"attendance": _("Give the number of people who attended.")})
+    if order.scheduled_at is not None and when < order.scheduled_at:
+        raise DomainError(_("A session is reported after its scheduled time."))
+    checked = [check_upload(p) for p in photos or []]
+    order.delivered_at, order.attendance = when, attendance
+    order.taught_by.set(taught_by)
+    for c in checked:
+        photo = OrderPhoto(order=order, name=c.name, content_type=c.kind.content_type)
+        photo.file.save(c.stored_name, c.upload, save=False)
+        photo.save()
+    return _finish(
+        actor,
+        order,
+        "deliver",
+        when,
+        ["delivered_at", "attendance"],
+        {
+            "attendance": [None, attendance],
+            "taught_by": [None, "、".join(p.name for p in taught_by)],
+            "photos": [None, len(checked)],
+        },
+    )
+
+
+@transaction.atomic
+def order_confirm(
+    *, actor: Any, order: Order, rating: int, comment: str = "", at: datetime | None = None
+) -> Order:
+    """评单: the partner's contact confirms the session took place and rates it 1–5."""
+    order = _begin(actor, order, "confirm")
+    if rating not in {1, 2, 3, 4, 5}:
+        raise DomainError({"rating": _("Rate from 1 to 5.")})
+    order.rating, order.comment = rating, (comment or "").strip()[:2000]
+    order.confirmed_at = _when(actor, at)
+    return _finish(
+        actor,
+        order,
+        "confirm",
+        order.confirmed_at,
+        ["rating", "comment", "confirmed_at"],
+        {"rating": [None, rating]},
+        note=order.comment,
+    )
+
+
+@transaction.atomic
+def order_cancel(*, actor: Any, order: Order, reason: str, at: datetime | None = None) -> Order:
+    """Either side cancels an order not yet delivered, saying why."""
+    order = _begin(actor, order, "cancel")
+    reason = _clean(reason)
+    if not reason:
+        raise DomainError({"reason": _("Give the reason.")})
+    order.cancel_reason, order.cancelled_at = reason[:500], _when(actor, at)
+    return _finish(
+        actor,
+        order,
+        "cancel",
+        order.cancelled_at,
+        ["cancel_reason", "cancelled_at"],
+        {"reason": [None, reason]},
+        note=reason,
+    )

@@ -1,23 +1,54 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from mofan.cobuild import permissions as perms
 from mofan.cobuild import selectors, services
-from mofan.cobuild.forms import AgreementForm, JointMeetingForm
-from mofan.cobuild.models import AgreementParty
+from mofan.cobuild.forms import (
+    AgreementForm,
+    ConfirmForm,
+    DeliverForm,
+    DemandForm,
+    DispatchForm,
+    JointMeetingForm,
+    OrderForm,
+    PrepareForm,
+    ProjectForm,
+    ProjectMemberForm,
+    ScheduleForm,
+    TopicForm,
+)
+from mofan.cobuild.models import (
+    AgreementParty,
+    DemandState,
+    Order,
+    OrderFormat,
+    OrderPhoto,
+    OrderState,
+    ServiceProject,
+)
 from mofan.core import access
 from mofan.core.errors import DomainError
+from mofan.core.exports import xlsx_response
 from mofan.core.uploads import stored_file_response
-from mofan.core.views import FormPageView, ScopedView
+from mofan.core.views import (
+    FormPageView,
+    ScopedView,
+    apply_domain_error,
+    paginate,
+    query_without_page,
+)
 from mofan.orgs.models import Organisation
 from mofan.orgs.selectors import org_get
 
@@ -130,3 +161,490 @@ class AgreementScanView(ScopedView):
     def get(self, request: HttpRequest, agreement_id: int) -> HttpResponseBase:
         agreement = selectors.agreement_get(actor=request.user, pk=agreement_id)
         return stored_file_response(agreement.scan, agreement.scan_type, agreement.scan_name)
+
+
+# ── Service projects ──
+
+
+class ProjectListView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request,
+            "cobuild/projects.html",
+            {
+                "projects": selectors.project_list(actor=request.user)[:200],
+                "can_manage": access.has_permission(request.user, perms.MANAGE),
+            },
+        )
+
+
+class ProjectCreateView(FormPageView):
+    permission = perms.MANAGE
+    template_name = "cobuild/project_form.html"
+
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        return ProjectForm(data, actor=request.user)
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        data = form.cleaned_data
+        org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
+        project = services.project_create(
+            actor=request.user,
+            org=org,
+            name=data["name"],
+            kind=data["kind"],
+            formats=data["formats"],
+            team_orgs=list(Organisation.objects.filter(pk__in=data["team_orgs"])),
+            summary=data["summary"],
+        )
+        return (
+            _("The project is on the list; add its team and menu."),
+            reverse("cobuild:project", args=[project.pk]),
+        )
+
+
+class ProjectView(ScopedView):
+    """A project's team and menu; its managers add people and topics here."""
+
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest, project_id: int) -> HttpResponse:
+        project = selectors.project_get(actor=request.user, pk=project_id)
+        return self._render(request, project)
+
+    def _render(
+        self,
+        request: HttpRequest,
+        project: ServiceProject,
+        member_form: Any = None,
+        topic_form: Any = None,
+    ) -> HttpResponse:
+        can_manage = access.can(request.user, perms.MANAGE, project.org)
+        return render(
+            request,
+            "cobuild/project.html",
+            {
+                "project": project,
+                "formats": [OrderFormat(f).label for f in project.formats],
+                "team_orgs": project.team_orgs.order_by("path"),
+                "team": project.team.filter(left_at__isnull=True).select_related("member"),
+                "topics": project.topics.filter(archived_at__isnull=True).prefetch_related(
+                    "lecturers"
+                ),
+                "can_manage": can_manage,
+                "member_form": member_form or (ProjectMemberForm(project=project)),
+                "topic_form": topic_form or TopicForm(project=project),
+            },
+        )
+
+    def post(self, request: HttpRequest, project_id: int) -> HttpResponse:
+        project = selectors.project_get(actor=request.user, pk=project_id, permission=perms.MANAGE)
+        step = request.POST.get("step", "")
+        if step == "member":
+            form: Any = ProjectMemberForm(request.POST, project=project)
+            if form.is_valid():
+                try:
+                    services.project_member_add(
+                        actor=request.user, project=project, **form.cleaned_data
+                    )
+                except DomainError as exc:
+                    apply_domain_error(form, exc)
+                else:
+                    messages.success(request, _("Added to the team."))
+                    return redirect("cobuild:project", project_id=project.pk)
+            return self._render(request, project, member_form=form)
+        if step == "topic":
+            form = TopicForm(request.POST, project=project)
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.topic_add(
+                        actor=request.user,
+                        project=project,
+                        title=data["title"],
+                        description=data["description"],
+                        lecturers=list(data["lecturers"]),
+                    )
+                except DomainError as exc:
+                    apply_domain_error(form, exc)
+                else:
+                    messages.success(request, _("The topic is on the menu."))
+                    return redirect("cobuild:project", project_id=project.pk)
+            return self._render(request, project, topic_form=form)
+        messages.error(request, _("Choose what to do."))
+        return redirect("cobuild:project", project_id=project.pk)
+
+
+# ── Demands ──
+
+
+class DemandListView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        state = request.GET.get("state", "")
+        state = state if state in DemandState.values else ""
+        page = paginate(request, selectors.demand_list(actor=request.user, state=state))
+        return render(
+            request,
+            "cobuild/demands.html",
+            {"page": page, "state": state, "states": DemandState.choices},
+        )
+
+
+class DemandCreateView(FormPageView):
+    """A partner's contact posts a demand; staff may post one for a partner they look after."""
+
+    permission = access.AUTHENTICATED
+    template_name = "cobuild/demand_form.html"
+
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        partners = selectors.partners_for(request.user)
+        if not partners.exists():
+            raise Http404
+        return DemandForm(data, partners=partners)
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        data = form.cleaned_data
+        demand = services.demand_post(actor=request.user, **data)
+        return _("The demand is posted."), reverse("cobuild:demand", args=[demand.pk])
+
+
+class DemandView(ScopedView):
+    """One demand: its coordinators match it to a project; the partner closes it."""
+
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest, demand_id: int) -> HttpResponse:
+        demand = selectors.demand_get(actor=request.user, pk=demand_id)
+        projects = selectors.project_list(actor=request.user)
+        coordinated = [p for p in projects if access.can(request.user, perms.COORDINATE, p.org)]
+        return render(
+            request,
+            "cobuild/demand.html",
+            {
+                "demand": demand,
+                "projects": coordinated,
+                "can_close": demand.state != DemandState.CLOSED
+                and (
+                    access.is_partner_contact(request.user, demand.partner)
+                    or access.can(request.user, perms.MANAGE, demand.partner.org)
+                ),
+                "is_contact": access.is_partner_contact(request.user, demand.partner),
+            },
+        )
+
+    def post(self, request: HttpRequest, demand_id: int) -> HttpResponse:
+        demand = selectors.demand_get(actor=request.user, pk=demand_id)
+        step = request.POST.get("step", "")
+        try:
+            if step == "match":
+                raw = request.POST.get("project", "")
+                if not raw.isdigit():
+                    raise DomainError(_("Choose a project."))
+                project = selectors.project_get(
+                    actor=request.user, pk=int(raw), permission=perms.COORDINATE
+                )
+                services.demand_match(actor=request.user, demand=demand, project=project)
+                done = _("The demand is matched; the partner is told.")
+            elif step == "close":
+                services.demand_close(actor=request.user, demand=demand)
+                done = _("The demand is closed.")
+            else:
+                raise DomainError(_("Choose what to do."))
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, done)
+        return redirect("cobuild:demand", demand_id=demand.pk)
+
+
+# ── Orders ──
+
+
+def _month(raw: str) -> date | None:
+    try:
+        year, month = (int(x) for x in raw.split("-"))
+        return date(year, month, 1)
+    except (TypeError, ValueError):
+        return None
+
+
+def _options(choices: list[tuple[int, str]], chosen: str) -> str:
+    """<option>s for a filter of hundreds of entries, built here rather than in a template
+    loop (the board's largest cost for a whole city)."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, " selected" if str(pk) == chosen else "", name) for pk, name in choices),
+    )
+
+
+class OrderBoardView(ScopedView):
+    """The order board: every order the person may see (a partner's contact: only its own),
+    filtered by state, project, partner and month, with waiting times."""
+
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        state = request.GET.get("state", "")
+        state = state if state in OrderState.values else ""
+        project = request.GET.get("project", "")
+        partner = request.GET.get("partner", "")
+        month_raw = request.GET.get("month", "")
+        month = _month(month_raw)
+        orders = selectors.order_board(
+            actor=request.user,
+            state=state,
+            project_id=int(project) if project.isdigit() else None,
+            partner_id=int(partner) if partner.isdigit() else None,
+            month=month,
+        )
+        page = paginate(request, orders)
+        contact = selectors.is_contact(request.user)
+        staff = access.has_permission(request.user, perms.VIEW)
+        context: dict[str, Any] = {
+            "page": page,
+            "query": query_without_page(request),
+            "state": state,
+            "states": OrderState.choices,
+            "project": project,
+            "partner": partner,
+            "month": month_raw if month else "",
+            "is_contact": contact,
+            "is_staff": staff,
+        }
+        if staff:
+            projects, partners = selectors.board_filter_choices(actor=request.user)
+            context["project_options"] = _options(projects, project)
+            context["partner_options"] = _options(partners, partner)
+        if contact:
+            context["agreements"] = list(selectors.partner_agreements(actor=request.user)[:20])
+            context["demands"] = list(selectors.demand_list(actor=request.user)[:20])
+        return render(request, "cobuild/orders.html", context)
+
+
+class OrderCreateView(FormPageView):
+    """点单 from the menu: a partner's contact, or staff for a partner they look after."""
+
+    permission = access.AUTHENTICATED
+    template_name = "cobuild/order_form.html"
+
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        partners = selectors.partners_for(request.user)
+        if not partners.exists():
+            raise Http404
+        topics = selectors.menu_topics()
+        initial = {}
+        raw = request.GET.get("topic", "")
+        if raw.isdigit():
+            topic = topics.filter(pk=int(raw)).first()
+            if topic is not None:
+                initial = {"topic": topic.pk, "format": (topic.project.formats or [""])[0]}
+        return OrderForm(data, partners=partners, topics=topics, initial=initial)
+
+    def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
+        return {"topics": selectors.menu_topics()}
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        data = form.cleaned_data
+        order = services.order_place(actor=request.user, **data)
+        return (
+            _("Ordered. You will be told when a team takes it on."),
+            reverse("cobuild:order", args=[order.pk]),
+        )
+
+
+class OrderView(ScopedView):
+    """One order: where it stands, its log and waiting times, and the form for each step the
+    person may take now."""
+
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest, order_id: int) -> HttpResponse:
+        order = selectors.order_get(actor=request.user, pk=order_id)
+        steps = services.steps_open(request.user, order)
+        forms: dict[str, Any] = {}
+        if "dispatch" in steps:
+            forms["dispatch"] = DispatchForm(order=order)
+        if "schedule" in steps:
+            forms["schedule"] = ScheduleForm(initial={"scheduled_at": order.scheduled_at})
+        if "prepare" in steps:
+            forms["prepare"] = PrepareForm()
+        if "deliver" in steps:
+            forms["deliver"] = DeliverForm(order=order, initial={"attendance": order.audience_size})
+        if "confirm" in steps:
+            forms["confirm"] = ConfirmForm()
+        return render(
+            request,
+            "cobuild/order.html",
+            {
+                "order": order,
+                "steps": steps,
+                "forms": forms,
+                "events": selectors.order_events(order),
+                "taught_by": order.taught_by.all(),
+                "photos": order.photos.all(),
+                "states": OrderState,
+            },
+        )
+
+
+class OrderStepView(ScopedView):
+    """Every step after ordering; the services decide who may take which step."""
+
+    permission = access.AUTHENTICATED
+
+    def post(self, request: HttpRequest, order_id: int) -> HttpResponse:
+        order = selectors.order_get(actor=request.user, pk=order_id)
+        step = request.POST.get("step", "")
+        actor = request.user
+        try:
+            done = self._take(request, actor, order, step)
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or _("You do not have permission to do this here."))
+        else:
+            messages.success(request, done)
+        return redirect("cobuild:order", order_id=order.pk)
+
+    def _take(self, request: HttpRequest, actor: Any, order: Order, step: str) -> str:
+        post, files = request.POST, request.FILES
+        if step == "dispatch":
+            form: Any = DispatchForm(post, order=order)
+            if not form.is_valid():
+                raise DomainError(_("Choose the team."))
+            services.order_dispatch(actor=actor, order=order, **form.cleaned_data)
+            return _("Dispatched; the team is told.")
+        if step == "accept":
+            services.order_accept(actor=actor, order=order)
+            return _("Accepted. Schedule the session next.")
+        if step in {"decline", "cancel"}:
+            reason = post.get("reason", "")
+            if step == "decline":
+                services.order_decline(actor=actor, order=order, reason=reason)
+                return _("Declined; the coordinator is told.")
+            services.order_cancel(actor=actor, order=order, reason=reason)
+            return _("The order is cancelled.")
+        if step == "schedule":
+            form = ScheduleForm(post)
+            if not form.is_valid():
+                raise DomainError(_("Enter the date and time of the session."))
+            services.order_schedule(actor=actor, order=order, **form.cleaned_data)
+            return _("Scheduled; the partner is told.")
+        if step == "prepare":
+            form = PrepareForm(post, files)
+            form.is_valid()
+            services.order_prepare(
+                actor=actor,
+                order=order,
+                lesson_plan=form.cleaned_data.get("lesson_plan"),
+                slides=form.cleaned_data.get("slides"),
+            )
+            return _("The lesson plan is uploaded.")
+        if step == "deliver":
+            form = DeliverForm(post, files, order=order)
+            if not form.is_valid():
+                raise DomainError(_("Say who taught and how many attended."))
+            data = form.cleaned_data
+            services.order_deliver(
+                actor=actor,
+                order=order,
+                taught_by=list(data["taught_by"]),
+                attendance=data["attendance"],
+                photos=[data["photo"]] if data["photo"] else [],
+            )
+            return _("The session is recorded; the partner is asked to confirm it.")
+        if step == "confirm":
+            form = ConfirmForm(post)
+            if not form.is_valid():
+                raise DomainError(_("Rate from 1 to 5."))
+            services.order_confirm(actor=actor, order=order, **form.cleaned_data)
+            return _("Thank you for your rating.")
+        raise DomainError(_("Choose what to do."))
+
+
+class OrderFileView(ScopedView):
+    """The lesson plan or the slides, to whoever sees the order."""
+
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest, order_id: int, which: str) -> HttpResponseBase:
+        order = selectors.order_get(actor=request.user, pk=order_id)
+        if which == "lesson_plan":
+            return stored_file_response(
+                order.lesson_plan, order.lesson_plan_type, order.lesson_plan_name
+            )
+        if which == "slides":
+            return stored_file_response(order.slides, order.slides_type, order.slides_name)
+        raise Http404
+
+
+class OrderPhotoView(ScopedView):
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest, order_photo_id: int) -> HttpResponseBase:
+        photo = OrderPhoto.objects.filter(pk=order_photo_id).first()
+        if photo is None:
+            raise Http404
+        selectors.order_get(actor=request.user, pk=photo.order_id)
+        return stored_file_response(photo.file, photo.content_type, photo.name)
+
+
+# ── Statistics ──
+
+
+def _stats_context(request: HttpRequest) -> dict[str, Any]:
+    this_year = timezone.localdate().year
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= this_year + 1 else this_year
+    stats = selectors.order_statistics(actor=request.user, year=year)
+    return {
+        "year": year,
+        "years": list(range(this_year, this_year - 5, -1)),
+        "stats": stats,
+        "groups": [
+            (_("By topic"), stats.by_topic),
+            (_("By school or partner"), stats.by_partner),
+            (_("By team"), stats.by_team),
+            (_("By month"), stats.by_month),
+        ],
+    }
+
+
+class OrderStatisticsView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, "cobuild/order_statistics.html", _stats_context(request))
+
+
+class OrderStatisticsExportView(ScopedView):
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        context = _stats_context(request)
+        stats, year = context["stats"], context["year"]
+        rows: list[list[Any]] = [
+            [_("Orders"), "", stats.total, ""],
+            [_("Average rating"), "", stats.average_rating or "", stats.ratings],
+            [_("Average wait for dispatch (hours)"), "", stats.wait_dispatch_hours or "", ""],
+            [_("Average wait for the session (days)"), "", stats.wait_deliver_days or "", ""],
+        ]
+        for label, group in context["groups"]:
+            rows += [[label, name, n, done] for name, n, done in group]
+        rows += [
+            [_("Lecturer"), f"{name}（{unit}）", n, people]
+            for name, unit, n, people in stats.lecturers
+        ]
+        return xlsx_response(
+            _("Service orders"),
+            [_("Item"), _("Name"), _("Orders"), _("Took place / people")],
+            rows,
+            filename=f"服务订单统计-{year}.xlsx",
+        )

@@ -8,9 +8,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from mofan.accounts import permissions as acc
+from mofan.campaigns import permissions as campaigns
 from mofan.cobuild import permissions as cobuild
 from mofan.core import access
 from mofan.core import permissions as core
+from mofan.lawedu import permissions as lawedu
 from mofan.members import permissions as members
 from mofan.orglife import permissions as orglife
 from mofan.orgs import permissions as orgs
@@ -50,6 +52,14 @@ NAV_ITEMS = (
     NavItem(_("Branch checks"), "orgs:flags", orgs.VIEW, "flag"),
     NavItem(_("Partner units"), "orgs:partners", orgs.VIEW, "people"),
     NavItem(_("Co-building agreements"), "cobuild:agreements", cobuild.VIEW, "file-earmark-text"),
+    NavItem(_("Service orders"), "cobuild:orders", access.AUTHENTICATED, "basket"),
+    NavItem(_("Service projects"), "cobuild:projects", cobuild.VIEW, "grid"),
+    NavItem(_("Demands"), "cobuild:demands", cobuild.VIEW, "megaphone"),
+    NavItem(_("Handouts"), "lawedu:materials", lawedu.VIEW, "book-half"),
+    NavItem(_("Legal counsellors"), "lawedu:appointments", lawedu.VIEW, "person-badge"),
+    NavItem(_("Case campaigns"), "campaigns:called", campaigns.SUBMIT, "journal-richtext"),
+    NavItem(_("Run campaigns"), "campaigns:managed", campaigns.MANAGE, "trophy"),
+    NavItem(_("Case reviews"), "campaigns:reviews", campaigns.REVIEW, "star-half", in_tabs=True),
     NavItem(_("Sent notices"), "core:notice_sent", core.SEND_NOTICE, "send"),
     NavItem(_("Portal articles"), "portal:manage", portal.EDIT, "newspaper"),
     NavItem(_("Users"), "accounts:users", acc.MANAGE_USERS, "person-badge", in_tabs=True),

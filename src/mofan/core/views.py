@@ -58,9 +58,21 @@ class FormPageView(ScopedView):
     `DomainError` is put back onto the form next to its field, and nothing is lost.
 
     Subclasses set `template_name` and write `make_form` and `save`; `context` adds to the
-    template's context. URL arguments are in `self.kwargs`."""
+    template's context. URL arguments are in `self.kwargs`; a page about one object reads it in
+    `load_subject` and uses `self.subject(request)`."""
 
     template_name: str = ""
+
+    def load_subject(self, request: HttpRequest) -> Any:
+        """The object the page is about (from `self.kwargs`, through a selector that checks the
+        scope and raises 404), or None."""
+        return None
+
+    def subject(self, request: HttpRequest) -> Any:
+        """`load_subject`, read once per request."""
+        if not hasattr(self, "_subject"):
+            self._subject = self.load_subject(request)
+        return self._subject
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         raise NotImplementedError

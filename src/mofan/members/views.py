@@ -7,13 +7,21 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from mofan.core import access
 from mofan.core.errors import DomainError
 from mofan.core.exports import xlsx_file_response, xlsx_response
-from mofan.core.views import ScopedView, apply_domain_error, paginate, query_without_page
+from mofan.core.views import (
+    FormPageView,
+    ScopedView,
+    apply_domain_error,
+    paginate,
+    query_without_page,
+)
 from mofan.members import permissions as perms
 from mofan.members import selectors, services
 from mofan.members.forms import (
@@ -254,33 +262,55 @@ def _fields_from(form: MemberForm, org: Organisation) -> services.MemberFields:
     )
 
 
-class MemberCreateView(ScopedView):
+class MemberCreateView(FormPageView):
     permission = perms.MANAGE
+    template_name = "members/form.html"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        form = MemberForm(actor=request.user, initial={"org": request.GET.get("org")})
-        return render(request, "members/form.html", {"form": form, "title": _("New member")})
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        return MemberForm(data, actor=request.user, initial={"org": request.GET.get("org")})
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = MemberForm(request.POST, actor=request.user)
-        if form.is_valid():
-            org = org_get(actor=request.user, pk=form.cleaned_data["org"], permission=perms.MANAGE)
-            try:
-                member = services.member_add(actor=request.user, fields=_fields_from(form, org))
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(
-                    request, _("The record of %(name)s was created.") % {"name": member.full_name}
-                )
-                return redirect("members:detail", member_id=member.pk)
-        return render(request, "members/form.html", {"form": form, "title": _("New member")})
+    def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
+        return {"title": _("New member")}
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        org = org_get(actor=request.user, pk=form.cleaned_data["org"], permission=perms.MANAGE)
+        member = services.member_add(actor=request.user, fields=_fields_from(form, org))
+        return (
+            _("The record of %(name)s was created.") % {"name": member.full_name},
+            reverse("members:detail", kwargs={"member_id": member.pk}),
+        )
 
 
-class MemberUpdateView(ScopedView):
+class _MemberActionView(FormPageView):
+    """A form about one record the user manages (`member_id` in the address), read once per
+    request; on success back to the record."""
+
     permission = perms.MANAGE
+    template_name = "members/form.html"
+    title: Any = ""
 
-    def _form(self, request: HttpRequest, member: Member, data: Any = None) -> MemberForm:
+    def load_subject(self, request: HttpRequest) -> Member:
+        return selectors.member_get(
+            actor=request.user, pk=self.kwargs["member_id"], permission=perms.MANAGE
+        )
+
+    def perform(self, request: HttpRequest, member: Member, form: Any) -> str:
+        raise NotImplementedError
+
+    def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
+        return {"member": self.subject(request), "title": self.title}
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        member = self.subject(request)
+        message = self.perform(request, member, form)
+        return message, reverse("members:detail", kwargs={"member_id": member.pk})
+
+
+class MemberUpdateView(_MemberActionView):
+    title = _lazy("Edit record")
+
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        member = self.subject(request)
         initial = {
             "full_name": member.full_name,
             "org": member.org_id,
@@ -302,75 +332,21 @@ class MemberUpdateView(ScopedView):
         form.fields["mobile"].widget.attrs["placeholder"] = member.mobile_masked
         return form
 
-    def get(self, request: HttpRequest, member_id: int) -> HttpResponse:
-        member = selectors.member_get(actor=request.user, pk=member_id, permission=perms.MANAGE)
-        return render(
-            request,
-            "members/form.html",
-            {"form": self._form(request, member), "member": member, "title": _("Edit record")},
+    def perform(self, request: HttpRequest, member: Member, form: Any) -> str:
+        services.member_update(
+            actor=request.user, member=member, fields=_fields_from(form, member.org)
         )
-
-    def post(self, request: HttpRequest, member_id: int) -> HttpResponse:
-        member = selectors.member_get(actor=request.user, pk=member_id, permission=perms.MANAGE)
-        form = self._form(request, member, request.POST)
-        if form.is_valid():
-            try:
-                services.member_update(
-                    actor=request.user, member=member, fields=_fields_from(form, member.org)
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("The record was saved."))
-                return redirect("members:detail", member_id=member.pk)
-        return render(
-            request,
-            "members/form.html",
-            {"form": form, "member": member, "title": _("Edit record")},
-        )
-
-
-class _MemberActionView(ScopedView):
-    permission = perms.MANAGE
-    title = ""
-
-    def form(self, request: HttpRequest, data: Any = None) -> Any:
-        raise NotImplementedError
-
-    def perform(self, request: HttpRequest, member: Member, data: dict[str, Any]) -> str:
-        raise NotImplementedError
-
-    def get(self, request: HttpRequest, member_id: int) -> HttpResponse:
-        member = selectors.member_get(actor=request.user, pk=member_id, permission=perms.MANAGE)
-        return render(
-            request,
-            "members/form.html",
-            {"form": self.form(request), "member": member, "title": self.title},
-        )
-
-    def post(self, request: HttpRequest, member_id: int) -> HttpResponse:
-        member = selectors.member_get(actor=request.user, pk=member_id, permission=perms.MANAGE)
-        form = self.form(request, request.POST)
-        if form.is_valid():
-            try:
-                message = self.perform(request, member, form.cleaned_data)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, message)
-                return redirect("members:detail", member_id=member.pk)
-        return render(
-            request, "members/form.html", {"form": form, "member": member, "title": self.title}
-        )
+        return _("The record was saved.")
 
 
 class MemberTransferView(_MemberActionView):
-    title = _("Transfer to another branch")
+    title = _lazy("Transfer to another branch")
 
-    def form(self, request: HttpRequest, data: Any = None) -> Any:
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         return TransferForm(data, actor=request.user)
 
-    def perform(self, request: HttpRequest, member: Member, data: dict[str, Any]) -> str:
+    def perform(self, request: HttpRequest, member: Member, form: Any) -> str:
+        data = form.cleaned_data
         to_org = org_get(actor=request.user, pk=data["to_org"], permission=perms.MANAGE)
         services.member_transfer(
             actor=request.user,
@@ -386,12 +362,13 @@ class MemberTransferView(_MemberActionView):
 
 
 class MemberMakeFullView(_MemberActionView):
-    title = _("Full membership")
+    title = _lazy("Full membership")
 
-    def form(self, request: HttpRequest, data: Any = None) -> Any:
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         return MakeFullForm(data)
 
-    def perform(self, request: HttpRequest, member: Member, data: dict[str, Any]) -> str:
+    def perform(self, request: HttpRequest, member: Member, form: Any) -> str:
+        data = form.cleaned_data
         services.member_make_full(
             actor=request.user, member=member, full_member_on=data["full_member_on"]
         )
@@ -399,12 +376,13 @@ class MemberMakeFullView(_MemberActionView):
 
 
 class MemberArchiveView(_MemberActionView):
-    title = _("Archive the record")
+    title = _lazy("Archive the record")
 
-    def form(self, request: HttpRequest, data: Any = None) -> Any:
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         return ArchiveForm(data)
 
-    def perform(self, request: HttpRequest, member: Member, data: dict[str, Any]) -> str:
+    def perform(self, request: HttpRequest, member: Member, form: Any) -> str:
+        data = form.cleaned_data
         services.member_archive(
             actor=request.user, member=member, reason=data["reason"], note=data["note"]
         )
@@ -489,12 +467,13 @@ class RosterTemplateView(ScopedView):
 
 
 class MemberLinkUserView(_MemberActionView):
-    title = _("Login account")
+    title = _lazy("Login account")
 
-    def form(self, request: HttpRequest, data: Any = None) -> Any:
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         return LinkUserForm(data)
 
-    def perform(self, request: HttpRequest, member: Member, data: dict[str, Any]) -> str:
+    def perform(self, request: HttpRequest, member: Member, form: Any) -> str:
+        data = form.cleaned_data
         linked = services.member_link_user(
             actor=request.user, member=member, username=data["username"]
         )

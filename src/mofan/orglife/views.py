@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from mofan.core import access, checkin
 from mofan.core.errors import DomainError
 from mofan.core.uploads import stored_file_response
-from mofan.core.views import ScopedView, apply_domain_error, paginate, query_without_page
+from mofan.core.views import (
+    FormPageView,
+    ScopedView,
+    apply_domain_error,
+    paginate,
+    query_without_page,
+)
 from mofan.orglife import permissions as perms
 from mofan.orglife import selectors, services
 from mofan.orglife.documents import minutes_docx
@@ -67,45 +73,38 @@ class MeetingListView(ScopedView):
         )
 
 
-class MeetingCreateView(ScopedView):
+class MeetingCreateView(FormPageView):
     permission = perms.MANAGE_MEETINGS
+    template_name = "orglife/form.html"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        form = MeetingForm(actor=request.user, initial={"org": request.GET.get("org")})
-        return render(request, "orglife/form.html", {"form": form})
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        return MeetingForm(data, actor=request.user, initial={"org": request.GET.get("org")})
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = MeetingForm(request.POST, actor=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE_MEETINGS)
-            try:
-                meeting = services.meeting_schedule(
-                    actor=request.user,
-                    org=org,
-                    kind=data["kind"],
-                    topic=data["topic"],
-                    starts_at=data["starts_at"],
-                    ends_at=data["ends_at"],
-                    place=data["place"],
-                    agenda=data["agenda"],
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                note = (
-                    _(" It is dated in the past and is marked as a late entry (补录).")
-                    if meeting.is_late_entry
-                    else ""
-                )
-                messages.success(
-                    request,
-                    _("The meeting was scheduled for %(n)d attendees.")
-                    % {"n": meeting.attendances.count()}
-                    + note,
-                )
-                return redirect("orglife:detail", meeting_id=meeting.pk)
-        return render(request, "orglife/form.html", {"form": form})
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        data = form.cleaned_data
+        org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE_MEETINGS)
+        meeting = services.meeting_schedule(
+            actor=request.user,
+            org=org,
+            kind=data["kind"],
+            topic=data["topic"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            place=data["place"],
+            agenda=data["agenda"],
+        )
+        message = scheduled_message(meeting, _("The meeting was scheduled for %(n)d attendees."))
+        return message, reverse("orglife:detail", kwargs={"meeting_id": meeting.pk})
+
+
+def scheduled_message(meeting: Any, text: str) -> str:
+    """`text` (with %(n)d for the attendees), noting a meeting dated in the past as 补录."""
+    note = (
+        _(" It is dated in the past and is marked as a late entry (补录).")
+        if meeting.is_late_entry
+        else ""
+    )
+    return text % {"n": meeting.attendances.count()} + note
 
 
 class MeetingDetailView(ScopedView):
@@ -373,32 +372,29 @@ class LeaveDecideView(ScopedView):
         return redirect("orglife:detail", meeting_id=attendance.meeting_id)
 
 
-class MinutesView(ScopedView):
+class MinutesView(FormPageView):
     permission = perms.MANAGE_MEETINGS
+    template_name = "orglife/minutes.html"
 
-    def get(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
-        meeting = selectors.meeting_get(
-            actor=request.user, pk=meeting_id, permission=perms.MANAGE_MEETINGS
+    def load_subject(self, request: HttpRequest) -> Any:
+        return selectors.meeting_get(
+            actor=request.user, pk=self.kwargs["meeting_id"], permission=perms.MANAGE_MEETINGS
         )
-        form = MinutesForm(initial={"minutes": meeting.minutes})
-        return render(request, "orglife/minutes.html", {"meeting": meeting, "form": form})
 
-    def post(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
-        meeting = selectors.meeting_get(
-            actor=request.user, pk=meeting_id, permission=perms.MANAGE_MEETINGS
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        return MinutesForm(data, initial={"minutes": self.subject(request).minutes})
+
+    def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
+        return {"meeting": self.subject(request)}
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        meeting = self.subject(request)
+        services.minutes_save(
+            actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"]
         )
-        form = MinutesForm(request.POST)
-        if form.is_valid():
-            try:
-                services.minutes_save(
-                    actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"]
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("The minutes were saved."))
-                return redirect("orglife:detail", meeting_id=meeting.pk)
-        return render(request, "orglife/minutes.html", {"meeting": meeting, "form": form})
+        return _("The minutes were saved."), reverse(
+            "orglife:detail", kwargs={"meeting_id": meeting.pk}
+        )
 
 
 class ResolutionView(ScopedView):
@@ -780,49 +776,45 @@ class HeartTalkListView(ScopedView):
         )
 
 
-class HeartTalkCreateView(ScopedView):
+class HeartTalkCreateView(FormPageView):
     permission = perms.MANAGE_MEETINGS
+    template_name = "orglife/talk_form.html"
 
-    def _form(self, request: HttpRequest, org: Any, data: Any = None) -> HeartTalkForm:
+    def load_subject(self, request: HttpRequest) -> Any:
+        return org_get(
+            actor=request.user, pk=self.kwargs["org_id"], permission=perms.MANAGE_MEETINGS
+        )
+
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         from mofan.members.models import Member
 
         people = list(
-            Member.objects.filter(org=org, archived_at__isnull=True)
+            Member.objects.filter(org=self.subject(request), archived_at__isnull=True)
             .order_by("name_pinyin")
             .values_list("pk", "full_name")
         )
         return HeartTalkForm(data, people=people, initial={"talked_on": timezone.localdate()})
 
-    def get(self, request: HttpRequest, org_id: int) -> HttpResponse:
-        org = org_get(actor=request.user, pk=org_id, permission=perms.MANAGE_MEETINGS)
-        form = self._form(request, org)
-        return render(request, "orglife/talk_form.html", {"form": form, "org": org})
+    def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
+        return {"org": self.subject(request)}
 
-    def post(self, request: HttpRequest, org_id: int) -> HttpResponse:
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
         from mofan.members.models import Member
 
-        org = org_get(actor=request.user, pk=org_id, permission=perms.MANAGE_MEETINGS)
-        form = self._form(request, org, request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            people = Member.objects.in_bulk([data["initiator"], data["counterpart"]])
-            try:
-                services.heart_talk_record(
-                    actor=request.user,
-                    org=org,
-                    initiator=people[data["initiator"]],
-                    counterpart=people[data["counterpart"]],
-                    talked_on=data["talked_on"],
-                    summary=data["summary"],
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("The talk is recorded."))
-                return redirect(
-                    f"{reverse('orglife:talks')}?org={org.pk}&year={data['talked_on'].year}"
-                )
-        return render(request, "orglife/talk_form.html", {"form": form, "org": org})
+        org, data = self.subject(request), form.cleaned_data
+        people = Member.objects.in_bulk([data["initiator"], data["counterpart"]])
+        services.heart_talk_record(
+            actor=request.user,
+            org=org,
+            initiator=people[data["initiator"]],
+            counterpart=people[data["counterpart"]],
+            talked_on=data["talked_on"],
+            summary=data["summary"],
+        )
+        return (
+            _("The talk is recorded."),
+            f"{reverse('orglife:talks')}?org={org.pk}&year={data['talked_on'].year}",
+        )
 
 
 class DualLifeView(ScopedView):

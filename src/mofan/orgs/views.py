@@ -6,13 +6,15 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from mofan.core import access
 from mofan.core.errors import DomainError
 from mofan.core.exports import xlsx_file_response, xlsx_response
 from mofan.core.paths import subtree_q
-from mofan.core.views import ScopedView, apply_domain_error, paginate
+from mofan.core.views import FormPageView, ScopedView, apply_domain_error, paginate
 from mofan.orgs import permissions as perms
 from mofan.orgs import selectors, services
 from mofan.orgs.forms import (
@@ -118,182 +120,119 @@ class OrgDetailView(ScopedView):
         )
 
 
-class OrgCreateView(ScopedView):
+class OrgCreateView(FormPageView):
     permission = perms.MANAGE
+    template_name = "orgs/form.html"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        initial = {"parent": request.GET.get("parent")}
-        return render(
-            request,
-            "orgs/form.html",
-            {
-                "form": OrgCreateForm(initial=initial, actor=request.user),
-                "title": _("New organisation"),
-            },
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        return OrgCreateForm(
+            data, initial={"parent": request.GET.get("parent")}, actor=request.user
         )
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = OrgCreateForm(request.POST, actor=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            parent = selectors.org_get(
-                actor=request.user, pk=data["parent"], permission=perms.MANAGE
-            )
-            try:
-                org = services.org_create(
-                    actor=request.user,
-                    name=data["name"],
-                    kind=data["kind"],
-                    parent=parent,
-                    organ=data["organ"],
-                    is_joint=data["is_joint"],
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("%(name)s was created.") % {"name": org.name})
-                return redirect("orgs:detail", org_id=org.pk)
-        return render(request, "orgs/form.html", {"form": form, "title": _("New organisation")})
+    def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
+        return {"title": _("New organisation")}
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        data = form.cleaned_data
+        parent = selectors.org_get(actor=request.user, pk=data["parent"], permission=perms.MANAGE)
+        org = services.org_create(
+            actor=request.user,
+            name=data["name"],
+            kind=data["kind"],
+            parent=parent,
+            organ=data["organ"],
+            is_joint=data["is_joint"],
+        )
+        return _("%(name)s was created.") % {"name": org.name}, _detail(org)
 
 
-class OrgUpdateView(ScopedView):
+def _detail(org: Organisation) -> str:
+    return reverse("orgs:detail", kwargs={"org_id": org.pk})
+
+
+class OrgFormView(FormPageView):
+    """A form about one organisation the user manages (`org_id` in the address), on
+    orgs/form.html; the organisation is read once per request (404 outside the scope)."""
+
     permission = perms.MANAGE
+    template_name = "orgs/form.html"
+    title: Any = ""
+    danger = False
 
-    def get(self, request: HttpRequest, org_id: int) -> HttpResponse:
-        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
-        form = OrgUpdateForm(
-            initial={"name": org.name, "organ": org.organ, "is_joint": org.is_joint}
-        )
-        return render(
-            request, "orgs/form.html", {"form": form, "org": org, "title": _("Edit organisation")}
-        )
-
-    def post(self, request: HttpRequest, org_id: int) -> HttpResponse:
-        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
-        form = OrgUpdateForm(request.POST)
-        if form.is_valid():
-            try:
-                services.org_update(actor=request.user, org=org, **form.cleaned_data)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("The organisation was saved."))
-                return redirect("orgs:detail", org_id=org.pk)
-        return render(
-            request, "orgs/form.html", {"form": form, "org": org, "title": _("Edit organisation")}
+    def load_subject(self, request: HttpRequest) -> Organisation:
+        return selectors.org_get(
+            actor=request.user, pk=self.kwargs["org_id"], permission=perms.MANAGE
         )
 
+    def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
+        return {"org": self.subject(request), "title": self.title, "danger": self.danger}
 
-class OrgMoveView(ScopedView):
-    permission = perms.MANAGE
 
-    def get(self, request: HttpRequest, org_id: int) -> HttpResponse:
-        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
-        form = OrgMoveForm(actor=request.user, org=org)
-        return render(
-            request, "orgs/form.html", {"form": form, "org": org, "title": _("Move organisation")}
+class OrgUpdateView(OrgFormView):
+    title = _lazy("Edit organisation")
+
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        org = self.subject(request)
+        initial = {"name": org.name, "organ": org.organ, "is_joint": org.is_joint}
+        return OrgUpdateForm(data, initial=initial)
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        org = self.subject(request)
+        services.org_update(actor=request.user, org=org, **form.cleaned_data)
+        return _("The organisation was saved."), _detail(org)
+
+
+class OrgMoveView(OrgFormView):
+    title = _lazy("Move organisation")
+
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        return OrgMoveForm(data, actor=request.user, org=self.subject(request))
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        org = self.subject(request)
+        target = selectors.org_get(
+            actor=request.user, pk=form.cleaned_data["new_parent"], permission=perms.MANAGE
         )
-
-    def post(self, request: HttpRequest, org_id: int) -> HttpResponse:
-        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
-        form = OrgMoveForm(request.POST, actor=request.user, org=org)
-        if form.is_valid():
-            target = selectors.org_get(
-                actor=request.user, pk=form.cleaned_data["new_parent"], permission=perms.MANAGE
-            )
-            try:
-                services.org_move(actor=request.user, org=org, new_parent=target)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("%(name)s now stands under %(parent)s.")
-                    % {"name": org.name, "parent": target.name},
-                )
-                return redirect("orgs:detail", org_id=org.pk)
-        return render(
-            request, "orgs/form.html", {"form": form, "org": org, "title": _("Move organisation")}
+        services.org_move(actor=request.user, org=org, new_parent=target)
+        return (
+            _("%(name)s now stands under %(parent)s.") % {"name": org.name, "parent": target.name},
+            _detail(org),
         )
 
 
-class OrgArchiveView(ScopedView):
-    permission = perms.MANAGE
+class OrgArchiveView(OrgFormView):
+    title = _lazy("Archive organisation")
+    danger = True
 
-    def get(self, request: HttpRequest, org_id: int) -> HttpResponse:
-        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
-        return render(
-            request,
-            "orgs/form.html",
-            {
-                "form": OrgArchiveForm(),
-                "org": org,
-                "title": _("Archive organisation"),
-                "danger": True,
-            },
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        return OrgArchiveForm(data)
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        org = self.subject(request)
+        services.org_archive(actor=request.user, org=org, reason=form.cleaned_data["reason"])
+        return _("The organisation was archived; its history is kept."), _detail(org)
+
+
+class SeatAssignView(OrgFormView):
+    title = _lazy("Assign a committee seat")
+
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        return SeatForm(data, holders=selectors.member_choices(org=self.subject(request)))
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        from mofan.members.models import Member
+
+        org, data = self.subject(request), form.cleaned_data
+        holder = Member.objects.select_related("org").get(pk=data["holder"])
+        services.seat_assign(
+            actor=request.user,
+            org=org,
+            position=data["position"],
+            holder=holder,
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
         )
-
-    def post(self, request: HttpRequest, org_id: int) -> HttpResponse:
-        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
-        form = OrgArchiveForm(request.POST)
-        if form.is_valid():
-            try:
-                services.org_archive(
-                    actor=request.user, org=org, reason=form.cleaned_data["reason"]
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("The organisation was archived; its history is kept."))
-                return redirect("orgs:detail", org_id=org.pk)
-        return render(
-            request,
-            "orgs/form.html",
-            {"form": form, "org": org, "title": _("Archive organisation"), "danger": True},
-        )
-
-
-class SeatAssignView(ScopedView):
-    permission = perms.MANAGE
-
-    def _form(self, org: Organisation, data: Any = None) -> SeatForm:
-        return SeatForm(data, holders=selectors.member_choices(org=org))
-
-    def get(self, request: HttpRequest, org_id: int) -> HttpResponse:
-        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
-        return render(
-            request,
-            "orgs/form.html",
-            {"form": self._form(org), "org": org, "title": _("Assign a committee seat")},
-        )
-
-    def post(self, request: HttpRequest, org_id: int) -> HttpResponse:
-        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
-        form = self._form(org, request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            from mofan.members.models import Member
-
-            holder = Member.objects.select_related("org").get(pk=data["holder"])
-            try:
-                services.seat_assign(
-                    actor=request.user,
-                    org=org,
-                    position=data["position"],
-                    holder=holder,
-                    starts_on=data["starts_on"],
-                    ends_on=data["ends_on"],
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("The seat was assigned."))
-                return redirect("orgs:detail", org_id=org.pk)
-        return render(
-            request,
-            "orgs/form.html",
-            {"form": form, "org": org, "title": _("Assign a committee seat")},
-        )
+        return _("The seat was assigned."), _detail(org)
 
 
 class SeatEndView(ScopedView):
@@ -316,31 +255,16 @@ class SeatEndView(ScopedView):
         return redirect("orgs:detail", org_id=seat.org_id)
 
 
-class TermCreateView(ScopedView):
-    permission = perms.MANAGE
+class TermCreateView(OrgFormView):
+    title = _lazy("Record an election")
 
-    def get(self, request: HttpRequest, org_id: int) -> HttpResponse:
-        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
-        return render(
-            request,
-            "orgs/form.html",
-            {"form": TermForm(), "org": org, "title": _("Record an election")},
-        )
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        return TermForm(data)
 
-    def post(self, request: HttpRequest, org_id: int) -> HttpResponse:
-        org = selectors.org_get(actor=request.user, pk=org_id, permission=perms.MANAGE)
-        form = TermForm(request.POST)
-        if form.is_valid():
-            try:
-                services.term_start(actor=request.user, org=org, **form.cleaned_data)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("The new term was recorded."))
-                return redirect("orgs:detail", org_id=org.pk)
-        return render(
-            request, "orgs/form.html", {"form": form, "org": org, "title": _("Record an election")}
-        )
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        org = self.subject(request)
+        services.term_start(actor=request.user, org=org, **form.cleaned_data)
+        return _("The new term was recorded."), _detail(org)
 
 
 class TermWatchView(ScopedView):
@@ -394,37 +318,31 @@ class PartnerListView(ScopedView):
         )
 
 
-class PartnerCreateView(ScopedView):
+class PartnerCreateView(FormPageView):
     permission = perms.MANAGE_PARTNERS
+    template_name = "orgs/form.html"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(
-            request,
-            "orgs/form.html",
-            {"form": PartnerForm(actor=request.user), "title": _("New partner unit")},
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        return PartnerForm(data, actor=request.user)
+
+    def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
+        return {"title": _("New partner unit")}
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        data = form.cleaned_data
+        org = selectors.org_get(
+            actor=request.user, pk=data["org"], permission=perms.MANAGE_PARTNERS
         )
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = PartnerForm(request.POST, actor=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            org = selectors.org_get(
-                actor=request.user, pk=data["org"], permission=perms.MANAGE_PARTNERS
-            )
-            try:
-                partner = services.partner_create(
-                    actor=request.user,
-                    org=org,
-                    name=data["name"],
-                    kind=data["kind"],
-                    address=data["address"],
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("The partner unit was added."))
-                return redirect("orgs:partner_detail", partner_id=partner.pk)
-        return render(request, "orgs/form.html", {"form": form, "title": _("New partner unit")})
+        partner = services.partner_create(
+            actor=request.user,
+            org=org,
+            name=data["name"],
+            kind=data["kind"],
+            address=data["address"],
+        )
+        return _("The partner unit was added."), reverse(
+            "orgs:partner_detail", kwargs={"partner_id": partner.pk}
+        )
 
 
 class PartnerDetailView(ScopedView):

@@ -5,16 +5,24 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mofan.core import access
 from mofan.core.errors import DomainError
-from mofan.core.views import ScopedView, apply_domain_error, paginate, query_without_page
+from mofan.core.views import (
+    FormPageView,
+    ScopedView,
+    apply_domain_error,
+    paginate,
+    query_without_page,
+)
 from mofan.members.selectors import own_record
 from mofan.orglife import permissions as orglife_perms
 from mofan.orglife.models import AttendanceStatus
 from mofan.orglife.selectors import attendance_list
+from mofan.orglife.views import scheduled_message
 from mofan.orgs.selectors import org_get
 from mofan.study import permissions as perms
 from mofan.study import selectors, services
@@ -51,31 +59,24 @@ class GroupListView(ScopedView):
         )
 
 
-class GroupCreateView(ScopedView):
+class GroupCreateView(FormPageView):
     permission = perms.MANAGE
+    template_name = "study/group_form.html"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        form = GroupForm(actor=request.user, initial={"org": request.GET.get("org")})
-        return render(
-            request, "study/group_form.html", {"form": form, "max_age": YOUTH_GROUP_MAX_AGE}
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        return GroupForm(data, actor=request.user, initial={"org": request.GET.get("org")})
+
+    def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
+        return {"max_age": YOUTH_GROUP_MAX_AGE}
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        data = form.cleaned_data
+        org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
+        group = services.study_group_create(
+            actor=request.user, org=org, kind=data["kind"], name=data["name"]
         )
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = GroupForm(request.POST, actor=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
-            try:
-                group = services.study_group_create(
-                    actor=request.user, org=org, kind=data["kind"], name=data["name"]
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("The study group was created; now add its members."))
-                return redirect("study:group_detail", group_id=group.pk)
-        return render(
-            request, "study/group_form.html", {"form": form, "max_age": YOUTH_GROUP_MAX_AGE}
+        return _("The study group was created; now add its members."), reverse(
+            "study:group_detail", kwargs={"group_id": group.pk}
         )
 
 
@@ -173,36 +174,29 @@ class GroupMemberRemoveView(ScopedView):
         return redirect("study:group_detail", group_id=group.pk)
 
 
-class SessionCreateView(ScopedView):
+class SessionCreateView(FormPageView):
     permission = perms.MANAGE
+    template_name = "study/session_form.html"
 
-    def get(self, request: HttpRequest, group_id: int) -> HttpResponse:
-        group = selectors.group_get(actor=request.user, pk=group_id, permission=perms.MANAGE)
-        return render(request, "study/session_form.html", {"group": group, "form": SessionForm()})
+    def load_subject(self, request: HttpRequest) -> StudyGroup:
+        return selectors.group_get(
+            actor=request.user, pk=self.kwargs["group_id"], permission=perms.MANAGE
+        )
 
-    def post(self, request: HttpRequest, group_id: int) -> HttpResponse:
-        group = selectors.group_get(actor=request.user, pk=group_id, permission=perms.MANAGE)
-        form = SessionForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                session = services.study_session_schedule(actor=request.user, group=group, **data)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                note = (
-                    _(" It is dated in the past and is marked as a late entry (补录).")
-                    if session.meeting.is_late_entry
-                    else ""
-                )
-                messages.success(
-                    request,
-                    _("The study session was scheduled for %(n)d attendees.")
-                    % {"n": session.meeting.attendances.count()}
-                    + note,
-                )
-                return redirect("study:session_detail", study_session_id=session.pk)
-        return render(request, "study/session_form.html", {"group": group, "form": form})
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        return SessionForm(data)
+
+    def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
+        return {"group": self.subject(request)}
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        session = services.study_session_schedule(
+            actor=request.user, group=self.subject(request), **form.cleaned_data
+        )
+        message = scheduled_message(
+            session.meeting, _("The study session was scheduled for %(n)d attendees.")
+        )
+        return message, reverse("study:session_detail", kwargs={"study_session_id": session.pk})
 
 
 def _session_page(
@@ -289,35 +283,29 @@ class PlanListView(ScopedView):
         )
 
 
-class PlanCreateView(ScopedView):
+class PlanCreateView(FormPageView):
     permission = perms.MANAGE
+    template_name = "study/plan_form.html"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
-        form = PlanForm(
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        initial = {"org": request.GET.get("org"), "year": timezone.localdate().year}
+        return PlanForm(data, actor=request.user, initial=initial)
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        data = form.cleaned_data
+        org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
+        plan = services.study_plan_create(
             actor=request.user,
-            initial={"org": request.GET.get("org"), "year": timezone.localdate().year},
+            org=org,
+            year=data["year"],
+            title=data["title"],
+            content=data["content"],
         )
-        return render(request, "study/plan_form.html", {"form": form})
+        return _("The study plan was saved."), _plan_url(plan)
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        form = PlanForm(request.POST, actor=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
-            try:
-                plan = services.study_plan_create(
-                    actor=request.user,
-                    org=org,
-                    year=data["year"],
-                    title=data["title"],
-                    content=data["content"],
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("The study plan was saved."))
-                return redirect("study:plan_detail", plan_id=plan.pk)
-        return render(request, "study/plan_form.html", {"form": form})
+
+def _plan_url(plan: Any) -> str:
+    return reverse("study:plan_detail", kwargs={"plan_id": plan.pk})
 
 
 class PlanDetailView(ScopedView):
@@ -332,35 +320,32 @@ class PlanDetailView(ScopedView):
         )
 
 
-class PlanEditView(ScopedView):
+class PlanEditView(FormPageView):
     permission = perms.MANAGE
+    template_name = "study/plan_form.html"
 
-    def get(self, request: HttpRequest, plan_id: int) -> HttpResponse:
-        plan = selectors.plan_get(actor=request.user, pk=plan_id, permission=perms.MANAGE)
-        form = PlanForm(
-            actor=request.user,
-            editing=True,
-            initial={"title": plan.title, "content": plan.content},
+    def load_subject(self, request: HttpRequest) -> Any:
+        return selectors.plan_get(
+            actor=request.user, pk=self.kwargs["plan_id"], permission=perms.MANAGE
         )
-        return render(request, "study/plan_form.html", {"form": form, "plan": plan})
 
-    def post(self, request: HttpRequest, plan_id: int) -> HttpResponse:
-        plan = selectors.plan_get(actor=request.user, pk=plan_id, permission=perms.MANAGE)
-        form = PlanForm(request.POST, actor=request.user, editing=True)
-        if form.is_valid():
-            try:
-                services.study_plan_update(
-                    actor=request.user,
-                    plan=plan,
-                    title=form.cleaned_data["title"],
-                    content=form.cleaned_data["content"],
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("The study plan was saved."))
-                return redirect("study:plan_detail", plan_id=plan.pk)
-        return render(request, "study/plan_form.html", {"form": form, "plan": plan})
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        plan = self.subject(request)
+        initial = {"title": plan.title, "content": plan.content}
+        return PlanForm(data, actor=request.user, editing=True, initial=initial)
+
+    def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
+        return {"plan": self.subject(request)}
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        plan = self.subject(request)
+        services.study_plan_update(
+            actor=request.user,
+            plan=plan,
+            title=form.cleaned_data["title"],
+            content=form.cleaned_data["content"],
+        )
+        return _("The study plan was saved."), _plan_url(plan)
 
 
 def _record_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:

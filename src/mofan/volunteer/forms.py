@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -8,7 +9,7 @@ from mofan.core.widgets import DatePicker, DateTimePicker, TreePicker, fill_pick
 from mofan.orgs.models import PartnerUnit
 from mofan.orgs.selectors import org_choices
 from mofan.volunteer import permissions as perms
-from mofan.volunteer.models import ActivityKind, VolunteerTeam
+from mofan.volunteer.models import ActivityKind, EvaluationGrade, VolunteerTeam
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -170,6 +171,14 @@ class HoursRuleForm(forms.Form):
     open_claims_per_member = forms.IntegerField(
         label=_("Open wish claims per member"), min_value=1, max_value=20
     )
+    registration_hours_target = forms.IntegerField(
+        label=_("Yearly hours expected of a member registered with a community"),
+        help_text=_("0: no target."),
+        min_value=0,
+        max_value=500,
+        initial=0,
+        required=False,
+    )
 
     def clean_star_hours(self) -> list[int]:
         raw = self.cleaned_data["star_hours"].replace("，", ",").replace(" ", "")
@@ -177,3 +186,22 @@ class HoursRuleForm(forms.Form):
             return [int(part) for part in raw.split(",") if part]
         except ValueError as exc:
             raise forms.ValidationError(_("Use whole numbers separated by commas.")) from exc
+
+
+class TaskAssignForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=100)
+    detail = forms.CharField(label=_("Details"), required=False, max_length=2000)
+    due_on = forms.DateField(label=_("Due on"), required=False, widget=DatePicker())
+
+
+class TaskReportForm(forms.Form):
+    hours = forms.DecimalField(
+        label=_("Hours"), min_value=Decimal("0.5"), max_value=24, decimal_places=1
+    )
+    report = forms.CharField(label=_("What I did"), max_length=2000)
+
+
+class EvaluationForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    grade = forms.ChoiceField(label=_("Grade"), choices=EvaluationGrade.choices)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=1000)

@@ -56,6 +56,18 @@ urlpatterns = [
         name="registration_decide",
     ),
     path("registrations/", views.RegistrationStatsView.as_view(), name="registrations"),
+    path("communities/<int:community_id>/", views.CommunityView.as_view(), name="community"),
+    path(
+        "registrations/<int:registration_id>/tasks/",
+        views.TaskAssignView.as_view(),
+        name="task_assign",
+    ),
+    path(
+        "registrations/<int:registration_id>/evaluate/",
+        views.EvaluateView.as_view(),
+        name="registration_evaluate",
+    ),
+    path("tasks/<int:task_id>/<str:step>/", views.TaskStepView.as_view(), name="task_step"),
     path("teams/", views.TeamListView.as_view(), name="teams"),
     path("teams/new/", views.TeamCreateView.as_view(), name="team_create"),
     path("teams/<int:team_id>/", views.TeamView.as_view(), name="team"),

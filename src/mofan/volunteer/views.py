@@ -34,10 +34,13 @@ from mofan.volunteer.forms import (
     ActivityForm,
     CertificateCheckForm,
     CertificateForm,
+    EvaluationForm,
     FulfilForm,
     HoursCorrectForm,
     HoursRuleForm,
     StatisticsForm,
+    TaskAssignForm,
+    TaskReportForm,
     TeamForm,
     TimesForm,
     WishForm,
@@ -47,9 +50,11 @@ from mofan.volunteer.models import (
     ActivityStatus,
     Certificate,
     CommunityRegistration,
+    EvaluationGrade,
     HoursRule,
     Participation,
     ParticipationState,
+    RegistrationTask,
     Wish,
     WishPhoto,
     WishStatus,
@@ -396,8 +401,20 @@ class MyVolunteeringView(ScopedView):
             list(selectors.wishes_of_contact(user=request.user)[:30]) if is_contact else None
         )
         context["to_decide"] = list(selectors.registrations_to_decide(user=request.user)[:50])
+        context["my_communities"] = (
+            list(
+                PartnerUnit.objects.filter(
+                    contacts__user_id=int(request.user.pk or 0),
+                    kind__in=["community", "subdistrict"],
+                ).order_by("name")
+            )
+            if is_contact
+            else []
+        )
         if member is not None:
             context["registration"] = selectors.my_registration(member=member)
+            context["tasks"] = list(selectors.my_tasks(member=member)[:20])
+            context["evaluations"] = list(selectors.my_evaluations(member=member)[:5])
             context["residences"] = PartnerUnit.objects.filter(
                 archived_at__isnull=True, kind__in=["community", "subdistrict"]
             ).order_by("name")
@@ -414,7 +431,7 @@ class CertificateCreateView(FormPageView):
     permission = perms.MANAGE
     template_name = "volunteer/certificate_form.html"
 
-    def member(self, request: HttpRequest) -> Member:
+    def load_subject(self, request: HttpRequest) -> Member:
         """A member who took part in an activity of the actor's organisations (404 else)."""
         participation = (
             access.scope(Participation.objects.select_related("member"), request.user, perms.MANAGE)
@@ -426,20 +443,20 @@ class CertificateCreateView(FormPageView):
         return participation.member
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
-        self.member(request)
+        self.subject(request)
         today = timezone.localdate()
         initial = {"period_from": today.replace(month=1, day=1), "period_to": today}
         return CertificateForm(data, actor=request.user, initial=initial)
 
     def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
-        return {"member": self.member(request)}
+        return {"member": self.subject(request)}
 
     def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
         data = form.cleaned_data
         org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
         certificate = services.certificate_issue(
             actor=request.user,
-            member=self.member(request),
+            member=self.subject(request),
             org=org,
             period_from=data["period_from"],
             period_to=data["period_to"],
@@ -851,6 +868,7 @@ class HoursRuleView(ScopedView):
                     presence_threshold=Decimal(data["presence_threshold"]) / 100,
                     star_hours=data["star_hours"],
                     open_claims_per_member=data["open_claims_per_member"],
+                    registration_hours_target=data["registration_hours_target"] or 0,
                 )
             except DomainError as exc:
                 apply_domain_error(form, exc)
@@ -914,12 +932,159 @@ class RegistrationStatsView(ScopedView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         rows = selectors.registration_stats(actor=request.user)
+        year = _year(request)
         return render(
             request,
             "volunteer/registrations.html",
             {
                 "rows": rows,
+                "year": year,
+                "communities": selectors.community_registration_stats(
+                    actor=request.user, year=year
+                ),
                 "members": sum(r.members for r in rows),
                 "registered": sum(r.registered for r in rows),
             },
         )
+
+
+# ---- The community's side of registration: tasks and the yearly evaluation ---------------------
+
+
+def _community_or_404(request: HttpRequest, community: PartnerUnit | None) -> PartnerUnit:
+    """A community the user acts for (its contact) or looks after (volunteering in scope)."""
+    if community is None or not (
+        access.is_partner_contact(request.user, community)
+        or access.can(request.user, perms.VIEW, community.org)
+    ):
+        raise Http404
+    return community
+
+
+class CommunityView(ScopedView):
+    """The members registered with a community: their open tasks, the year's hours against
+    the target, and the yearly evaluation."""
+
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest, community_id: int) -> HttpResponse:
+        community = _community_or_404(
+            request,
+            PartnerUnit.objects.filter(pk=community_id).select_related("org").first(),
+        )
+        year = _year(request)
+        can_act = access.is_partner_contact(request.user, community) or access.can(
+            request.user, perms.REVIEW_WISHES, community.org
+        )
+        this_year = timezone.localdate().year
+        return render(
+            request,
+            "volunteer/community.html",
+            {
+                "community": community,
+                "year": year,
+                "years": list(range(this_year, this_year - 4, -1)),
+                "rows": selectors.community_roster(community=community, year=year),
+                "can_act": can_act,
+                "grades": EvaluationGrade.choices,
+                "assign_form": TaskAssignForm(),
+            },
+        )
+
+
+def _registration_for_community(request: HttpRequest, registration_id: int) -> Any:
+    registration = (
+        CommunityRegistration.objects.filter(pk=registration_id)
+        .select_related("community", "community__org")
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    _community_or_404(request, registration.community)
+    return registration
+
+
+class TaskAssignView(ScopedView):
+    permission = access.AUTHENTICATED
+
+    def post(self, request: HttpRequest, registration_id: int) -> HttpResponse:
+        registration = _registration_for_community(request, registration_id)
+        form = TaskAssignForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise DomainError(form.errors)
+            services.registration_task_assign(
+                actor=request.user, registration=registration, **form.cleaned_data
+            )
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The task is given; the member is told."))
+        return redirect("volunteer:community", registration.community_id)
+
+
+class EvaluateView(ScopedView):
+    permission = access.AUTHENTICATED
+
+    def post(self, request: HttpRequest, registration_id: int) -> HttpResponse:
+        registration = _registration_for_community(request, registration_id)
+        form = EvaluationForm(request.POST)
+        year = request.POST.get("year", "")
+        try:
+            if not form.is_valid():
+                raise DomainError(form.errors)
+            services.registration_evaluate(
+                actor=request.user, registration=registration, **form.cleaned_data
+            )
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The evaluation is recorded."))
+        url = reverse("volunteer:community", args=[registration.community_id])
+        return redirect(f"{url}?year={year}" if year.isdigit() else url)
+
+
+class TaskStepView(ScopedView):
+    """One step of a community task: the member reports it done; the community confirms,
+    returns or cancels it."""
+
+    permission = access.AUTHENTICATED
+
+    def post(self, request: HttpRequest, task_id: int, step: str) -> HttpResponse:
+        task = (
+            RegistrationTask.objects.filter(pk=task_id)
+            .select_related("registration__community__org", "registration__member")
+            .first()
+        )
+        if task is None or step not in {"report", "confirm", "return", "cancel"}:
+            raise Http404
+        community = task.registration.community
+        if step == "report":
+            if task.registration.member.user_id != request.user.pk:
+                raise Http404
+            back = reverse("volunteer:mine")
+        else:
+            _community_or_404(request, community)
+            back = reverse("volunteer:community", args=[community.pk])
+        try:
+            if step == "report":
+                form = TaskReportForm(request.POST)
+                if not form.is_valid():
+                    raise DomainError(form.errors)
+                services.registration_task_report(user=request.user, task=task, **form.cleaned_data)
+            elif step == "cancel":
+                services.registration_task_cancel(
+                    actor=request.user, task=task, note=request.POST.get("note", "")
+                )
+            else:
+                services.registration_task_decide(
+                    actor=request.user,
+                    task=task,
+                    confirm=step == "confirm",
+                    note=request.POST.get("note", ""),
+                )
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Recorded."))
+        return redirect(back)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -13,10 +14,13 @@ from faker import Faker
 
 from mofan.accounts.models import Role, User
 from mofan.accounts.services import grant_create, roles_ensure_builtin, user_create
+from mofan.campaigns.demo import load_campaigns
+from mofan.cobuild.demo import load_orders
 from mofan.core.errors import DomainError
 from mofan.core.identity import check_char
 from mofan.core.services import notice_mark_read, notice_send
 from mofan.core.tasks import refresh_planner_statistics
+from mofan.lawedu.demo import load_lawedu
 from mofan.members.models import Education, Member, MemberStatus
 from mofan.members.services import member_create
 from mofan.orgs.models import Organisation, OrgKind, PartnerContact, PartnerKind, SeatPosition
@@ -43,7 +47,10 @@ DEMO_LOGINS = [
     ("dangyuan", "第四支部党员", Role.Builtin.MEMBER, "市委办公室机关第四支部", False),
     ("sfj_admin", "市司法局党委管理员", Role.Builtin.COMMITTEE_ADMIN, "市司法局直属机关党委", True),
     ("shequ", "桥门社区联络人", Role.Builtin.PARTNER_CONTACT, "市司法局直属机关党委", False),
+    ("xuexiao", "第三十二中学联络人", Role.Builtin.PARTNER_CONTACT, "市司法局直属机关党委", False),
     ("zhuanjia", "评审专家（演示）", Role.Builtin.REVIEWER, ROOT_NAME, False),
+    ("pingshen1", "评审专家甲（演示）", Role.Builtin.REVIEWER, ROOT_NAME, False),
+    ("pingshen2", "评审专家乙（演示）", Role.Builtin.REVIEWER, ROOT_NAME, False),
     ("sysadmin", "系统管理员", Role.Builtin.SYSTEM_ADMIN, ROOT_NAME, True),
     ("secadmin", "安全管理员", Role.Builtin.SECURITY_ADMIN, ROOT_NAME, True),
     ("auditadmin", "审计管理员", Role.Builtin.AUDIT_ADMIN, ROOT_NAME, True),
@@ -273,6 +280,8 @@ class Command(BaseCommand):
         load_organisational_life(swb_branches, fourth, today, users)
         load_study(swb, swb_branches, fourth, members, today)
         load_volunteering(swb, swb_branches, members, today, users)
+        load_orders(sfj, jds, lawyers, leinuo, partner_units, members, today, users)
+        load_lawedu(today)  # on the orders' delivered sessions
         load_portal(users["gongwei"])
 
         notice = notice_send(
@@ -292,6 +301,7 @@ class Command(BaseCommand):
             title="第四支部主题党日活动安排",
             body="本月主题党日定于第三周周五下午举行，请全体党员准时参加。",
         )
+        load_campaigns(users)
 
 
 def load_organisational_life(
@@ -841,12 +851,62 @@ def load_volunteering(
         )
         wish_confirm(actor=None, wish=wish, approve=True)
     # 在职党员进社区报到: most of these members registered and were confirmed; one waits.
-    from mofan.volunteer.services import registration_decide, registration_submit
+    from mofan.volunteer.models import CommunityRegistration
+    from mofan.volunteer.services import (
+        hours_rule_add,
+        registration_decide,
+        registration_evaluate,
+        registration_submit,
+        registration_task_assign,
+        registration_task_decide,
+        registration_task_report,
+    )
 
+    # The district expects 50 hours a year of a registered member [local].
+    hours_rule_add(
+        actor=None,
+        effective_from=date(today.year, 1, 1),
+        presence_threshold=Decimal("0.60"),
+        star_hours=[100, 300, 600, 1000, 1500],
+        open_claims_per_member=3,
+        registration_hours_target=50,
+    )
+    chores = [
+        ("楼栋安全巡查", "每周巡查楼道消防通道和电动车充电情况。"),
+        ("垃圾分类入户宣传", "向本楼栋住户讲解垃圾分类要求。"),
+        ("独居老人结对走访", "每月看望结对的独居老人一次。"),
+        ("社区法律咨询值班", "周六上午在党群服务中心值班，解答法律问题。"),
+    ]
     for i, user in enumerate(claimers[:9]):
         registration = registration_submit(user=user, community=communities[i % 2])
-        if i < 8:
-            registration_decide(actor=None, registration=registration, approve=True)
+        if i >= 8:
+            continue  # still waiting for the community
+        registration_decide(actor=None, registration=registration, approve=True)
+        if i < 6:  # registered since last spring: evaluated for last year
+            CommunityRegistration.objects.filter(pk=registration.pk).update(
+                decided_at=timezone.now().replace(year=today.year - 1, month=3, day=15)
+            )
+            registration.refresh_from_db()
+            registration_evaluate(
+                actor=None,
+                registration=registration,
+                year=today.year - 1,
+                grade="excellent" if i < 2 else "good",
+                comment="积极参加社区服务，群众评价好。" if i < 2 else "",
+            )
+        for j, (title, detail) in enumerate(chores[: 2 + i % 3]):
+            task = registration_task_assign(
+                actor=None, registration=registration, title=title, detail=detail
+            )
+            if j == 0 or (j == 1 and i % 2 == 0):
+                registration_task_report(
+                    user=user,
+                    task=task,
+                    hours=Decimal(4 + (i + j) % 5),
+                    report=f"已完成{title}，情况已向社区报告。",
+                )
+                if j == 0:
+                    registration_task_decide(actor=None, task=task, confirm=True)
 
 
 def load_agreements(

@@ -1,0 +1,526 @@
+"""Writes of 模法师: handout stock, mock trials, legal-counsellor appointments.
+
+Stock is settled in the database: every change is one conditional UPDATE
+(`stock = stock - n WHERE stock >= n`), so concurrent issues can never take more than there is,
+and a check constraint refuses a negative stock even to code that forgets the condition."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mofan.cobuild.models import Order, OrderFormat, OrderState, ProjectMember
+from mofan.core import access
+from mofan.core.audit import audit_record, diff
+from mofan.core.errors import DomainError, refuse_duplicates
+from mofan.core.uploads import check_upload
+from mofan.lawedu import permissions as perms
+from mofan.lawedu import rules
+from mofan.lawedu.models import (
+    Appointment,
+    CounsellorTitle,
+    Material,
+    MaterialMovement,
+    MockTrial,
+    MovementKind,
+    ParticipantKind,
+    TrialAttachment,
+    TrialRole,
+    TrialSeat,
+)
+from mofan.orgs.models import Organisation, PartnerUnit
+
+MAX_QUANTITY = 100_000  # more than any keeper holds; refuses typing slips
+
+
+def _clean(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def _quantity(value: Any, field: str = "quantity") -> int:
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        n = 0
+    if n <= 0 or n > MAX_QUANTITY:
+        raise DomainError({field: _("Enter a whole number from 1 to 100000.")})
+    return n
+
+
+@transaction.atomic
+def material_create(
+    *,
+    actor: Any,
+    org: Organisation,
+    name: str,
+    unit: str = "本",
+    low_stock_at: int = 20,
+    note: str = "",
+    stock: int = 0,
+) -> Material:
+    """Add a kind of handout to an organisation's stock, with what is on the shelf now."""
+    access.require(actor, perms.MANAGE, org)
+    if org.archived_at is not None:
+        raise DomainError({"org": _("The organisation is archived.")})
+    name = _clean(name)
+    if not name:
+        raise DomainError({"name": _("Enter the name.")})
+    if low_stock_at < 0:
+        raise DomainError({"low_stock_at": _("The threshold cannot be negative.")})
+    if stock < 0 or stock > MAX_QUANTITY:
+        raise DomainError({"stock": _("Enter a whole number from 0 to 100000.")})
+    if Material.objects.filter(org=org, name=name).exists():
+        raise DomainError({"name": _("This organisation already keeps a handout of this name.")})
+    with refuse_duplicates(_("This organisation already keeps a handout of this name."), "name"):
+        material = Material.objects.create(
+            org=org,
+            name=name,
+            unit=_clean(unit)[:10] or "本",
+            low_stock_at=low_stock_at,
+            note=_clean(note)[:200],
+        )
+    audit_record(
+        actor=actor,
+        action="lawedu.material.create",
+        target=material,
+        org=org,
+        changes=diff({}, {"name": name, "unit": material.unit, "low_stock_at": low_stock_at}),
+    )
+    if stock:
+        _move(
+            actor=actor,
+            material=material,
+            kind=MovementKind.RECEIVED,
+            delta=stock,
+            reason=_("Opening stock"),
+        )
+    material.refresh_from_db()
+    return material
+
+
+def _take(material: Material, delta: int) -> int:
+    """Change the stock by `delta` in one conditional UPDATE and return the new stock. Taking
+    more than is in stock changes nothing and is refused. The updated row stays locked until
+    the caller's transaction ends."""
+    rows = Material.objects.filter(pk=material.pk)
+    if delta < 0:
+        rows = rows.filter(stock__gte=-delta)
+    if not rows.update(stock=F("stock") + delta):
+        left = Material.objects.filter(pk=material.pk).values_list("stock", flat=True).first()
+        raise DomainError(
+            {
+                "quantity": _("Only %(n)s %(unit)s of %(name)s are in stock.")
+                % {"n": left or 0, "unit": material.unit, "name": material.name}
+            }
+        )
+    return Material.objects.filter(pk=material.pk).values_list("stock", flat=True).get()
+
+
+def _record(
+    *,
+    actor: Any,
+    material: Material,
+    kind: str,
+    delta: int,
+    stock_after: int,
+    reason: str = "",
+    order: Order | None = None,
+) -> MaterialMovement:
+    movement = MaterialMovement.objects.create(
+        material=material,
+        kind=kind,
+        quantity=delta,
+        stock_after=stock_after,
+        reason=reason[:200],
+        order=order,
+        created_by=actor,
+    )
+    changes: dict[str, Any] = {"stock": [stock_after - delta, stock_after]}
+    if reason:
+        changes["reason"] = [None, reason]
+    if order is not None:
+        changes["session"] = [None, f"{order.pk} {order}"]
+    audit_record(
+        actor=actor,
+        action=f"lawedu.material.{kind}",
+        target=material,
+        org=material.org,
+        changes=changes,
+    )
+    return movement
+
+
+def _move(
+    *, actor: Any, material: Material, kind: str, delta: int, reason: str = ""
+) -> MaterialMovement:
+    stock_after = _take(material, delta)
+    return _record(
+        actor=actor,
+        material=material,
+        kind=kind,
+        delta=delta,
+        stock_after=stock_after,
+        reason=reason,
+    )
+
+
+def _material_for_change(actor: Any, material: Material) -> Material:
+    material = Material.objects.select_related("org").get(pk=material.pk)
+    access.require(actor, perms.MANAGE, material.org)
+    if material.archived_at is not None:
+        raise DomainError(_("This handout is archived."))
+    return material
+
+
+@transaction.atomic
+def material_receive(
+    *, actor: Any, material: Material, quantity: Any, note: str = ""
+) -> MaterialMovement:
+    """入库: copies delivered to the keeper."""
+    material = _material_for_change(actor, material)
+    n = _quantity(quantity)
+    return _move(
+        actor=actor, material=material, kind=MovementKind.RECEIVED, delta=n, reason=_clean(note)
+    )
+
+
+@transaction.atomic
+def material_adjust(*, actor: Any, material: Material, delta: Any, reason: str) -> MaterialMovement:
+    """盘点调整: correct the stock after a count, damage or loss; the reason is required and the
+    stock still cannot go below zero."""
+    material = _material_for_change(actor, material)
+    reason = _clean(reason)
+    if not reason:
+        raise DomainError({"reason": _("Give the reason.")})
+    try:
+        n = int(delta)
+    except (TypeError, ValueError):
+        n = 0
+    if n == 0 or abs(n) > MAX_QUANTITY:
+        raise DomainError({"delta": _("Enter how many to add (e.g. 5) or to take away (e.g. -5).")})
+    return _move(actor=actor, material=material, kind=MovementKind.ADJUSTED, delta=n, reason=reason)
+
+
+@transaction.atomic
+def material_update(
+    *, actor: Any, material: Material, low_stock_at: int, note: str = ""
+) -> Material:
+    material = Material.objects.select_for_update().select_related("org").get(pk=material.pk)
+    access.require(actor, perms.MANAGE, material.org)
+    if low_stock_at < 0:
+        raise DomainError({"low_stock_at": _("The threshold cannot be negative.")})
+    before = {"low_stock_at": material.low_stock_at, "note": material.note}
+    material.low_stock_at = low_stock_at
+    material.note = _clean(note)[:200]
+    changes = diff(before, {"low_stock_at": material.low_stock_at, "note": material.note})
+    if changes:
+        material.save(update_fields=["low_stock_at", "note"])
+        audit_record(
+            actor=actor,
+            action="lawedu.material.update",
+            target=material,
+            org=material.org,
+            changes=changes,
+        )
+    return material
+
+
+# States in which a session has a date: handouts can be issued at it, a mock trial recorded.
+SESSION_STATES = (
+    OrderState.SCHEDULED,
+    OrderState.PREPARED,
+    OrderState.DELIVERED,
+    OrderState.CONFIRMED,
+)
+
+
+@transaction.atomic
+def handouts_issue(
+    *, actor: Any, order: Order, quantities: dict[Material, int]
+) -> list[MaterialMovement]:
+    """发放: handouts given out at an ordered session, several kinds at once, all or none. Each
+    kind is taken by a conditional UPDATE (in a fixed order, so two issues never wait for each
+    other crosswise); a kind short of copies refuses the whole issue."""
+    order = Order.objects.select_related("project__org", "partner", "topic").get(pk=order.pk)
+    access.require(actor, perms.VIEW, order.project.org)
+    if order.state not in SESSION_STATES:
+        raise DomainError(_("Handouts are issued at a session that has a date."))
+    wanted = {m.pk: n for m, n in quantities.items() if n}
+    if not wanted:
+        raise DomainError(_("Enter how many copies of at least one handout were given out."))
+    materials = list(Material.objects.select_related("org").filter(pk__in=wanted).order_by("pk"))
+    for material in materials:
+        access.require(actor, perms.MANAGE, material.org)
+        if material.archived_at is not None:
+            raise DomainError(_("This handout is archived."))
+        _quantity(wanted[material.pk])
+    taken = [(material, _take(material, -wanted[material.pk])) for material in materials]
+    # The audit chain's head is locked only after every stock row is taken.
+    return [
+        _record(
+            actor=actor,
+            material=material,
+            kind=MovementKind.ISSUED,
+            delta=-wanted[material.pk],
+            stock_after=stock_after,
+            order=order,
+        )
+        for material, stock_after in taken
+    ]
+
+
+# ── Mock trials (模拟法庭) ──
+
+
+def _trial_order(actor: Any, order: Order) -> Order:
+    order = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("project__org", "partner", "topic")
+        .get(pk=order.pk)
+    )
+    access.require(actor, perms.MANAGE, order.project.org)
+    if order.format != OrderFormat.MOCK_TRIAL:
+        raise DomainError(_("This session is not a mock trial."))
+    if order.state not in SESSION_STATES:
+        raise DomainError(_("A mock trial is recorded for a scheduled or delivered session."))
+    return order
+
+
+@transaction.atomic
+def mock_trial_save(
+    *,
+    actor: Any,
+    order: Order,
+    case_title: str,
+    case_summary: str,
+    script: str = "",
+    outcome: str = "",
+) -> MockTrial:
+    """Record the mock trial of a 模拟法庭 session, or change what was recorded."""
+    order = _trial_order(actor, order)
+    case_title = _clean(case_title)[:100]
+    case_summary = (case_summary or "").strip()
+    if not case_title:
+        raise DomainError({"case_title": _("Name the case.")})
+    if not case_summary:
+        raise DomainError({"case_summary": _("Summarise the case.")})
+    after = {
+        "case_title": case_title,
+        "case_summary": case_summary,
+        "script": (script or "").strip(),
+        "outcome": (outcome or "").strip(),
+    }
+    trial = MockTrial.objects.filter(order=order).first()
+    if trial is None:
+        with refuse_duplicates(_("This session already has its mock trial.")):
+            trial = MockTrial.objects.create(order=order, created_by=actor, **after)
+        before: dict[str, Any] = {}
+        action = "lawedu.mock_trial.create"
+    else:
+        before = {key: getattr(trial, key) for key in after}
+        for key, value in after.items():
+            setattr(trial, key, value)
+        action = "lawedu.mock_trial.update"
+    changes = diff(before, after)
+    if changes:
+        if before:
+            trial.save(update_fields=list(after))
+        audit_record(
+            actor=actor, action=action, target=trial, org=order.project.org, changes=changes
+        )
+    return trial
+
+
+@transaction.atomic
+def trial_roles_save(
+    *, actor: Any, trial: MockTrial, seats: dict[str, dict[str, str]]
+) -> list[TrialSeat]:
+    """Assign the nine roles at once: for each role, who plays it (a named pupil or parent, or
+    a class). A role left empty is not filled; the page shows what is missing."""
+    order = _trial_order(actor, trial.order)
+    trial = MockTrial.objects.get(pk=trial.pk)
+    current = {s.role: s for s in trial.seats.all()}
+    before = {role: _seat_label(s.kind, s.name, s.class_name) for role, s in current.items()}
+    after: dict[str, str] = {}
+    rows = []
+    for role in TrialRole.values:
+        given = seats.get(role) or {}
+        name = _clean(given.get("name", ""))[:50]
+        class_name = _clean(given.get("class_name", ""))[:30]
+        kind = given.get("kind") or ParticipantKind.PUPIL
+        if kind not in ParticipantKind.values:
+            raise DomainError(_("Choose a pupil or a parent."))
+        if not name and not class_name:
+            continue
+        after[role] = _seat_label(kind, name, class_name)
+        rows.append(TrialSeat(trial=trial, role=role, kind=kind, name=name, class_name=class_name))
+    changes = diff(before, after)
+    if not changes:
+        return list(current.values())
+    TrialSeat.objects.filter(trial=trial).delete()
+    created = TrialSeat.objects.bulk_create(rows)
+    audit_record(
+        actor=actor,
+        action="lawedu.mock_trial.roles",
+        target=trial,
+        org=order.project.org,
+        changes=changes,
+    )
+    return created
+
+
+def _seat_label(kind: str, name: str, class_name: str) -> str:
+    who = "、".join(part for part in (class_name, name) if part)
+    return f"{who}（{ParticipantKind(kind).label}）"
+
+
+@transaction.atomic
+def trial_attach(*, actor: Any, trial: MockTrial, upload: Any) -> TrialAttachment:
+    order = _trial_order(actor, trial.order)
+    checked = check_upload(upload)
+    attachment = TrialAttachment(
+        trial=trial,
+        name=checked.name,
+        content_type=checked.kind.content_type,
+        uploaded_by=actor,
+    )
+    attachment.file.save(checked.stored_name, checked.upload, save=False)
+    attachment.save()
+    audit_record(
+        actor=actor,
+        action="lawedu.mock_trial.attach",
+        target=trial,
+        org=order.project.org,
+        changes={"attachment": [None, checked.name]},
+    )
+    return attachment
+
+
+@transaction.atomic
+def trial_attachment_remove(*, actor: Any, attachment: TrialAttachment) -> TrialAttachment:
+    attachment = TrialAttachment.objects.select_for_update().get(pk=attachment.pk)
+    order = _trial_order(actor, attachment.trial.order)
+    if attachment.removed_at is not None:
+        return attachment
+    attachment.removed_at = timezone.now()
+    attachment.save(update_fields=["removed_at"])
+    audit_record(
+        actor=actor,
+        action="lawedu.mock_trial.detach",
+        target=attachment.trial,
+        org=order.project.org,
+        changes={"attachment": [attachment.name, None]},
+    )
+    return attachment
+
+
+# ── Legal-counsellor appointments (法治辅导员 / 法治副校长) ──
+
+
+@transaction.atomic
+def appointment_create(
+    *,
+    actor: Any,
+    person: ProjectMember,
+    partner: PartnerUnit,
+    starts_on: date,
+    ends_on: date | None = None,
+    title: str = CounsellorTitle.COUNSELLOR,
+) -> Appointment:
+    """A school (or another partner) appoints a person of a project's team. Without an end,
+    the term is the rule's default (five years). A person may hold one appointment at a time
+    at one school; serving more than two schools is allowed but warned about
+    (`selectors.schools_at_once`)."""
+    # One person's appointments are serialised, so the overlap check holds under concurrency.
+    person = (
+        ProjectMember.objects.select_for_update(of=("self",))
+        .select_related("project__org")
+        .get(pk=person.pk)
+    )
+    access.require(actor, perms.MANAGE, person.project.org)
+    if person.left_at is not None:
+        raise DomainError({"person": _("This person has left the team.")})
+    if partner.archived_at is not None:
+        raise DomainError({"partner": _("This partner unit is archived.")})
+    if title not in CounsellorTitle.values:
+        raise DomainError({"title": _("Choose the title.")})
+    if ends_on is None:
+        ends_on = rules.default_end(starts_on)
+    if ends_on <= starts_on:
+        raise DomainError({"ends_on": _("The term ends after it starts.")})
+    overlapping = (
+        Appointment.objects.filter(person=person, partner=partner, starts_on__lte=ends_on)
+        .filter(Q(ended_on__isnull=True, ends_on__gte=starts_on) | Q(ended_on__gte=starts_on))
+        .exists()
+    )
+    if overlapping:
+        raise DomainError(
+            {"partner": _("This person is already appointed there for part of this term.")}
+        )
+    appointment = Appointment.objects.create(
+        person=person,
+        partner=partner,
+        title=title,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="lawedu.appointment.create",
+        target=appointment,
+        org=person.project.org,
+        changes=diff(
+            {},
+            {
+                "person": person.name,
+                "partner": partner.name,
+                "title": appointment.get_title_display(),
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+            },
+        ),
+    )
+    return appointment
+
+
+@transaction.atomic
+def appointment_end(
+    *, actor: Any, appointment: Appointment, ended_on: date, reason: str
+) -> Appointment:
+    """End an appointment before its term, with the reason (the record stays)."""
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("person__project__org", "partner")
+        .get(pk=appointment.pk)
+    )
+    access.require(actor, perms.MANAGE, appointment.person.project.org)
+    if appointment.ended_on is not None:
+        raise DomainError(_("The appointment has already ended."))
+    reason = _clean(reason)[:200]
+    if not reason:
+        raise DomainError({"reason": _("Give the reason.")})
+    if ended_on < appointment.starts_on:
+        raise DomainError({"ended_on": _("The appointment cannot end before it starts.")})
+    if ended_on >= appointment.ends_on:
+        raise DomainError(
+            {"ended_on": _("That is not early: the term ends on that day or before.")}
+        )
+    if ended_on > timezone.localdate():
+        raise DomainError({"ended_on": _("The date cannot be in the future.")})
+    appointment.ended_on = ended_on
+    appointment.end_reason = reason
+    appointment.save(update_fields=["ended_on", "end_reason"])
+    audit_record(
+        actor=actor,
+        action="lawedu.appointment.end",
+        target=appointment,
+        org=appointment.person.project.org,
+        changes={"ended_on": [None, ended_on], "reason": [None, reason]},
+    )
+    return appointment

@@ -66,7 +66,7 @@ def _sentence(rng: random.Random) -> str:
 def build(articles: int, seed: int = 20220329) -> dict[str, Any]:
     """`articles` published articles in one column and one topic (bulk-created and indexed
     through the search backend); made once, reused by later runs."""
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from mofan.orgs.models import Organisation, OrgKind
@@ -111,6 +111,9 @@ def build(articles: int, seed: int = 20220329) -> dict[str, Any]:
             for article in made:
                 search.index_article(article)
     public_version_bump()
+    with connection.cursor() as cursor:  # fresh statistics, as autovacuum would gather
+        cursor.execute("ANALYZE portal_article")
+        cursor.execute("ANALYZE portal_articlesearch")
     middle = Article.objects.filter(column=column).order_by("-published_at")[articles // 2]
     return {"article": middle.pk, "topic": parent.pk, "articles": articles}
 

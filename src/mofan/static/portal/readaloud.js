@@ -75,7 +75,7 @@
   }
 
   function setButton(mode) {
-    playButton.textContent = "🔊 " + label[mode];
+    playButton.querySelector("[data-ra-label]").textContent = label[mode];
     stopButton.hidden = state === "idle";
   }
 

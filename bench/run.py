@@ -15,6 +15,7 @@ BENCHMARKS = [
     "volunteer_stats_scale.py",
     "claim_race.py",
     "portal_scale.py",
+    "campaign_ranking.py",
 ]
 
 if __name__ == "__main__":

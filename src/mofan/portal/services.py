@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,7 +83,11 @@ def column_ensure(actor: Any, name: str, *, position: int = 0) -> Column:
     column = Column.objects.filter(org=org, name=name).first()
     if column is not None:
         return column
-    column = Column.objects.create(org=org, name=name, position=position)
+    try:
+        with transaction.atomic():
+            column = Column.objects.create(org=org, name=name, position=position)
+    except IntegrityError:  # created meanwhile by a concurrent call: that one is the column
+        return Column.objects.get(org=org, name=name)
     audit_record(
         actor=actor,
         action="portal.column.create",
@@ -108,7 +112,12 @@ def topic_ensure(actor: Any, names: Sequence[str]) -> Topic:
     for name in cleaned:
         topic = Topic.objects.filter(org=org, parent=parent, name=name).first()
         if topic is None:
-            topic = Topic.objects.create(org=org, parent=parent, name=name)
+            try:
+                with transaction.atomic():
+                    topic = Topic.objects.create(org=org, parent=parent, name=name)
+            except IntegrityError:  # created meanwhile by a concurrent call
+                parent = Topic.objects.get(org=org, parent=parent, name=name)
+                continue
             audit_record(
                 actor=actor,
                 action="portal.topic.create",

@@ -17,6 +17,7 @@ BENCHMARKS = [
     "order_board_scale.py",
     "counsellor_hours_scale.py",
     "portal_scale.py",
+    "campaign_ranking.py",
 ]
 
 if __name__ == "__main__":

@@ -129,3 +129,12 @@ def test_portal_scale_runs_on_tiny_data(roles: dict) -> None:
     for name, f in pages.items():
         assert f["correct"], (name, f)
         assert f["fresh"]["miss"] == 20 and f["cached"]["hit"] >= 18, (name, f)
+
+
+def test_campaign_ranking_runs_on_tiny_data(roles: dict) -> None:
+    from bench import campaign_ranking
+
+    campaign = campaign_ranking.build(cases=6, experts=3, per_case=2)
+    figures = campaign_ranking.measure(campaign, repeat=1)
+    assert figures["cases"] == 6 and figures["queries"] == 4
+    assert figures["p50"] > 0 and figures["sql_p50"] > 0

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from mofan.campaigns import permissions as perms
 from mofan.campaigns.models import (
     Campaign,
     Review,
+    Score,
     ScoreCategory,
     Submission,
     SubmissionFile,
@@ -333,27 +334,40 @@ class Ranking:
 
 def ranking(*, campaign: Campaign) -> Ranking:
     """Every submitted case with its weighted mean, spread, shared rank and proposed award.
-    Four queries, whatever the number of cases and reviews."""
+    Four queries, whatever the number of cases and reviews; reviews and scores are read as
+    plain tuples (no model instances), the arithmetic is exact (Decimal)."""
     categories = list(campaign.score_categories.all())
     cases = list(
-        campaign.submissions.filter(state=SubmissionState.SUBMITTED)
-        .select_related("org", "author")
-        .prefetch_related(
-            Prefetch("reviews", queryset=Review.objects.prefetch_related("scores").order_by("pk"))
-        )
+        campaign.submissions.filter(state=SubmissionState.SUBMITTED).select_related("org", "author")
     )
     by_pk = {c.pk: c for c in cases}
+    assigned: dict[int, int] = {}
+    totals: dict[int, list[Decimal]] = {}
+    for submission_id, total, scored_at in (
+        Review.objects.filter(submission__in=by_pk.keys())
+        .order_by("pk")
+        .values_list("submission_id", "total", "scored_at")
+    ):
+        assigned[submission_id] = assigned.get(submission_id, 0) + 1
+        if scored_at is not None and total is not None:
+            totals.setdefault(submission_id, []).append(total)
+    sums: dict[tuple[int, int], list[Decimal]] = {}
+    for submission_id, category_id, value in Score.objects.filter(
+        review__submission__in=by_pk.keys(),
+        review__scored_at__isnull=False,
+        review__total__isnull=False,
+    ).values_list("review__submission_id", "category_id", "value"):
+        sums.setdefault((submission_id, category_id), []).append(value)
     rows: list[Ranked] = []
     extra: dict[int, tuple[int, int, list[Decimal | None]]] = {}
     for case in cases:
-        reviews = list(case.reviews.all())
-        done = [r for r in reviews if r.scored_at is not None and r.total is not None]
-        rows.append(summarise(case.pk, [r.total for r in done if r.total is not None]))
+        done = totals.get(case.pk, [])
+        rows.append(summarise(case.pk, done))
         means: list[Decimal | None] = []
         for category in categories:
-            values = [s.value for r in done for s in r.scores.all() if s.category_id == category.pk]
+            values = sums.get((case.pk, category.pk), [])
             means.append(q2(sum(values, Decimal(0)) / len(values)) if values else None)
-        extra[case.pk] = (len(reviews), len(done), means)
+        extra[case.pk] = (assigned.get(case.pk, 0), len(done), means)
     ordered = rank(rows)
     slots, explanations = assign_tiers(ordered, campaign.tiers)
     return Ranking(

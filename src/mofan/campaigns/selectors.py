@@ -197,6 +197,14 @@ def reviewer_own_paths(users: list[Any]) -> dict[int, list[str]]:
     return {k: sorted(v) for k, v in paths.items()}
 
 
+def assignments(*, campaign: Campaign) -> dict[tuple[int, int], Review]:
+    """The campaign's review assignments by (case, reviewer): one query."""
+    return {
+        (r.submission_id, r.reviewer_id): r
+        for r in Review.objects.filter(submission__campaign=campaign)
+    }
+
+
 def review_list_mine(*, actor: Any) -> QuerySet[Review]:
     return (
         Review.objects.filter(reviewer_id=actor.pk)

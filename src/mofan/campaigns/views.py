@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from mofan.campaigns import permissions as perms
 from mofan.campaigns import selectors, services
 from mofan.campaigns.forms import ArticleForm, CampaignForm, FileForm, ScoreForm, SubmissionForm
-from mofan.campaigns.models import CampaignPhase, Review, SubmissionFile, SubmissionState
+from mofan.campaigns.models import CampaignPhase, SubmissionFile, SubmissionState
 from mofan.core import access
 from mofan.core.errors import DomainError
 from mofan.core.exports import xlsx_response
@@ -336,10 +336,7 @@ class AssignView(ScopedView):
         reviewers = selectors.eligible_reviewers(campaign=campaign)
         own = selectors.reviewer_own_paths(reviewers)
         cases = list(selectors.submissions_of_campaign(campaign=campaign).exclude(code=""))
-        assigned = {
-            (r.submission_id, r.reviewer_id): r
-            for r in Review.objects.filter(submission__campaign=campaign)
-        }
+        assigned = selectors.assignments(campaign=campaign)
         grid = [
             (
                 case,
@@ -376,10 +373,7 @@ class AssignView(ScopedView):
                 wanted.add((int(left), int(right)))
         cases = {c.pk: c for c in selectors.submissions_of_campaign(campaign=campaign)}
         users = {u.pk: u for u in User.objects.filter(pk__in={u for _c, u in wanted})}
-        current = {
-            (r.submission_id, r.reviewer_id): r
-            for r in Review.objects.filter(submission__campaign=campaign)
-        }
+        current = selectors.assignments(campaign=campaign)
         errors: list[str] = []
         added = removed = 0
         for case_id, user_id in sorted(wanted - set(current)):

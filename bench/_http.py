@@ -109,7 +109,7 @@ def start_server(workers: int, ports: range) -> tuple[subprocess.Popen[bytes], i
         env=env,
         cwd=ROOT,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -121,7 +121,7 @@ def start_server(workers: int, ports: range) -> tuple[subprocess.Popen[bytes], i
                 raise SystemExit("gunicorn did not start") from None
             time.sleep(0.2)
     server.terminate()
-    raise SystemExit("gunicorn did not answer within 60 s")
+    raise SystemExit("gunicorn did not answer within 180 s")
 
 
 def cookie(response: http.client.HTTPResponse, name: str) -> str:

@@ -109,6 +109,8 @@ TEMPLATES = [
 _SQLITE_URL = f"sqlite:///{DATA_DIR / 'mofan.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _SQLITE_URL))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend with write transactions queued on a file lock (core/sqlite).
+    DATABASES["default"]["ENGINE"] = "mofan.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

@@ -1,6 +1,7 @@
 """The role-aware menu: an item shows only to users who hold its permission somewhere."""
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.urls import reverse
@@ -81,12 +82,18 @@ NAV_ITEMS = (
 )
 
 
+@cache
+def _url(name: str) -> str:
+    # The menu's URLs take no arguments and never change while the process runs.
+    return reverse(name)
+
+
 def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
     items = []
     for item in NAV_ITEMS:
         if not access.has_permission(user, item.permission):
             continue
-        url = reverse(item.url_name)
+        url = _url(item.url_name)
         active = current_path == url if url == "/" else current_path.startswith(url)
         items.append(
             {

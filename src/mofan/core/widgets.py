@@ -3,7 +3,8 @@ from typing import Any
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.forms.widgets import Input
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -85,3 +86,65 @@ class DateTimePicker(forms.DateTimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+# Django renders every widget, and every <option> of a select, through its template engine: a
+# filter form with a few selects costs several milliseconds per page. The two widget shapes the
+# layout uses most (a select with the stock templates, an <input>) are written here in one pass
+# of string building instead, producing the same markup (tests/core/test_widget_html.py compares
+# them with Django's own rendering).
+_SELECT_TEMPLATES = ("django/forms/widgets/select.html", "django/forms/widgets/select_option.html")
+
+
+def _esc(value: Any) -> str:
+    # As the template engine's autoescape: a value already marked safe stays as it is.
+    return str(conditional_escape(value))
+
+
+def _attrs_html(attrs: dict[str, Any]) -> str:
+    """As django/forms/widgets/attrs.html: False drops the attribute, True writes its name."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{_esc(value)}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def widget_html(field: forms.BoundField, attrs: dict[str, Any]) -> SafeString:
+    """A bound field's widget as `field.as_widget(attrs=attrs)` renders it."""
+    widget = field.field.widget
+    stock_select = (
+        isinstance(widget, forms.Select)
+        and (widget.template_name, widget.option_template_name) == _SELECT_TEMPLATES
+    )
+    stock_input = (
+        isinstance(widget, Input)
+        and widget.template_name == f"django/forms/widgets/{widget.input_type}.html"
+        and widget.input_type not in {"checkbox", "radio", "file"}
+    )
+    own_render = type(widget).render is not forms.Widget.render  # e.g. TreePicker
+    if not (stock_select or stock_input) or own_render or field.field.localize:
+        return field.as_widget(attrs=attrs)
+    attrs = field.build_widget_attrs(dict(attrs), widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    name = _esc(context["name"])
+    if stock_input:
+        value = context["value"]
+        shown = "" if value is None else f' value="{_esc(value)}"'
+        rest = f"{shown}{_attrs_html(context['attrs'])}"
+        return mark_safe(f'<input type="{context["type"]}" name="{name}"{rest}>')  # noqa: S308 - every part escaped above
+    parts = [f'<select name="{name}"{_attrs_html(context["attrs"])}>']
+    for group_name, group_choices, _index in context["optgroups"]:
+        if group_name:
+            parts.append(f'<optgroup label="{_esc(group_name)}">')
+        parts.extend(
+            f'<option value="{_esc(option["value"])}"{_attrs_html(option["attrs"])}>'
+            f"{_esc(option['label'])}</option>"
+            for option in group_choices
+        )
+        if group_name:
+            parts.append("</optgroup>")
+    parts.append("</select>")
+    return mark_safe("".join(parts))  # noqa: S308 - every part escaped above

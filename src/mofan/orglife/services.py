@@ -239,10 +239,13 @@ def attendance_record(
 CHECK_IN_OPENS_BEFORE = timedelta(minutes=30)
 
 
-@transaction.atomic
 def attendance_self_check_in(*, user: Any, meeting: Meeting) -> tuple[Attendance, bool]:
     """A member checks in from their phone (after scanning the meeting's code). A second
-    check-in changes nothing; the second element says whether this one counted."""
+    check-in changes nothing; the second element says whether this one counted.
+
+    Everything that only reads happens before the write transaction, so a burst of phones
+    holds SQLite's single writer lock (and PostgreSQL's share lock on the meeting) as briefly
+    as it can; a repeated scan takes no write lock at all."""
     member = (
         Member.objects.filter(user_id=user.pk, archived_at__isnull=True).first()
         if getattr(user, "is_authenticated", False)
@@ -250,19 +253,33 @@ def attendance_self_check_in(*, user: Any, meeting: Meeting) -> tuple[Attendance
     )
     if member is None:
         raise DomainError(_("Your login is not linked to a member record."))
-    meeting = _meeting_for_check_in(meeting)
+    _check_in_open(meeting)
+    attendance = Attendance.objects.filter(meeting=meeting, member=member).order_by("pk").first()
+    if attendance is None:
+        raise DomainError(_("You are not among this meeting's attendees."))
+    if attendance.status == AttendanceStatus.PRESENT:
+        return attendance, False
+    return _record_check_in(user=user, meeting=meeting, member=member, pk=attendance.pk)
+
+
+def _check_in_open(meeting: Meeting) -> None:
     if meeting.status == MeetingStatus.CANCELLED:
         raise DomainError(_("The meeting was cancelled."))
     now = timezone.now()
     if not meeting.starts_at - CHECK_IN_OPENS_BEFORE <= now <= meeting.ends_at:
         raise DomainError(_("Check-in is open from half an hour before the meeting to its end."))
+
+
+@transaction.atomic
+def _record_check_in(
+    *, user: Any, meeting: Meeting, member: Member, pk: int
+) -> tuple[Attendance, bool]:
+    meeting = _meeting_for_check_in(meeting)
+    _check_in_open(meeting)  # again, under the lock: it may have been cancelled meanwhile
     # Only the attendance row is locked: the default ordering would join (and lock) the
     # meeting, which the check-ins share.
     attendance = (
-        Attendance.objects.select_for_update(of=("self",))
-        .filter(meeting=meeting, member=member)
-        .order_by("pk")
-        .first()
+        Attendance.objects.select_for_update(of=("self",)).filter(pk=pk).order_by("pk").first()
     )
     if attendance is None:
         raise DomainError(_("You are not among this meeting's attendees."))
@@ -271,7 +288,7 @@ def attendance_self_check_in(*, user: Any, meeting: Meeting) -> tuple[Attendance
     before = attendance.status
     attendance.status, attendance.checked_in_at, attendance.leave_reason = (
         AttendanceStatus.PRESENT,
-        now,
+        timezone.now(),
         "",
     )
     attendance.save(update_fields=["status", "checked_in_at", "leave_reason"])

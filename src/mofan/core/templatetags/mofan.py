@@ -7,6 +7,8 @@ from django.forms import BoundField
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
+from mofan.core.widgets import widget_html
+
 register = template.Library()
 
 
@@ -16,7 +18,7 @@ def control(field: BoundField) -> SafeString:
     css = "form-select" if field.widget_type in {"select", "selectmultiple"} else "form-control"
     if field.errors:
         css += " is-invalid"
-    return field.as_widget(attrs={"class": css})
+    return widget_html(field, {"class": css})
 
 
 @register.filter

@@ -125,3 +125,30 @@ def test_text_length_counts_characters_without_markup_or_white_space() -> None:
     assert text_length("<p><strong>党建</strong> 引领</p>\n<ul><li>a&amp;b</li></ul>") == 7
     assert text_length("<p> </p>") == 0
     assert text_length(None) == 0
+
+
+def test_widget_is_a_textarea_the_script_upgrades() -> None:
+    import json
+
+    from django.utils import translation
+
+    from mofan.core.widgets import RichTextarea
+
+    with translation.override("zh-hans"):
+        html = RichTextarea(profile="article", rows=5).render(
+            "body", "<p>正文</p>", attrs={"id": "id_body"}
+        )
+    assert html.startswith("<textarea") and 'name="body"' in html and 'rows="5"' in html
+    assert 'data-richtext="article"' in html
+    assert "&lt;p&gt;正文&lt;/p&gt;</textarea>" in html  # the stored HTML, escaped
+    raw = html.split('data-richtext-labels="', 1)[1].split('"', 1)[0]
+    labels = json.loads(raw.replace("&quot;", '"'))
+    assert labels["bold"] == "加粗" and labels["image"] == "插入图片"
+    assert labels["clear"] == "清除格式"
+
+
+def test_widget_refuses_an_unknown_profile() -> None:
+    from mofan.core.widgets import RichTextarea
+
+    with pytest.raises(ValueError, match="unknown rich-text profile"):
+        RichTextarea(profile="email")

@@ -290,11 +290,7 @@
         choice.addEventListener("mousedown", function (event) { event.preventDefault(); });
         choice.addEventListener("click", function () {
           restoreSelection();
-          var html = "<figure><img src=\"" + escapeText(src).replace(/"/g, "&quot;") +
-            "\" alt=\"" + escapeText(caption).replace(/"/g, "&quot;") + "\">" +
-            (caption ? "<figcaption>" + escapeText(caption) + "</figcaption>" : "") +
-            "</figure><p><br></p>";
-          document.execCommand("insertHTML", false, html);
+          insertFigure(src, caption);
           togglePicker(false);
           changed();
         });
@@ -306,6 +302,36 @@
       close.textContent = label("close");
       close.addEventListener("click", function () { togglePicker(false); editor.focus(); });
       picker.appendChild(close);
+    }
+
+    // A picture goes after the paragraph the caret is in (a figure cannot sit inside one),
+    // followed by an empty paragraph to go on writing in.
+    function insertFigure(src, caption) {
+      var block = null;
+      var selection = window.getSelection();
+      if (selection.rangeCount && editor.contains(selection.getRangeAt(0).startContainer)) {
+        block = selection.getRangeAt(0).startContainer;
+        while (block && block.parentNode !== editor) { block = block.parentNode; }
+      }
+      var figure = document.createElement("figure");
+      var img = document.createElement("img");
+      img.src = src;
+      img.alt = caption;
+      figure.appendChild(img);
+      if (caption) {
+        var figcaption = document.createElement("figcaption");
+        figcaption.textContent = caption;
+        figure.appendChild(figcaption);
+      }
+      var after = document.createElement("p");
+      after.appendChild(document.createElement("br"));
+      editor.insertBefore(figure, block ? block.nextSibling : null);
+      editor.insertBefore(after, figure.nextSibling);
+      var range = document.createRange();
+      range.setStart(after, 0);
+      range.collapse(true);
+      selection.removeAllRanges();
+      selection.addRange(range);
     }
 
     var savedRange = null;

@@ -198,3 +198,57 @@ def test_case_section_counts_characters_as_typed(
     expect(counts.first).to_have_text("本部分 6 字 · 全文 101 字，限 100 字")
     expect(counts.nth(1)).to_have_class(re.compile("text-danger"))  # over the limit: red
     shot(phone, "richtext-case")
+
+
+def test_heading_shortcut_clear_and_undo(
+    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    from mofan.orglife.services import meeting_schedule
+
+    start = timezone.now() + timedelta(hours=3)
+    meeting = meeting_schedule(
+        actor=None,
+        org=tree.branch_a1,
+        kind="party_lesson",
+        topic="党课",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    meeting.minutes = "<p><b>记录</b>原有</p>"  # as stored before the editor: loads formatted
+    meeting.save(update_fields=["minutes"])
+    make_user("shuji", grants=[(roles["branch_secretary"], tree.branch_a1, True)])
+    sign_in(phone, live_server.url, "shuji")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/orglife/{meeting.pk}/minutes/")
+
+    editor = phone.get_by_role("textbox", name="会议记录")
+    expect(editor.locator("strong")).to_have_text("记录")
+    editor.click()
+    phone.keyboard.press("Control+End")
+    phone.keyboard.press("Enter")
+    heading = phone.get_by_role("button", name="小标题")
+    heading.click()
+    expect(heading).to_have_attribute("aria-pressed", "true")
+    phone.keyboard.type("一、学习内容")
+    expect(editor.locator("h3")).to_have_text("一、学习内容")
+    phone.keyboard.press("Enter")
+    expect(heading).to_have_attribute("aria-pressed", "false")
+    phone.keyboard.type("重点")
+    phone.keyboard.press("Shift+Home")
+    phone.keyboard.press("Control+b")
+    bold = phone.get_by_role("button", name="加粗")
+    expect(bold).to_have_attribute("aria-pressed", "true")
+    expect(editor.locator("strong, b").last).to_have_text("重点")
+    phone.get_by_role("button", name="撤销").click()
+    expect(editor.locator("strong, b")).to_have_count(1)  # only the old 记录
+    phone.get_by_role("button", name="重做").click()
+    expect(editor.locator("strong, b")).to_have_count(2)
+    phone.get_by_role("button", name="清除格式").click()
+    expect(editor.locator("strong, b")).to_have_count(1)
+    expect(bold).to_have_attribute("aria-pressed", "false")
+    phone.get_by_role("button", name="保存").click()
+
+    minutes = phone.get_by_test_id("minutes")
+    expect(minutes.locator("h3")).to_have_text("一、学习内容")
+    stored = Meeting.objects.get(pk=meeting.pk).minutes
+    assert stored == "<p><strong>记录</strong>原有</p><h3>一、学习内容</h3><p>重点</p>"

@@ -59,8 +59,10 @@ def test_schedule_a_study_session_and_see_the_hours(
 
     phone.locator("#id_speaker").select_option(label=people[0].full_name)
     phone.locator("#id_title").fill("把学习成果转化为工作实效")
-    phone.locator("#id_text").fill("<p>一要学深悟透。</p><script>alert(1)</script>")
-    phone.locator(f"form[action='/study/sessions/{session.pk}/speeches/'] button").click()
+    phone.get_by_role("textbox", name="正文").fill("一要学深悟透。")
+    phone.locator(
+        f"form[action='/study/sessions/{session.pk}/speeches/'] button[type=submit]"
+    ).click()
     speech = phone.get_by_test_id("speech")
     expect(speech).to_have_count(1)
     expect(speech).to_contain_text("把学习成果转化为工作实效")

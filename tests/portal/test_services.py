@@ -15,79 +15,10 @@ from mofan.core.errors import DomainError
 from mofan.core.models import AuditEvent
 from mofan.portal import selectors, services
 from mofan.portal.models import Article, ArticleRevision, ArticleState, Topic
-from mofan.portal.text import sanitize_body
 from tests.conftest import make_user
 from tests.portal.conftest import publish
 
 pytestmark = pytest.mark.django_db
-
-XSS_PAYLOADS = [
-    "<script>alert(1)</script>",
-    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
-    '<img src=x onerror="alert(1)">',
-    '<img src="/portal/images/1/" onerror="alert(1)">',
-    "<img src=javascript:alert(1)>",
-    '<img src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=">',
-    '<img src="//evil.example/portal/images/1/">',
-    '<img src="/portal/images/../../accounts/logout/">',
-    '<p onclick="alert(1)">点我</p>',
-    '<p style="background:url(javascript:alert(1))">样式</p>',
-    '<a href="javascript:alert(1)">链接</a>',
-    '<iframe src="https://evil.example/"></iframe>',
-    '<iframe src="/portal/"></iframe>',
-    "<svg onload=alert(1)><circle r=1></svg>",
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)></style></mglyph>",
-    "<object data=javascript:alert(1)></object>",
-    '<embed src="https://evil.example/x.swf">',
-    '<form action="https://evil.example/"><input name=x></form>',
-    '<body onload="alert(1)">',
-    "<div><style>*{display:none}</style></div>",
-    "<!--<script>alert(1)</script>-->",
-    '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
-    '<base href="https://evil.example/">',
-    "<p><svg><script>alert(1)</script></svg></p>",
-    '"><script>alert(1)</script>',
-    "<scr<script>ipt>alert(1)</script>",
-    '<video><source onerror="alert(1)"></video>',
-    '<details open ontoggle="alert(1)">',
-]
-FORBIDDEN = [
-    "<script",
-    "onerror",
-    "onclick",
-    "onload",
-    "ontoggle",
-    "javascript:",
-    "<iframe",
-    "<svg",
-    "<object",
-    "<embed",
-    "<form",
-    "<style",
-    "<meta",
-    "<base",
-    "style=",
-    "data:",
-    "evil.example",
-    "href=",
-    "..",
-]
-
-
-@pytest.mark.parametrize("payload", XSS_PAYLOADS)
-def test_sanitiser_removes_every_payload(payload: str) -> None:
-    clean = sanitize_body(f"<p>前文</p>{payload}<p>后文</p>").lower()
-    for bad in FORBIDDEN:
-        assert bad not in clean, (payload, clean)
-    assert "<p>前文</p>" in clean  # (a mutation payload may take what follows it along)
-
-
-def test_sanitiser_keeps_what_the_article_needs() -> None:
-    body = (
-        "<h3>一、背景</h3><p>正文<strong>加粗</strong></p><ul><li>要点</li></ul>"
-        '<img src="/portal/images/12/" alt="现场">'
-    )
-    assert sanitize_body(body) == body
 
 
 def test_article_body_is_sanitised_on_create_and_on_edit(portal: dict[str, Any]) -> None:

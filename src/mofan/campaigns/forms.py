@@ -14,7 +14,7 @@ from mofan.campaigns.models import (
     Campaign,
     SubmissionFile,
 )
-from mofan.core.widgets import DateTimePicker, TreePicker, fill_picker
+from mofan.core.widgets import DateTimePicker, RichTextarea, TreePicker, fill_picker
 from mofan.orgs.selectors import org_choices
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -163,7 +163,9 @@ class SubmissionForm(forms.Form):
             self.fields[f"section_{i}"] = forms.CharField(
                 label=heading,
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 8, "data-count": "chars"}),
+                widget=RichTextarea(
+                    attrs={"data-count": "chars", "data-count-max": campaign.max_chars}, rows=8
+                ),
                 help_text=_(
                     "Paragraphs, bold, lists and headings are kept; other markup is removed."
                 ),

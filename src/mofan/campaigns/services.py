@@ -10,7 +10,6 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import nh3
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,12 +33,11 @@ from mofan.campaigns.models import (
     SubmissionVersion,
 )
 from mofan.campaigns.ranking import weighted
-from mofan.core import access
+from mofan.core import access, richtext
 from mofan.core.audit import audit_record, audit_record_many, diff
 from mofan.core.errors import DomainError
 from mofan.core.templatetags.mofan import cn_datetime
 from mofan.core.uploads import EVIDENCE, JPEG, PNG, Kind, check_upload
-from mofan.orglife.services import ALLOWED_TAGS
 from mofan.orgs.models import Organisation
 
 MAX_FILES = 10  # photos and attachments of one case together
@@ -57,16 +55,6 @@ def _names(items: Sequence[str]) -> list[str]:
         if item and item not in seen:
             seen.append(item)
     return seen
-
-
-def sanitise(text: str) -> str:
-    return nh3.clean(text or "", tags=ALLOWED_TAGS, attributes={})
-
-
-def text_length(fragment: str) -> int:
-    """Characters of the text without markup or white space (how 字数 is counted)."""
-    plain = html.unescape(nh3.clean(fragment or "", tags=set(), attributes={}))
-    return sum(1 for ch in plain if not ch.isspace())
 
 
 def _tiers(tiers: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -316,7 +304,7 @@ def _require_collecting(campaign: Campaign) -> None:
 
 def _sections_of(campaign: Campaign, sections: dict[str, str]) -> list[dict[str, str]]:
     return [
-        {"heading": heading, "html": sanitise(sections.get(heading, ""))}
+        {"heading": heading, "html": richtext.clean(sections.get(heading, ""))}
         for heading in campaign.sections
     ]
 
@@ -384,7 +372,7 @@ def submission_create(
     if active.count() >= campaign.quota:
         raise _quota_error(campaign, org)
     content = _sections_of(campaign, sections)
-    length = sum(text_length(s["html"]) for s in content)
+    length = sum(richtext.text_length(s["html"]) for s in content)
     if length > campaign.max_chars:
         raise _length_error(campaign, length)
     submission = Submission.objects.create(
@@ -433,7 +421,7 @@ def submission_save(
         raise DomainError(_("Withdraw the case before changing it."))
     title = _check_content(campaign, category, title)
     content = _sections_of(campaign, sections)
-    length = sum(text_length(s["html"]) for s in content)
+    length = sum(richtext.text_length(s["html"]) for s in content)
     if length > campaign.max_chars:
         raise _length_error(campaign, length)
     before = {
@@ -466,7 +454,7 @@ def submission_submit(*, actor: Any, submission: Submission) -> Submission:
     _require_collecting(campaign)
     if submission.state == SubmissionState.SUBMITTED:
         raise DomainError(_("The case has already been submitted."))
-    empty = [s["heading"] for s in submission.sections if not text_length(s["html"])]
+    empty = [s["heading"] for s in submission.sections if not richtext.text_length(s["html"])]
     missing = [h for h in campaign.sections if h not in {s["heading"] for s in submission.sections}]
     if empty or missing:
         raise DomainError(

@@ -13,7 +13,7 @@ from mofan.cobuild.models import (
     ServiceProject,
 )
 from mofan.core.paths import subtree_q
-from mofan.core.widgets import DatePicker, DateTimePicker, TreePicker, fill_picker
+from mofan.core.widgets import DatePicker, DateTimePicker, RichTextarea, TreePicker, fill_picker
 from mofan.members.models import Member
 from mofan.orgs.models import Organisation, OrgKind, PartnerUnit
 from mofan.orgs.selectors import org_choices
@@ -67,9 +67,7 @@ class JointMeetingForm(forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=DatePicker())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
     attendees = forms.CharField(label=_("Attendees"), max_length=500)
-    minutes = forms.CharField(
-        label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    minutes = forms.CharField(label=_("Minutes"), required=False, widget=RichTextarea(rows=6))
     decisions = forms.CharField(
         label=_("Decisions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

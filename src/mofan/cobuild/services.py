@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-import nh3
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -30,11 +29,10 @@ from mofan.cobuild.models import (
     ProjectMember,
     ServiceProject,
 )
-from mofan.core import access
+from mofan.core import access, richtext
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError
 from mofan.core.uploads import check_upload
-from mofan.orglife.services import ALLOWED_TAGS
 from mofan.orgs.models import Organisation, PartnerUnit
 
 RENEWAL_NOTICE_DAYS = 60  # the keepers are reminded this many days before an agreement ends
@@ -176,7 +174,7 @@ def joint_meeting_record(
         held_on=held_on,
         place=_clean(place),
         attendees=attendees[:500],
-        minutes=nh3.clean(minutes or "", tags=ALLOWED_TAGS, attributes={}),
+        minutes=richtext.clean(minutes),
         decisions=(decisions or "").strip(),
         created_by=actor if actor is not None else None,
     )

@@ -1,3 +1,4 @@
+import json
 from html import escape
 from typing import Any
 
@@ -148,3 +149,45 @@ def widget_html(field: forms.BoundField, attrs: dict[str, Any]) -> SafeString:
             parts.append("</optgroup>")
     parts.append("</select>")
     return mark_safe("".join(parts))  # noqa: S308 - every part escaped above
+
+
+class RichTextarea(forms.Textarea):
+    """A textarea of sanitised HTML that static/js/richtext.js turns into a formatting editor
+    (toolbar, paste cleaning, character count). Without JavaScript it stays a textarea of HTML.
+    The profile names the tags offered, the same as `core.richtext.clean(profile=...)`."""
+
+    def __init__(
+        self, attrs: dict[str, Any] | None = None, *, profile: str = "text", rows: int = 8
+    ) -> None:
+        if profile not in {"text", "article"}:
+            raise ValueError(f"unknown rich-text profile {profile!r}")
+        self.profile = profile
+        super().__init__(attrs={"rows": rows, "data-richtext": profile, **(attrs or {})})
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        # The toolbar's words come from the catalogue, not from the script.
+        context["widget"]["attrs"]["data-richtext-labels"] = json.dumps(
+            {key: str(label) for key, label in RICHTEXT_LABELS.items()}, ensure_ascii=False
+        )
+        return context
+
+
+RICHTEXT_LABELS = {
+    "toolbar": _("Formatting"),
+    "bold": _("Bold"),
+    "italic": _("Italic"),
+    "underline": _("Underline"),
+    "heading": _("Subheading"),
+    "ol": _("Numbered list"),
+    "ul": _("Bulleted list"),
+    "quote": _("Quotation"),
+    "undo": _("Undo"),
+    "redo": _("Redo"),
+    "clear": _("Clear formatting"),
+    "image": _("Insert a picture"),
+    "images": _("Pictures of this article"),
+    "close": _("Close"),
+    "count": _("{n} characters"),
+    "total": _("In all {n} of at most {max} characters"),
+}

@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from mofan.core.widgets import DatePicker, DateTimePicker, TreePicker, fill_picker
+from mofan.core.widgets import DatePicker, DateTimePicker, RichTextarea, TreePicker, fill_picker
 from mofan.orglife import permissions as perms
 from mofan.orglife.models import AttendanceStatus, MeetingKind
 from mofan.orgs.models import OrgKind
@@ -52,7 +52,7 @@ class MinutesForm(forms.Form):
     minutes = forms.CharField(
         label=_("Minutes"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 12}),
+        widget=RichTextarea(rows=12),
         help_text=_("Paragraphs, lists and bold text are kept; anything else is removed."),
     )
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import nh3
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import Q
@@ -15,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mofan.core import access
+from mofan.core import access, richtext
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError, refuse_duplicates
 from mofan.core.services import message_send
@@ -402,29 +401,6 @@ def leave_decide(*, actor: Any, attendance: Attendance, approve: bool) -> Attend
     return attendance
 
 
-ALLOWED_TAGS = {
-    "p",
-    "br",
-    "strong",
-    "b",
-    "em",
-    "i",
-    "u",
-    "ol",
-    "ul",
-    "li",
-    "h3",
-    "h4",
-    "blockquote",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "td",
-    "th",
-}
-
-
 @dataclass(frozen=True)
 class Quorum:
     voting: int  # full members expected (probationary members do not vote)
@@ -449,7 +425,7 @@ def minutes_save(*, actor: Any, meeting: Meeting, minutes: str) -> Meeting:
     if meeting.status == MeetingStatus.CANCELLED:
         raise DomainError(_("The meeting was cancelled."))
     _require_editable(meeting)
-    clean = nh3.clean(minutes or "", tags=ALLOWED_TAGS, attributes={})
+    clean = richtext.clean(minutes)
     before = meeting.minutes
     meeting.minutes = clean
     meeting.save(update_fields=["minutes"])

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mofan.core.widgets import RichTextarea
 from mofan.portal.models import ArticleState, Column, Topic
 from mofan.portal.selectors import topic_tree
 
@@ -22,10 +23,10 @@ class ArticleForm(forms.Form):
     body = forms.CharField(
         label=_("Body"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 14}),
+        widget=RichTextarea(profile="article", rows=14),
         help_text=_(
-            "Paragraphs as &lt;p&gt;…&lt;/p&gt;; headings, lists, bold and pictures of this "
-            "article are kept, anything else is removed on saving."
+            "Headings, lists, bold and the pictures of this article are kept; anything else is "
+            "removed on saving."
         ),
     )
 

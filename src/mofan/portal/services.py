@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mofan.core import access
+from mofan.core import access, richtext
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError
 from mofan.core.uploads import JPEG, PNG, check_upload
@@ -30,7 +30,6 @@ from mofan.portal.models import (
     PublicVersion,
     Topic,
 )
-from mofan.portal.text import sanitize_body
 
 S = ArticleState
 
@@ -177,7 +176,7 @@ def article_create(
         title=title,
         subtitle=_clean(subtitle, 200),
         source=_clean(source, 100),
-        body=sanitize_body(body),
+        body=richtext.clean(body, profile="article"),
         column=column,
         topic=topic,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -224,7 +223,7 @@ def article_update(
     article.title = title
     article.subtitle = _clean(subtitle, 200)
     article.source = _clean(source, 100)
-    article.body = sanitize_body(body)
+    article.body = richtext.clean(body, profile="article")
     article.column = column
     article.topic = topic
     after = {f: getattr(article, f) for f in fields}

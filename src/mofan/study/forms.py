@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mofan.core.widgets import DateTimePicker, TreePicker, fill_picker
+from mofan.core.widgets import DateTimePicker, RichTextarea, TreePicker, fill_picker
 from mofan.members.models import Member
 from mofan.orgs.selectors import org_choices
 from mofan.study import permissions as perms
@@ -71,7 +71,7 @@ class SpeechForm(forms.Form):
     text = forms.CharField(
         label=_("Text"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=RichTextarea(rows=6),
         help_text=_("Paragraphs, lists and bold text are kept; anything else is removed."),
     )
 

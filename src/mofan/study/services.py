@@ -8,17 +8,16 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-import nh3
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mofan.core import access
+from mofan.core import access, richtext
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError, refuse_duplicates
 from mofan.members.models import Member
 from mofan.orglife.models import Attendance, AttendanceStatus, MeetingKind, MeetingStatus
-from mofan.orglife.services import ALLOWED_TAGS, meeting_schedule
+from mofan.orglife.services import meeting_schedule
 from mofan.orgs.models import Organisation
 from mofan.study import permissions as perms
 from mofan.study.models import (
@@ -274,7 +273,7 @@ def speech_add(
     title = _words(title)
     if not title:
         raise DomainError({"title": _("Enter the title of the speech.")})
-    clean = nh3.clean(text or "", tags=ALLOWED_TAGS, attributes={}).strip()
+    clean = richtext.clean(text)
     speech = Speech.objects.create(
         session=session,
         speaker=speaker,

@@ -18,6 +18,7 @@ BENCHMARKS = [
     "counsellor_hours_scale.py",
     "portal_scale.py",
     "campaign_ranking.py",
+    "readaloud_size.py",
 ]
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The benchmarks still run (on tiny data); their figures come from `make bench`."""
 
+import shutil
 from typing import Any
 
 import pytest
@@ -138,3 +139,12 @@ def test_campaign_ranking_runs_on_tiny_data(roles: dict) -> None:
     figures = campaign_ranking.measure(campaign, repeat=1)
     assert figures["cases"] == 6 and figures["queries"] == 4
     assert figures["p50"] > 0 and figures["sql_p50"] > 0
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_readaloud_size_runs_on_tiny_data() -> None:
+    from bench import readaloud_size
+
+    figures = readaloud_size.measure(chars=40)
+    assert figures["chars"] == 40 and figures["seconds"] > 1
+    assert figures["ratio"] >= 5

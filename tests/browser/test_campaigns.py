@@ -11,6 +11,7 @@ from mofan.campaigns import services
 from mofan.campaigns.models import Campaign, Review, Submission
 from tests.browser.conftest import shot
 from tests.browser.test_core_flows import sign_in
+from tests.campaigns.files import jpeg_bytes, pdf_bytes
 from tests.campaigns.helpers import case, close_collection, open_campaign, reviewer, score_all
 from tests.conftest import Tree, make_user
 
@@ -88,3 +89,49 @@ def test_the_committee_decides_and_makes_one_draft_article(
     assert case_a.article_id is not None and case_a.article_id == case_b.article_id
     assert phone.url.endswith(f"/portal/manage/articles/{case_a.article_id}/")
     assert Review.objects.filter(scored_at__isnull=False).count() == 2
+
+
+def test_files_of_a_case_stay_blind(
+    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role], tmp_path: Any
+) -> None:
+    campaign = open_campaign(tree)
+    author = make_user("zhang", grants=[(roles["committee_admin"], tree.committee_a, True)])
+    author.full_name = "张晓明"
+    author.save(update_fields=["full_name"])
+    draft = case(campaign, tree.committee_a, actor=author, submit=False)
+    named = tmp_path / "材料.pdf"
+    named.write_bytes(pdf_bytes("本案例由甲机关党委报送。"))
+    photo = tmp_path / "活动照片.jpg"
+    photo.write_bytes(jpeg_bytes("张晓明"))
+    sign_in(phone, live_server.url, "zhang")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/campaigns/cases/{draft.pk}/")
+    expect(phone.get_by_text("评审为盲评：文件中不得出现本单位或任何人的名称")).to_be_visible()
+    phone.get_by_label("类别").select_option(label="附件")
+    phone.get_by_label("文件").set_input_files(str(named))
+    phone.get_by_role("button", name="上传文件").click()
+    expect(phone.get_by_text("评审为盲评，但这个文件中出现了“甲机关党委”。")).to_be_visible()
+    shot(phone, "campaign-upload-refused")
+    assert draft.files.count() == 0
+    phone.get_by_label("类别").select_option(label="照片")
+    phone.get_by_label("文件").set_input_files(str(photo))
+    phone.get_by_role("button", name="上传文件").click()
+    expect(phone.get_by_text("文件已上传。")).to_be_visible()
+    expect(phone.get_by_role("link", name="活动照片.jpg")).to_be_visible()
+    with draft.files.get().file.open("rb") as stored:
+        assert "张晓明".encode() not in stored.read()
+    # The expert sees the photo, stripped of its EXIF, displayed under its code.
+    services.submission_submit(actor=author, submission=draft)
+    close_collection(campaign)
+    services.campaign_start_review(actor=None, campaign=campaign)
+    expert = reviewer("expert", roles, tree)
+    review = services.review_assign(
+        actor=None, submission=Submission.objects.get(pk=draft.pk), reviewer=expert
+    )
+    phone.context.clear_cookies()
+    sign_in(phone, live_server.url, "expert")
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/campaigns/reviews/{review.pk}/")
+    image = phone.locator("img.img-thumbnail")
+    expect(image).to_have_count(1)
+    phone.wait_for_function("document.querySelector('img.img-thumbnail').naturalWidth === 8")

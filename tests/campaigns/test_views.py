@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from mofan.campaigns import services
 from mofan.campaigns.models import Review, Submission, SubmissionState
+from tests.campaigns.files import pdf_bytes
 from tests.campaigns.helpers import (
     SECTIONS_OK,
     case,
@@ -54,7 +55,9 @@ def scene(tree: Tree, roles: Any) -> dict[str, Any]:
     services.submission_file_add(
         actor=author_a,
         submission=case_a,
-        upload=SimpleUploadedFile("甲机关党委-张晓明.pdf", b"%PDF-1.4\n%x\n"),
+        upload=SimpleUploadedFile(
+            "甲机关党委-张晓明.pdf", pdf_bytes("清单制度每月通报。", author="张晓明")
+        ),
         kind="attachment",
     )
     case_a = services.submission_submit(actor=author_a, submission=case_a)

@@ -182,7 +182,13 @@ class FileForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SubmissionFile.Kind.choices)
     file = forms.FileField(
         label=_("File"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,.docx"}),
+        help_text=_(
+            "Photos: JPG or PNG; attachments: PDF, DOCX, JPG or PNG. The review is blind: files "
+            "must not show the name of your unit or of any person. PDF and DOCX files that name "
+            "them are refused; photos cannot be read, so check them yourself. What cameras and "
+            "office programs record about the author is removed."
+        ),
     )
 
 

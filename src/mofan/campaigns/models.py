@@ -237,7 +237,7 @@ class SubmissionFile(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to="campaigns/%Y/", max_length=200)
     name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=50)
+    content_type = models.CharField(_("type"), max_length=100)  # DOCX: 71 characters
     size = models.PositiveIntegerField(_("size"), default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

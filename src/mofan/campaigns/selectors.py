@@ -225,9 +225,10 @@ def review_get_mine(*, actor: Any, pk: int) -> Review:
     return review
 
 
-def names_to_hide(submission: Submission) -> list[str]:
+def names_to_hide(submission: Submission, *, usernames: bool = True) -> list[str]:
     """The submitter's organisation (and those between it and the committee), its organ, the
-    author and the uploaders: the words a reviewer must not read."""
+    author and the uploaders: the words a reviewer must not read. Without `usernames` only
+    the people's full names (a login name such as "li" would be found in too many texts)."""
     from mofan.accounts.models import User
 
     campaign_path = submission.campaign.org.path
@@ -250,7 +251,7 @@ def names_to_hide(submission: Submission) -> list[str]:
     for full_name, username in User.objects.filter(pk__in=known).values_list(
         "full_name", "username"
     ):
-        names |= {full_name, username}
+        names |= {full_name, username} if usernames else {full_name}
     return sorted((n for n in names if n and len(n) >= 2), key=len, reverse=True)
 
 

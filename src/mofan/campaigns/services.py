@@ -10,10 +10,12 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mofan.campaigns import blind
 from mofan.campaigns import permissions as perms
 from mofan.campaigns.models import (
     DEFAULT_CATEGORIES,
@@ -37,10 +39,11 @@ from mofan.core import access, richtext
 from mofan.core.audit import audit_record, audit_record_many, diff
 from mofan.core.errors import DomainError
 from mofan.core.templatetags.mofan import cn_datetime
-from mofan.core.uploads import EVIDENCE, JPEG, PNG, Kind, check_upload
+from mofan.core.uploads import DOCX, EVIDENCE, JPEG, PNG, Checked, Kind, check_upload
 from mofan.orgs.models import Organisation
 
 MAX_FILES = 10  # photos and attachments of one case together
+ATTACHMENT_KINDS = (*EVIDENCE, DOCX)
 
 
 def _clean(text: str) -> str:
@@ -522,7 +525,7 @@ def submission_file_add(
     if kind == SubmissionFile.Kind.ATTACHMENT:
         if not campaign.attachments_allowed:
             raise DomainError({"file": _("This campaign takes no attachments.")})
-        kinds: tuple[Kind, ...] = EVIDENCE
+        kinds: tuple[Kind, ...] = ATTACHMENT_KINDS
     elif kind == SubmissionFile.Kind.PHOTO:
         kinds = (JPEG, PNG)
     else:
@@ -530,15 +533,16 @@ def submission_file_add(
     if submission.files.filter(removed_at__isnull=True).count() >= MAX_FILES:
         raise DomainError({"file": _("A case has at most 10 photos and attachments.")})
     checked = check_upload(upload, kinds=kinds)
+    data = _blind_contents(checked, submission, actor)
     row = SubmissionFile(
         submission=submission,
         kind=kind,
         name=checked.name,
         content_type=checked.kind.content_type,
-        size=checked.size,
+        size=len(data),
         uploaded_by=actor,
     )
-    row.file.save(checked.stored_name, checked.upload, save=False)
+    row.file.save(checked.stored_name, ContentFile(data), save=False)
     row.save()
     audit_record(
         actor=actor,
@@ -548,6 +552,45 @@ def submission_file_add(
         changes={"file": [None, checked.name]},
     )
     return row
+
+
+def _blind_contents(checked: Checked, submission: Submission, actor: Any) -> bytes:
+    """The bytes to store: the file without what its program recorded about its author, after
+    making sure its text names neither the organisation nor a person (the review is blind)."""
+    from mofan.campaigns.selectors import names_to_hide
+
+    checked.upload.seek(0)
+    data = checked.upload.read()
+    content_type = checked.kind.content_type
+    try:
+        text = blind.text_of(data, content_type)
+        stripped = blind.strip_metadata(data, content_type)
+    except blind.UnreadableFileError as exc:
+        raise DomainError(
+            {
+                "file": _(
+                    "This file cannot be read as %(kind)s: it is damaged, protected by a "
+                    "password or of another type, so it cannot be checked for names."
+                )
+                % {"kind": checked.kind.extension.lstrip(".").upper()}
+            }
+        ) from exc
+    names = names_to_hide(submission, usernames=False)
+    uploader = getattr(actor, "full_name", "")
+    if uploader and len(uploader) >= 2 and uploader not in names:
+        names.append(uploader)
+    found = blind.names_found(text, names)
+    if found:
+        raise DomainError(
+            {
+                "file": _(
+                    "The review is blind, but this file names %(names)s. Remove these names "
+                    "from the file and upload it again."
+                )
+                % {"names": "、".join(f"“{name}”" for name in found)}
+            }
+        )
+    return stripped
 
 
 @transaction.atomic

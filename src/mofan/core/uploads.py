@@ -30,6 +30,12 @@ JPEG = Kind("image/jpeg", ".jpg", (b"\xff\xd8\xff",))
 PNG = Kind("image/png", ".png", (b"\x89PNG\r\n\x1a\n",))
 PDF = Kind("application/pdf", ".pdf", (b"%PDF-",))
 EVIDENCE = (JPEG, PNG, PDF)  # photos, scanned sign-in sheets, documents
+# A zip file by its first bytes; that it holds a Word document is for the caller to check.
+DOCX = Kind(
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".docx",
+    (b"PK\x03\x04",),
+)
 
 MAX_BYTES = 10 * 1024 * 1024
 

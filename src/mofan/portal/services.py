@@ -380,7 +380,8 @@ def _audio_later(article: Article) -> None:
 
 def article_audio_make(*, article_id: int) -> bool:
     """Generate the read-aloud audio of a published article with the configured offline
-    engine (for browsers without a Chinese voice). False when no engine is available."""
+    engine (for browsers without a Chinese voice), stored as MP3. False when no engine is
+    available."""
     from django.core.files.base import ContentFile
 
     from mofan.portal import speech
@@ -393,11 +394,11 @@ def article_audio_make(*, article_id: int) -> bool:
     if article is None:
         return False
     text = "\n".join(p for p in (article.title, article.subtitle, plain_text(article.body)) if p)
-    data = engine.synthesize(text)
+    data = speech.wav_to_mp3(engine.synthesize(text))
     with transaction.atomic():
         locked = Article.objects.select_for_update().select_related("org").get(pk=article_id)
         old = locked.audio.name if locked.audio else ""
-        locked.audio.save(f"article-{article_id}.wav", ContentFile(data), save=False)
+        locked.audio.save(f"article-{article_id}.mp3", ContentFile(data), save=False)
         locked.audio_engine = engine.name
         locked.save(update_fields=["audio", "audio_engine"])
         audit_record(

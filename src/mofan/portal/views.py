@@ -152,7 +152,10 @@ class ArticleAudioView(ScopedView):
             raise Http404
         if not article.audio:
             return redirect("portal:article", article_id=article.pk)
-        response = stored_file_response(article.audio, "audio/wav", f"{article.title}.wav")
+        # Recordings made before the MP3 encoder stay WAV until the article is read again.
+        extension = ".wav" if (article.audio.name or "").endswith(".wav") else ".mp3"
+        content_type = "audio/wav" if extension == ".wav" else "audio/mpeg"
+        response = stored_file_response(article.audio, content_type, article.title + extension)
         response["Cache-Control"] = "public, max-age=600"
         return response
 

@@ -295,13 +295,21 @@ def period_bounds(period: str, today: date | None = None) -> tuple[datetime, dat
     return start, end, f"{year}年"
 
 
-# The six figures in one statement: four aggregates over derived tables, each over the
-# organisations in scope (`{scope}`, `{claim_scope}`: path ranges and single organisations
-# from `core.access.path_scope`, written as placeholders; every value is a parameter). The
-# ORM built, scoped and compiled four querysets for the same answer, about 1 ms each, which
-# was most of the time for one committee's subtree.
+# The six figures in one statement over the organisations in scope (`{scope}`,
+# `{claim_scope}`: path ranges and single organisations from `core.access.path_scope`, written
+# as placeholders; every value is a parameter). The activities held are read once (a
+# materialised common table, SQLite ≥ 3.35 and PostgreSQL ≥ 12), counted, and their
+# participations summed through `IN`: at a city's scale that is a third faster than joining
+# participations with activities, and one read of the activities fewer. The ORM built,
+# scoped and compiled four querysets for the same answer, about 1 ms each, which was most of
+# the time for one committee's subtree.
 STATISTICS_SQL = """
-SELECT posted.n, claims.n, claims.fulfilled, held.n, parts.person_times, parts.hours
+WITH held AS MATERIALIZED (
+  SELECT a.id FROM volunteer_volunteeractivity a
+    JOIN orgs_organisation o ON o.id = a.org_id
+   WHERE ({scope}) AND a.status <> %s AND a.starts_at >= %s AND a.starts_at < %s)
+SELECT posted.n, claims.n, claims.fulfilled, (SELECT COUNT(*) FROM held),
+       parts.person_times, parts.hours
 FROM
   (SELECT COUNT(*) AS n FROM volunteer_wish w
      JOIN orgs_partnerunit c ON c.id = w.community_id
@@ -310,14 +318,9 @@ FROM
   (SELECT COUNT(*) AS n, COUNT(CASE WHEN w.status = %s THEN 1 END) AS fulfilled
      FROM volunteer_wish w JOIN orgs_organisation o ON o.id = w.claimed_for_id
     WHERE ({claim_scope}) AND w.claimed_at >= %s AND w.claimed_at < %s) claims,
-  (SELECT COUNT(*) AS n FROM volunteer_volunteeractivity a
-     JOIN orgs_organisation o ON o.id = a.org_id
-    WHERE ({scope}) AND a.status <> %s AND a.starts_at >= %s AND a.starts_at < %s) held,
   (SELECT COUNT(CASE WHEN p.hours > 0 THEN 1 END) AS person_times, SUM(p.hours) AS hours
      FROM volunteer_participation p
-     JOIN volunteer_volunteeractivity a ON a.id = p.activity_id
-     JOIN orgs_organisation o ON o.id = a.org_id
-    WHERE ({scope}) AND a.status <> %s AND a.starts_at >= %s AND a.starts_at < %s) parts
+    WHERE p.activity_id IN (SELECT id FROM held)) parts
 """
 
 
@@ -378,10 +381,9 @@ def statistics(
     held_until = adapt(min(end, timezone.now()))
     cancelled = str(ActivityStatus.CANCELLED)
     params = [
+        *scope_params, cancelled, since, held_until,
         *scope_params, since, until,
         str(WishStatus.CONFIRMED), *claim_params, since, until,
-        *scope_params, cancelled, since, held_until,
-        *scope_params, cancelled, since, held_until,
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(STATISTICS_SQL.format(scope=scope, claim_scope=claim_scope), params)

@@ -218,11 +218,12 @@ def wish_get_for(*, user: Any, pk: int) -> Wish:
     raise Http404
 
 
-def wish_for_claim(*, user: Any, pk: int) -> Wish:
+def wish_for_claim(*, user: Any, pk: int) -> tuple[Wish, Member | None]:
     """The wish a member asks to claim: one offered to them (its community looks after their
     organisation) that has been published, whatever became of it since — so that those who
     lose a race for it are told someone else claimed it rather than shown 404 — or else as
-    `wish_get_for` shows it. 404 otherwise."""
+    `wish_get_for` shows it. 404 otherwise. With the user's member record, read for the
+    check (None if they have none), which the claim then uses rather than read it again."""
     from mofan.volunteer.services import can_see_wish
 
     wish = (
@@ -237,8 +238,8 @@ def wish_for_claim(*, user: Any, pk: int) -> Wish:
         .first()
     )
     if wish is not None and member is not None and can_see_wish(member, wish):
-        return wish
-    return wish_get_for(user=user, pk=pk)
+        return wish, member
+    return wish_get_for(user=user, pk=pk), member
 
 
 def wishes_of_contact(*, user: Any) -> QuerySet[Wish]:

@@ -69,3 +69,31 @@ def test_not_offered_or_not_published_is_404(tree: Tree, world: World) -> None:
     Wish.objects.filter(pk=wish.pk).update(status=WishStatus.SUBMITTED)
     assert _client(world.users[0]).post(url, {"step": "claim"}).status_code == 404
     assert not Wish.objects.filter(claimed_by__isnull=False).exists()
+
+
+def test_a_lost_claim_reads_the_member_and_the_wish_once_each(tree: Tree, world: World) -> None:
+    """What a loser's request costs: the session (unless cached) and the user, the wish and
+    the member for the page's check, the wish again in the service (the fresh read that
+    refuses it) — and nothing after the refusal, whose state tells the page where to send
+    them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    wish = _published(world)
+    url = reverse("volunteer:wish_act", args=[wish.pk])
+    _client(world.users[0]).post(url, {"step": "claim"})
+    loser = _client(world.users[1])
+    loser.get(reverse("volunteer:mine"))  # the session's first request is behind it
+    with CaptureQueriesContext(connection) as ctx:
+        response = loser.post(url, {"step": "claim"})
+    assert response["Location"] == reverse("volunteer:mine")
+    tables = [q["sql"].split(" FROM ")[1].split()[0] for q in ctx.captured_queries]
+    tables = [t for t in tables if t != '"django_session"']  # none when sessions are cached
+    assert tables == [
+        '"accounts_user"',
+        '"volunteer_wish"',
+        '"members_member"',
+        '"volunteer_wish"',
+    ]
+    wish.refresh_from_db()
+    assert wish.claimed_by_id == world.people[0].pk

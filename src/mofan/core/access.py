@@ -15,7 +15,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from mofan.core.paths import subtree_q
+from mofan.core.paths import subtree_bounds, subtree_q
 
 if TYPE_CHECKING:
     from mofan.orgs.models import Organisation
@@ -123,7 +123,30 @@ def scope_below(queryset: QuerySet[M], actor: Any, permission: str) -> QuerySet[
     return queryset.filter(condition)
 
 
-def _scope_q(actor: Any, permission: str, field: str) -> Q:
+@dataclass(frozen=True)
+class PathScope:
+    """A scope as plain values, for a selector that writes its own SQL: the organisations whose
+    path lies in one of `ranges` (inclusive bounds, one per subtree grant), and the
+    organisations `orgs` (id, path) granted without their subtree. Empty: nothing."""
+
+    ranges: tuple[tuple[str, str], ...]
+    orgs: tuple[tuple[int, str], ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.ranges and not self.orgs
+
+    def under(self, path: str) -> PathScope:
+        """This scope within the subtree of `path` (both conditions at once: each range is
+        intersected with the subtree's, as the database would compare them)."""
+        lo, hi = subtree_bounds(path)
+        ranges = tuple((max(a, lo), min(b, hi)) for a, b in self.ranges if max(a, lo) <= min(b, hi))
+        return PathScope(ranges, tuple((pk, p) for pk, p in self.orgs if lo <= p <= hi))
+
+
+def path_scope(actor: Any, permission: str) -> PathScope:
+    """The actor's scope for `permission` as path ranges and single organisations; `scope`
+    filters querysets with exactly these."""
     grants = [g for g in grants_of(actor) if permission in g.permissions]
     subtree_paths = sorted({g.path for g in grants if g.include_subtree})
     # A path already covered by a shorter one adds nothing to the filter.
@@ -131,13 +154,18 @@ def _scope_q(actor: Any, permission: str, field: str) -> Q:
     for path in subtree_paths:
         if not any(path.startswith(k) for k in kept):
             kept.append(path)
+    exact = sorted({(g.org_id, g.path) for g in grants if not g.include_subtree})
+    return PathScope(tuple(subtree_bounds(path) for path in kept), tuple(exact))
+
+
+def _scope_q(actor: Any, permission: str, field: str) -> Q:
+    found = path_scope(actor, permission)
     prefix = f"{field}__" if field else ""
     condition = Q(pk__in=[])  # nothing, unless a grant adds to it
-    for path in kept:
-        condition |= subtree_q(path, field)
-    exact_ids = {g.org_id for g in grants if not g.include_subtree}
-    if exact_ids:
-        condition |= Q(**{f"{prefix}pk__in": sorted(exact_ids)})
+    for lo, hi in found.ranges:
+        condition |= Q(**{f"{prefix}path__gte": lo, f"{prefix}path__lte": hi})
+    if found.orgs:
+        condition |= Q(**{f"{prefix}pk__in": sorted({pk for pk, _path in found.orgs})})
     return condition
 
 

@@ -13,12 +13,16 @@ PATH_MAX = 255
 PINYIN_MAX = 200
 
 
+def subtree_bounds(path: str) -> tuple[str, str]:
+    """The inclusive range of paths of this organisation and everything under it."""
+    return path, path + "Z" * (PATH_MAX - len(path))
+
+
 def subtree_q(path: str, field: str = "") -> Q:
     """This organisation and everything under it (`field` leads to the organisation)."""
     prefix = f"{field}__" if field else ""
-    return Q(
-        **{f"{prefix}path__gte": path, f"{prefix}path__lte": path + "Z" * (PATH_MAX - len(path))}
-    )
+    lo, hi = subtree_bounds(path)
+    return Q(**{f"{prefix}path__gte": lo, f"{prefix}path__lte": hi})
 
 
 def pinyin_prefix_q(field: str, text: str) -> Q:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Context as DecimalContext
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from mofan.core import access
-from mofan.core.paths import subtree_q
+from mofan.core.paths import subtree_bounds, subtree_q
 from mofan.members.models import Member
 from mofan.orgs.models import Organisation, PartnerUnit
 from mofan.volunteer import permissions as perms
@@ -216,11 +218,12 @@ def wish_get_for(*, user: Any, pk: int) -> Wish:
     raise Http404
 
 
-def wish_for_claim(*, user: Any, pk: int) -> Wish:
+def wish_for_claim(*, user: Any, pk: int) -> tuple[Wish, Member | None]:
     """The wish a member asks to claim: one offered to them (its community looks after their
     organisation) that has been published, whatever became of it since — so that those who
     lose a race for it are told someone else claimed it rather than shown 404 — or else as
-    `wish_get_for` shows it. 404 otherwise."""
+    `wish_get_for` shows it. 404 otherwise. With the user's member record, read for the
+    check (None if they have none), which the claim then uses rather than read it again."""
     from mofan.volunteer.services import can_see_wish
 
     wish = (
@@ -235,8 +238,8 @@ def wish_for_claim(*, user: Any, pk: int) -> Wish:
         .first()
     )
     if wish is not None and member is not None and can_see_wish(member, wish):
-        return wish
-    return wish_get_for(user=user, pk=pk)
+        return wish, member
+    return wish_get_for(user=user, pk=pk), member
 
 
 def wishes_of_contact(*, user: Any) -> QuerySet[Wish]:
@@ -293,53 +296,107 @@ def period_bounds(period: str, today: date | None = None) -> tuple[datetime, dat
     return start, end, f"{year}年"
 
 
+# The six figures in one statement over the organisations in scope (`{scope}`,
+# `{claim_scope}`: path ranges and single organisations from `core.access.path_scope`, written
+# as placeholders; every value is a parameter). The activities held are read once (a
+# materialised common table, SQLite ≥ 3.35 and PostgreSQL ≥ 12), counted, and their
+# participations summed through `IN`: at a city's scale that is a third faster than joining
+# participations with activities, and one read of the activities fewer. The ORM built,
+# scoped and compiled four querysets for the same answer, about 1 ms each, which was most of
+# the time for one committee's subtree.
+STATISTICS_SQL = """
+WITH held AS MATERIALIZED (
+  SELECT a.id FROM volunteer_volunteeractivity a
+    JOIN orgs_organisation o ON o.id = a.org_id
+   WHERE ({scope}) AND a.status <> %s AND a.starts_at >= %s AND a.starts_at < %s)
+SELECT posted.n, claims.n, claims.fulfilled, (SELECT COUNT(*) FROM held),
+       parts.person_times, parts.hours
+FROM
+  (SELECT COUNT(*) AS n FROM volunteer_wish w
+     JOIN orgs_partnerunit c ON c.id = w.community_id
+     JOIN orgs_organisation o ON o.id = c.org_id
+    WHERE ({scope}) AND w.posted_at >= %s AND w.posted_at < %s) posted,
+  (SELECT COUNT(*) AS n, COUNT(CASE WHEN w.status = %s THEN 1 END) AS fulfilled
+     FROM volunteer_wish w JOIN orgs_organisation o ON o.id = w.claimed_for_id
+    WHERE ({claim_scope}) AND w.claimed_at >= %s AND w.claimed_at < %s) claims,
+  (SELECT COUNT(CASE WHEN p.hours > 0 THEN 1 END) AS person_times, SUM(p.hours) AS hours
+     FROM volunteer_participation p
+    WHERE p.activity_id IN (SELECT id FROM held)) parts
+"""
+
+
+def _scope_sql(found: access.PathScope | None) -> tuple[str, list[Any]]:
+    """The condition on the organisation `o` for a scope (None: every organisation), with
+    its parameters."""
+    if found is None:
+        return "1 = 1", []
+    terms = ["(o.path >= %s AND o.path <= %s)"] * len(found.ranges)
+    params: list[Any] = [bound for pair in found.ranges for bound in pair]
+    if found.orgs:
+        terms.append("o.id IN (" + ", ".join(["%s"] * len(found.orgs)) + ")")
+        params += [pk for pk, _path in found.orgs]
+    return " OR ".join(terms) or "1 = 0", params
+
+
+# Django keeps 15 significant digits of the float SQLite answers for a decimal SUM.
+_SQLITE_DECIMAL = DecimalContext(prec=15)
+
+
+def _sum_decimal(value: Any) -> Decimal:
+    """A SUM of a decimal column as the ORM gave it: PostgreSQL answers a Decimal, SQLite an
+    integer or a float; none (no rows) or zero is Decimal(0)."""
+    if value is None:
+        return Decimal(0)
+    if not isinstance(value, Decimal):
+        value = _SQLITE_DECIMAL.create_decimal_from_float(value)
+    return value or Decimal(0)
+
+
 def statistics(
     *, actor: Any, under: Organisation | None, start: datetime, end: datetime
 ) -> Statistics:
     """Counted from records for the actor's scope (or a subtree of it) and a period: wishes
     posted by the communities the organisations look after, wishes claimed and fulfilled by
     their members, activities they organised that have taken place, person-times (人次:
-    participants credited with hours) and hours. Four queries (and the actor's grants)."""
-    wishes = access.scope(Wish.objects.all(), actor, perms.VIEW)
-    claimed = Wish.objects.filter(claimed_for__isnull=False)
-    activities = access.scope(VolunteerActivity.objects.all(), actor, perms.VIEW)
+    participants credited with hours) and hours. One query (and the actor's grants).
+
+    The scope is `core.access`'s (`path_scope`): the organisations in the actor's grants for
+    VIEW, within `under` if given. Claims count where the claimer's organisation is in scope,
+    whoever posted the wish; with no actor (the system) every claim counts, and nothing
+    else, as the querysets scoped for nobody did."""
+    found = access.path_scope(actor, perms.VIEW)
+    claim_found: access.PathScope | None = None if actor is None else found  # None: all
     if under is not None:
-        wishes = wishes.filter(subtree_q(under.path, "community__org"))
-        activities = activities.filter(subtree_q(under.path, "org"))
-    # Claims count where the claimer's organisation is in scope, whoever posted the wish.
-    claim_scope = Q(pk__in=[])
-    for grant in access.grants_of(actor):
-        if perms.VIEW in grant.permissions:
-            claim_scope |= (
-                subtree_q(grant.path, "claimed_for")
-                if grant.include_subtree
-                else Q(claimed_for_id=grant.org_id)
-            )
-    if actor is None:
-        claim_scope = Q()
-    if under is not None:
-        claim_scope &= subtree_q(under.path, "claimed_for")
-    posted = wishes.filter(posted_at__gte=start, posted_at__lt=end).count()
-    claims = claimed.filter(claim_scope, claimed_at__gte=start, claimed_at__lt=end).aggregate(
-        claimed=Count("id"),
-        fulfilled=Count("id", filter=Q(status=WishStatus.CONFIRMED)),
-    )
-    held = activities.filter(starts_at__gte=start, starts_at__lt=min(end, timezone.now())).exclude(
-        status=ActivityStatus.CANCELLED
-    )
-    # The activities, and their participations through a subquery: one join of activities
-    # with participations counted with DISTINCT took the most time at a city's scale.
-    n_activities = held.count()
-    parts = Participation.objects.filter(activity__in=held.values("pk")).aggregate(
-        person_times=Count("id", filter=Q(hours__gt=0)), hours=Sum("hours")
-    )
+        found = found.under(under.path)
+        claim_found = (
+            access.PathScope((subtree_bounds(under.path),), ())
+            if claim_found is None
+            else claim_found.under(under.path)
+        )
+    if found.empty and claim_found is not None and claim_found.empty:
+        return Statistics(0, 0, 0, 0, 0, Decimal(0))
+    scope, scope_params = _scope_sql(found)
+    claim_scope, claim_params = _scope_sql(claim_found)
+    adapt = connection.ops.adapt_datetimefield_value
+    since, until = adapt(start), adapt(end)
+    held_until = adapt(min(end, timezone.now()))
+    cancelled = str(ActivityStatus.CANCELLED)
+    params = [
+        *scope_params, cancelled, since, held_until,
+        *scope_params, since, until,
+        str(WishStatus.CONFIRMED), *claim_params, since, until,
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(STATISTICS_SQL.format(scope=scope, claim_scope=claim_scope), params)
+        row = cursor.fetchone()
+    posted, claimed, fulfilled, activities, person_times, hours = row
     return Statistics(
         wishes_posted=posted,
-        wishes_claimed=claims["claimed"],
-        wishes_fulfilled=claims["fulfilled"],
-        activities=n_activities,
-        person_times=parts["person_times"],
-        hours=parts["hours"] or Decimal(0),
+        wishes_claimed=claimed,
+        wishes_fulfilled=fulfilled,
+        activities=activities,
+        person_times=person_times,
+        hours=_sum_decimal(hours),
     )
 
 

@@ -738,20 +738,33 @@ def can_see_wish(member: Member, wish: Wish) -> bool:
     )
 
 
-def _claim_refused(status: str) -> DomainError:
+class ClaimRefusedError(DomainError):
+    """A claim refused because the wish is no longer open; `status` is the state it was
+    found in, so that the page need not read it again to tell where to send the member."""
+
+    def __init__(self, message: str, status: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _claim_refused(status: str) -> ClaimRefusedError:
     if status in {WishStatus.CLAIMED, WishStatus.FULFILLED, WishStatus.CONFIRMED}:
-        return DomainError(_("Someone else has just claimed this wish."))
-    return DomainError(_("This wish is not open for claiming."))
+        return ClaimRefusedError(_("Someone else has just claimed this wish."), status)
+    return ClaimRefusedError(_("This wish is not open for claiming."), status)
 
 
-def wish_claim(*, user: Any, wish: Wish) -> Wish:
+def wish_claim(*, user: Any, wish: Wish, member: Member | None = None) -> Wish:
     """认领: exactly one claim wins, whatever the concurrency: the claim is one conditional
     update from 'open for claiming' to 'claimed'; everyone else is told at once.
 
     A wish already claimed is refused from a plain read, before any lock or write
     transaction: the losers of a race who arrive after the winner's commit (most of them)
-    neither queue for SQLite's write lock nor lock their member row on PostgreSQL."""
-    member = own_member(user)
+    neither queue for SQLite's write lock nor lock their member row on PostgreSQL.
+
+    `member`: the user's own member record if the caller has just read it (the claim page
+    has, to decide whether the wish is offered to them); read here otherwise."""
+    if member is None or member.user_id != user.pk or member.archived_at is not None:
+        member = own_member(user)
     wish = Wish.objects.select_related("community", "community__org").get(pk=wish.pk)
     if not can_see_wish(member, wish):
         raise DomainError(_("This wish is offered to other organisations."))
@@ -781,7 +794,13 @@ def _wish_claim_locked(*, user: Any, member: Member, wish: Wish) -> Wish:
     if not won:
         current = Wish.objects.filter(pk=wish.pk).values_list("status", flat=True).first()
         raise _claim_refused(current or "")
-    wish.refresh_from_db()
+    # What the update wrote (read back, it would also drop the community read with the wish).
+    wish.status, wish.claimed_by, wish.claimed_for, wish.claimed_at = (
+        WishStatus.CLAIMED,
+        member,
+        member.org,
+        now,
+    )
     audit_record(
         actor=user,
         action="volunteer.wish.claim",

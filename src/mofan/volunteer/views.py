@@ -657,12 +657,19 @@ class WishActionView(ScopedView):
         """A member claims a wish offered to them. Those refused are told why; when the wish
         is no longer open (someone else won the race, so it is no longer theirs to see) they go
         back to their own page, which lists the wishes offered to them and their claims."""
-        wish = selectors.wish_for_claim(user=request.user, pk=wish_id)
+        wish, member = selectors.wish_for_claim(user=request.user, pk=wish_id)
         try:
-            services.wish_claim(user=request.user, wish=wish)
+            services.wish_claim(user=request.user, wish=wish, member=member)
         except DomainError as exc:
             messages.error(request, " ".join(exc.messages))
-            if not Wish.objects.filter(pk=wish.pk, status=WishStatus.PUBLISHED).exists():
+            # A claim refused for the wish's state says which (no second read); any other
+            # refusal reads whether the wish is still open.
+            still_open = (
+                exc.status == WishStatus.PUBLISHED
+                if isinstance(exc, services.ClaimRefusedError)
+                else Wish.objects.filter(pk=wish.pk, status=WishStatus.PUBLISHED).exists()
+            )
+            if not still_open:
                 return redirect("volunteer:mine")
         else:
             messages.success(request, _("Claimed. Fulfil it, then report it here with a photo."))

@@ -231,6 +231,29 @@ class ScheduleForm(forms.Form):
     )
 
 
+def add_handout_fields(
+    form: forms.Form, prefix: str, materials: list[Any], held: dict[int, int]
+) -> None:
+    """One whole-number field per handout of the team's stock, showing what is available and
+    what the session holds; `handout_quantities` reads them back."""
+    for m in materials:
+        form.fields[f"{prefix}_{m.pk}"] = forms.IntegerField(
+            label=_("{name} (available {available} {unit}, held for this session {held})").format(
+                name=m.name, available=m.available, unit=m.unit, held=held.get(m.pk, 0)
+            ),
+            required=False,
+            min_value=0,
+            max_value=100000,
+            initial=held.get(m.pk) or None,
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        )
+
+
+def handout_quantities(form: forms.Form, prefix: str, materials: list[Any]) -> dict[Any, int]:
+    data = getattr(form, "cleaned_data", {})
+    return {m: data.get(f"{prefix}_{m.pk}") or 0 for m in materials}
+
+
 class PrepareForm(forms.Form):
     lesson_plan = forms.FileField(
         label=_("Lesson plan (PDF)"),
@@ -242,6 +265,16 @@ class PrepareForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
     )
+
+    def __init__(
+        self,
+        *args: Any,
+        materials: list[Any] | None = None,
+        held: dict[int, int] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        add_handout_fields(self, "hold", materials or [], held or {})
 
 
 class DeliverForm(forms.Form):
@@ -262,11 +295,19 @@ class DeliverForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
 
-    def __init__(self, *args: Any, order: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        order: Any,
+        materials: list[Any] | None = None,
+        held: dict[int, int] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["taught_by"].queryset = order.project.team.filter(  # type: ignore[attr-defined]
             left_at__isnull=True
         )
+        add_handout_fields(self, "issue", materials or [], held or {})
 
 
 class ConfirmForm(forms.Form):

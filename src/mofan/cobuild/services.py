@@ -668,6 +668,7 @@ def order_decline(*, actor: Any, order: Order, reason: str, at: datetime | None 
     if not reason:
         raise DomainError({"reason": _("Give the reason.")})
     order.decline_reason = reason[:500]
+    _release_handouts(actor, order)
     return _finish(
         actor,
         order,
@@ -700,6 +701,13 @@ def order_schedule(
     )
 
 
+def _release_handouts(actor: Any, order: Order) -> None:
+    """Handouts held for the session go back to what is available (cancel, decline)."""
+    from mofan.lawedu.services import handouts_release
+
+    handouts_release(actor=actor, order=order)
+
+
 def _store(field: Any, upload: Any) -> tuple[str, str]:
     checked = check_upload(upload)
     field.save(checked.stored_name, checked.upload, save=False)
@@ -713,10 +721,12 @@ def order_prepare(
     order: Order,
     lesson_plan: Any = None,
     slides: Any = None,
+    handouts: dict[Any, int] | None = None,
     at: datetime | None = None,
 ) -> Order:
     """The team uploads the lesson plan (required once) and the slides; uploading again
-    replaces them."""
+    replaces them. `handouts` (handout → copies) reserves handouts of the team's stock for the
+    session, replacing what it held (see `mofan.lawedu.services.handouts_reserve`)."""
     order = _begin(actor, order, "prepare")
     if not lesson_plan and not order.lesson_plan:
         raise DomainError({"lesson_plan": _("Upload the lesson plan.")})
@@ -729,6 +739,15 @@ def order_prepare(
         order.slides_name, order.slides_type = _store(order.slides, slides)
         fields += ["slides", "slides_name", "slides_type"]
         changes["slides"] = [None, order.slides_name]
+    if handouts is not None:
+        from mofan.lawedu.services import handouts_reserve
+
+        reserved = handouts_reserve(actor=actor, order=order, quantities=handouts)
+        if reserved:
+            changes["handouts"] = [
+                None,
+                "、".join(f"{r.material.name} {r.quantity:+d}" for r in reserved),
+            ]
     order.prepared_at = _when(actor, at)
     return _finish(actor, order, "prepare", order.prepared_at, fields, changes)
 
@@ -741,10 +760,12 @@ def order_deliver(
     taught_by: list[ProjectMember],
     attendance: int,
     photos: list[Any] | None = None,
+    handouts: dict[Any, int] | None = None,
     at: datetime | None = None,
 ) -> Order:
-    """服务: the team reports the session: who taught, how many attended, photos. The
-    partner is asked to confirm and rate it."""
+    """服务: the team reports the session: who taught, how many attended, photos, and the
+    handouts given out (`handouts`, handout → copies: the reservation is consumed, what it
+    held beyond that released). The partner is asked to confirm and rate it."""
     order = _begin(actor, order, "deliver")
     when = _when(actor, at)
     if not taught_by:
@@ -756,6 +777,9 @@ def order_deliver(
     if order.scheduled_at is not None and when < order.scheduled_at:
         raise DomainError(_("A session is reported after its scheduled time."))
     checked = [check_upload(p) for p in photos or []]
+    from mofan.lawedu.services import handouts_deliver
+
+    issued = handouts_deliver(actor=actor, order=order, quantities=handouts or {})
     order.delivered_at, order.attendance = when, attendance
     order.taught_by.set(taught_by)
     for c in checked:
@@ -772,6 +796,11 @@ def order_deliver(
             "attendance": [None, attendance],
             "taught_by": [None, "、".join(p.name for p in taught_by)],
             "photos": [None, len(checked)],
+            **(
+                {"handouts": [None, "、".join(f"{m.material.name} {-m.quantity}" for m in issued)]}
+                if issued
+                else {}
+            ),
         },
     )
 
@@ -805,6 +834,7 @@ def order_cancel(*, actor: Any, order: Order, reason: str, at: datetime | None =
     if not reason:
         raise DomainError({"reason": _("Give the reason.")})
     order.cancel_reason, order.cancelled_at = reason[:500], _when(actor, at)
+    _release_handouts(actor, order)
     return _finish(
         actor,
         order,

@@ -28,6 +28,7 @@ from mofan.cobuild.forms import (
     ProjectMemberForm,
     ScheduleForm,
     TopicForm,
+    handout_quantities,
 )
 from mofan.cobuild.models import (
     AgreementParty,
@@ -49,6 +50,7 @@ from mofan.core.views import (
     paginate,
     query_without_page,
 )
+from mofan.lawedu import selectors as handouts
 from mofan.orgs.models import Organisation
 from mofan.orgs.selectors import org_get
 
@@ -474,10 +476,17 @@ class OrderView(ScopedView):
             forms["dispatch"] = DispatchForm(order=order)
         if "schedule" in steps:
             forms["schedule"] = ScheduleForm(initial={"scheduled_at": order.scheduled_at})
+        if "prepare" in steps or "deliver" in steps:
+            materials, held = handouts.team_stock(order), handouts.held_for(order)
         if "prepare" in steps:
-            forms["prepare"] = PrepareForm()
+            forms["prepare"] = PrepareForm(materials=materials, held=held)
         if "deliver" in steps:
-            forms["deliver"] = DeliverForm(order=order, initial={"attendance": order.audience_size})
+            forms["deliver"] = DeliverForm(
+                order=order,
+                materials=materials,
+                held=held,
+                initial={"attendance": order.audience_size},
+            )
         if "confirm" in steps:
             forms["confirm"] = ConfirmForm()
         return render(
@@ -539,17 +548,21 @@ class OrderStepView(ScopedView):
             services.order_schedule(actor=actor, order=order, **form.cleaned_data)
             return _("Scheduled; the partner is told.")
         if step == "prepare":
-            form = PrepareForm(post, files)
-            form.is_valid()
+            materials = handouts.team_stock(order)
+            form = PrepareForm(post, files, materials=materials)
+            if not form.is_valid() and any(k.startswith("hold_") for k in form.errors):
+                raise DomainError(_("Enter the copies to reserve as whole numbers."))
             services.order_prepare(
                 actor=actor,
                 order=order,
                 lesson_plan=form.cleaned_data.get("lesson_plan"),
                 slides=form.cleaned_data.get("slides"),
+                handouts=handout_quantities(form, "hold", materials) if materials else None,
             )
             return _("The lesson plan is uploaded.")
         if step == "deliver":
-            form = DeliverForm(post, files, order=order)
+            materials = handouts.team_stock(order)
+            form = DeliverForm(post, files, order=order, materials=materials)
             if not form.is_valid():
                 raise DomainError(_("Say who taught and how many attended."))
             data = form.cleaned_data
@@ -559,6 +572,7 @@ class OrderStepView(ScopedView):
                 taught_by=list(data["taught_by"]),
                 attendance=data["attendance"],
                 photos=[data["photo"]] if data["photo"] else [],
+                handouts=handout_quantities(form, "issue", materials),
             )
             return _("The session is recorded; the partner is asked to confirm it.")
         if step == "confirm":

@@ -46,8 +46,8 @@ from mofan.orglife.services import (
     calendar_feed_reset,
     meeting_schedule,
 )
-from mofan.orgs.models import CommitteeSeat, PartnerUnit
-from mofan.orgs.services import partner_create, seat_assign
+from mofan.orgs.models import CommitteeSeat, PartnerContact, PartnerUnit
+from mofan.orgs.services import partner_contact_add, partner_create, seat_assign
 from mofan.portal.models import Article, ArticleImage, ArticleRevision, Column, Topic
 from mofan.study.models import Speech, StudyGroup, StudyGroupMembership, StudyPlan, StudySession
 from mofan.study.services import (
@@ -177,6 +177,7 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         "org_id": tree.branch_a1.pk,
         "seat_id": seat.pk,
         "partner_id": partner.pk,
+        "partner_contact_id": partner_contact_add(actor=None, partner=partner, name="联络人").pk,
         "notice_id": notice.pk,
         "user_id": target_user.pk,
         "grant_id": grant.pk,
@@ -426,6 +427,7 @@ def _snapshot() -> tuple[Any, ...]:
         CommitteeSeat.objects.filter(ends_on__isnull=True).count(),
         Notice.objects.count(),
         PartnerUnit.objects.count(),
+        sorted(PartnerContact.objects.values_list("pk", "user_id")),
         ImportJob.objects.filter(status=ImportJob.Status.READY).count(),
         Meeting.objects.filter(status="scheduled").count(),
         Attendance.objects.exclude(status="expected").count(),
@@ -547,6 +549,10 @@ def test_out_of_scope_post_changes_nothing(
         (reverse("orgs:seat_end", args=[world["seat_id"]]), {"ends_on": "2026-01-01"}),
         (reverse("orgs:term_create", args=[world["org_id"]]), {"starts_on": "2026-01-01"}),
         (reverse("orgs:partner_contact_add", args=[world["partner_id"]]), {"name": "张三"}),
+        (
+            reverse("orgs:partner_contact_login", args=[world["partner_contact_id"]]),
+            {"username": "target"},
+        ),
         (reverse("core:notice_receipts", args=[world["notice_id"]]), {}),
         (reverse("members:edit", args=[world["member_id"]]), {"full_name": "改名"}),
         (

@@ -340,6 +340,8 @@ def orders_world(tree: Tree, members: list[Any], partner: Any) -> dict[str, Any]
         "order_photo_id": order.photos.get().pk,
         "demand_id": demand.pk,
         "_delivered_order_id": order.pk,
+        "_topic_id": topic.pk,
+        "_person_id": lecturer.pk,
     }
 
 
@@ -452,9 +454,9 @@ def _snapshot() -> tuple[Any, ...]:
         RegistrationEvaluation.objects.count(),
         sorted(Order.objects.values_list("pk", "state", "team_id", "rating")),
         sorted(Demand.objects.values_list("pk", "state")),
-        ServiceProject.objects.count(),
-        ProjectMember.objects.count(),
-        MenuTopic.objects.count(),
+        sorted(ServiceProject.objects.values_list("pk", "name", "org_id", "archived_at")),
+        sorted(ProjectMember.objects.values_list("pk", "left_at")),
+        sorted(MenuTopic.objects.values_list("pk", "title", "archived_at")),
         OrderEvent.objects.count(),
         walk_snapshot(),
         Campaign.objects.filter(phase="reviewing").count(),
@@ -663,6 +665,26 @@ def test_out_of_scope_post_changes_nothing(
         (
             reverse("cobuild:project", args=[world["project_id"]]),
             {"step": "member", "name": "越权", "unit": "乙"},
+        ),
+        (
+            reverse("cobuild:project_edit", args=[world["project_id"]]),
+            {"org": tree.committee_b.pk, "name": "越权", "formats": ["lecture"]},
+        ),
+        (
+            reverse("cobuild:project", args=[world["project_id"]]),
+            {"step": "archive", "reason": "越权"},
+        ),
+        (
+            reverse("cobuild:project", args=[world["project_id"]]),
+            {"step": "member_end", "person": world["_person_id"]},
+        ),
+        (
+            reverse("cobuild:project", args=[world["project_id"]]),
+            {"step": "topic_edit", "topic": world["_topic_id"], "edit-title": "越权"},
+        ),
+        (
+            reverse("cobuild:project", args=[world["project_id"]]),
+            {"step": "topic_retire", "topic": world["_topic_id"]},
         ),
     ]
     posts += walk_posts(world, reverse)

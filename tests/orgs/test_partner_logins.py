@@ -33,9 +33,7 @@ def _messages(response: Any) -> str:
     return " ".join(str(m) for m in response.context["messages"])
 
 
-def test_link_from_the_partner_page_lets_the_login_act_for_the_unit(
-    client: Any, w: World
-) -> None:
+def test_link_from_the_partner_page_lets_the_login_act_for_the_unit(client: Any, w: World) -> None:
     contact, user = _contact(w), make_user("sunlaoshi")
     order = advance(w, place(w), "dispatched")
     login(client, user)

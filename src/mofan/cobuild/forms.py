@@ -13,10 +13,25 @@ from mofan.cobuild.models import (
     ServiceProject,
 )
 from mofan.core.paths import subtree_q
-from mofan.core.widgets import DatePicker, DateTimePicker, TreePicker, fill_picker
+from mofan.core.widgets import (
+    DatePicker,
+    DateTimePicker,
+    TreeMultiPicker,
+    TreePicker,
+    fill_picker,
+)
 from mofan.members.models import Member
 from mofan.orgs.models import Organisation, OrgKind, PartnerUnit
 from mofan.orgs.selectors import org_choices
+
+# The organisations that sign agreements (not party groups).
+PARTY_KINDS = {
+    OrgKind.WORK_COMMITTEE,
+    OrgKind.PARTY_COMMITTEE,
+    OrgKind.LEADING_GROUP,
+    OrgKind.GENERAL_BRANCH,
+    OrgKind.BRANCH,
+}
 
 
 class AgreementForm(forms.Form):
@@ -27,8 +42,8 @@ class AgreementForm(forms.Form):
     party_orgs = forms.TypedMultipleChoiceField(
         label=_("Party organisations"),
         coerce=int,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (or long-press on a phone) to choose several."),
+        widget=TreeMultiPicker(),
+        help_text=_("Type part of a name and choose; each choice can be removed with its ×."),
     )
     party_partners = forms.ModelMultipleChoiceField(
         label=_("Partner units"),
@@ -49,18 +64,8 @@ class AgreementForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = org_choices(actor=actor, permission=perms.MANAGE)
         fill_picker(self.fields["org"], choices, permission=perms.MANAGE)
-        parties = org_choices(
-            actor=actor,
-            permission=perms.VIEW,
-            kinds={
-                OrgKind.WORK_COMMITTEE,
-                OrgKind.PARTY_COMMITTEE,
-                OrgKind.LEADING_GROUP,
-                OrgKind.GENERAL_BRANCH,
-                OrgKind.BRANCH,
-            },
-        )
-        self.fields["party_orgs"].choices = parties  # type: ignore[attr-defined]
+        parties = org_choices(actor=actor, permission=perms.VIEW, kinds=PARTY_KINDS)
+        fill_picker(self.fields["party_orgs"], parties, permission=perms.VIEW, kinds=PARTY_KINDS)
 
 
 class JointMeetingForm(forms.Form):
@@ -91,8 +96,8 @@ class ProjectForm(forms.Form):
         label=_("Team organisations"),
         coerce=int,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (or long-press on a phone) to choose several."),
+        widget=TreeMultiPicker(),
+        help_text=_("Type part of a name and choose; each choice can be removed with its ×."),
     )
     summary = forms.CharField(
         label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -105,9 +110,23 @@ class ProjectForm(forms.Form):
             org_choices(actor=actor, permission=perms.MANAGE),
             permission=perms.MANAGE,
         )
-        self.fields["team_orgs"].choices = org_choices(  # type: ignore[attr-defined]
-            actor=actor, permission=perms.VIEW
+        fill_picker(
+            self.fields["team_orgs"],
+            org_choices(actor=actor, permission=perms.VIEW),
+            permission=perms.VIEW,
         )
+
+
+class ProjectEditForm(ProjectForm):
+    """The project form without the kind (a legal-education project stays one)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+
+
+class ArchiveForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
 
 
 class ProjectMemberForm(forms.Form):

@@ -46,8 +46,8 @@ from mofan.orglife.services import (
     calendar_feed_reset,
     meeting_schedule,
 )
-from mofan.orgs.models import CommitteeSeat, PartnerUnit
-from mofan.orgs.services import partner_create, seat_assign
+from mofan.orgs.models import CommitteeSeat, PartnerContact, PartnerUnit
+from mofan.orgs.services import partner_contact_add, partner_create, seat_assign
 from mofan.portal.models import Article, ArticleImage, ArticleRevision, Column, Topic
 from mofan.study.models import Speech, StudyGroup, StudyGroupMembership, StudyPlan, StudySession
 from mofan.study.services import (
@@ -177,6 +177,7 @@ def world(tree: Tree, roles: Any) -> dict[str, Any]:
         "org_id": tree.branch_a1.pk,
         "seat_id": seat.pk,
         "partner_id": partner.pk,
+        "partner_contact_id": partner_contact_add(actor=None, partner=partner, name="联络人").pk,
         "notice_id": notice.pk,
         "user_id": target_user.pk,
         "grant_id": grant.pk,
@@ -339,6 +340,8 @@ def orders_world(tree: Tree, members: list[Any], partner: Any) -> dict[str, Any]
         "order_photo_id": order.photos.get().pk,
         "demand_id": demand.pk,
         "_delivered_order_id": order.pk,
+        "_topic_id": topic.pk,
+        "_person_id": lecturer.pk,
     }
 
 
@@ -426,6 +429,7 @@ def _snapshot() -> tuple[Any, ...]:
         CommitteeSeat.objects.filter(ends_on__isnull=True).count(),
         Notice.objects.count(),
         PartnerUnit.objects.count(),
+        sorted(PartnerContact.objects.values_list("pk", "user_id")),
         ImportJob.objects.filter(status=ImportJob.Status.READY).count(),
         Meeting.objects.filter(status="scheduled").count(),
         Attendance.objects.exclude(status="expected").count(),
@@ -450,9 +454,9 @@ def _snapshot() -> tuple[Any, ...]:
         RegistrationEvaluation.objects.count(),
         sorted(Order.objects.values_list("pk", "state", "team_id", "rating")),
         sorted(Demand.objects.values_list("pk", "state")),
-        ServiceProject.objects.count(),
-        ProjectMember.objects.count(),
-        MenuTopic.objects.count(),
+        sorted(ServiceProject.objects.values_list("pk", "name", "org_id", "archived_at")),
+        sorted(ProjectMember.objects.values_list("pk", "left_at")),
+        sorted(MenuTopic.objects.values_list("pk", "title", "archived_at")),
         OrderEvent.objects.count(),
         walk_snapshot(),
         Campaign.objects.filter(phase="reviewing").count(),
@@ -547,6 +551,10 @@ def test_out_of_scope_post_changes_nothing(
         (reverse("orgs:seat_end", args=[world["seat_id"]]), {"ends_on": "2026-01-01"}),
         (reverse("orgs:term_create", args=[world["org_id"]]), {"starts_on": "2026-01-01"}),
         (reverse("orgs:partner_contact_add", args=[world["partner_id"]]), {"name": "张三"}),
+        (
+            reverse("orgs:partner_contact_login", args=[world["partner_contact_id"]]),
+            {"username": "target"},
+        ),
         (reverse("core:notice_receipts", args=[world["notice_id"]]), {}),
         (reverse("members:edit", args=[world["member_id"]]), {"full_name": "改名"}),
         (
@@ -657,6 +665,26 @@ def test_out_of_scope_post_changes_nothing(
         (
             reverse("cobuild:project", args=[world["project_id"]]),
             {"step": "member", "name": "越权", "unit": "乙"},
+        ),
+        (
+            reverse("cobuild:project_edit", args=[world["project_id"]]),
+            {"org": tree.committee_b.pk, "name": "越权", "formats": ["lecture"]},
+        ),
+        (
+            reverse("cobuild:project", args=[world["project_id"]]),
+            {"step": "archive", "reason": "越权"},
+        ),
+        (
+            reverse("cobuild:project", args=[world["project_id"]]),
+            {"step": "member_end", "person": world["_person_id"]},
+        ),
+        (
+            reverse("cobuild:project", args=[world["project_id"]]),
+            {"step": "topic_edit", "topic": world["_topic_id"], "edit-title": "越权"},
+        ),
+        (
+            reverse("cobuild:project", args=[world["project_id"]]),
+            {"step": "topic_retire", "topic": world["_topic_id"]},
         ),
     ]
     posts += walk_posts(world, reverse)

@@ -49,6 +49,8 @@ PAGES = [
     ("volunteer:statistics", "work_committee_admin", 12),
     ("volunteer:teams", "work_committee_admin", 12),
     ("cobuild:agreements", "work_committee_admin", 12),
+    ("cobuild:agreement_create", "work_committee_admin", 12),
+    ("cobuild:project_create", "work_committee_admin", 12),
     ("cobuild:orders", "work_committee_admin", 14),
     ("cobuild:projects", "work_committee_admin", 12),
     ("cobuild:demands", "work_committee_admin", 12),

@@ -86,7 +86,7 @@ def test_record_a_mock_trial_and_issue_handouts(
     assert Material.objects.get(name="宪法").stock == 60
 
     phone.goto(f"{live_server.url}/lawedu/materials/")
-    expect(phone.get_by_test_id("low-stock")).to_contain_text("国家安全教育手册（15本）")
+    expect(phone.get_by_test_id("low-stock")).to_contain_text("国家安全教育手册（可用 15本）")
     phone.goto(f"{live_server.url}/lawedu/appointments/")
     expect(phone.get_by_test_id("hours")).to_have_text("1/4")
     expect(phone.get_by_test_id("hours-short")).to_be_visible()

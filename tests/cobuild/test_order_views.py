@@ -209,3 +209,37 @@ def test_partner_board_queries_do_not_grow(client: Any, w: World) -> None:
         advance(w, place(w), state)
         services.demand_post(actor=None, partner=w.school, title=state)
     assert count() == small <= 16
+
+
+def test_the_team_reserves_handouts_when_preparing_and_issues_them_at_delivery(
+    client: Any, w: World, tree: Tree
+) -> None:
+    from mofan.lawedu.models import Material
+    from mofan.lawedu.services import material_create
+
+    book = material_create(actor=None, org=tree.branch_a1, name="宪法", stock=40)
+    order = advance(w, place(w), "scheduled")
+    login(client, w.team_user)
+    page = client.get(reverse("cobuild:order", args=[order.pk])).content.decode()
+    assert f'name="hold_{book.pk}"' in page and "宪法（可用 40 本，本场已预留 0）" in page
+    page = _step(client, order, {"step": "prepare", "lesson_plan": pdf(), f"hold_{book.pk}": "41"})
+    assert "宪法可用只有 40 本（已预留 0）。" in page.content.decode()
+    order.refresh_from_db()
+    assert order.state == OrderState.SCHEDULED and not order.lesson_plan
+    _step(client, order, {"step": "prepare", "lesson_plan": pdf(), f"hold_{book.pk}": "30"})
+    book.refresh_from_db()
+    assert (book.stock, book.reserved) == (40, 30)
+    page = client.get(reverse("cobuild:order", args=[order.pk])).content.decode()
+    assert f'name="issue_{book.pk}" value="30"' in page
+    _step(
+        client,
+        order,
+        {
+            "step": "deliver",
+            "taught_by": [w.lawyer.pk],
+            "attendance": "80",
+            f"issue_{book.pk}": "28",
+        },
+    )
+    book = Material.objects.get(pk=book.pk)
+    assert (book.stock, book.reserved, book.available) == (12, 0, 12)

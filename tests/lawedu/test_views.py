@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mofan.lawedu.models import Appointment, Material, MockTrial
-from mofan.lawedu.services import appointment_create, material_create
+from mofan.lawedu.services import appointment_create, material_create, material_receive
 from tests.conftest import Tree, login, make_user
 from tests.lawedu.factories import legal_project, person, school, session
 
@@ -37,12 +37,36 @@ def world(tree: Tree, roles: Any, client: Client) -> dict[str, Any]:
 
 def test_stock_list_warns_of_low_stock(client: Client, world: dict[str, Any]) -> None:
     page = client.get(reverse("lawedu:materials")).content.decode()
-    assert "库存不足： 宪法（12本）" in page
+    assert "库存不足： 宪法（可用 12本）" in page
     client.post(
         reverse("lawedu:material", args=[world["book"].pk]), {"step": "receive", "quantity": 100}
     )
     page = client.get(reverse("lawedu:materials")).content.decode()
     assert "库存不足" not in page and "112 本" in page
+
+
+def test_stock_shows_reserved_and_warns_on_what_is_available(
+    client: Client, world: dict[str, Any]
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mofan.cobuild.services import order_prepare
+
+    book = world["book"]
+    material_receive(actor=None, material=book, quantity=88)  # 100 on hand
+    order = session(world["project"], world["topic"], world["school"], state="scheduled")
+    order_prepare(
+        actor=None,
+        order=order,
+        lesson_plan=SimpleUploadedFile("教案.pdf", b"%PDF-1.4\n%plan\n"),
+        handouts={book: 85},
+    )
+    page = client.get(reverse("lawedu:materials")).content.decode()
+    assert "在库" in page and "已预留" in page and "可用" in page
+    assert "库存不足： 宪法（可用 15本）" in page
+    page = client.get(reverse("lawedu:material", args=[book.pk])).content.decode()
+    assert 'data-testid="reserved">85<' in page and 'data-testid="available">15<' in page
+    assert "预留记录" in page
 
 
 def test_issue_form_on_a_session(client: Client, world: dict[str, Any]) -> None:

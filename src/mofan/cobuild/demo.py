@@ -14,6 +14,7 @@ from django.utils import timezone
 from mofan.cobuild import services
 from mofan.cobuild.models import Order, OrderFormat, OrderState, ProjectKind
 from mofan.orgs.models import Organisation, PartnerContact
+from mofan.orgs.services import partner_contact_link_user
 
 SCHOOL = "兰州市第三十二中学"
 COMMUNITY = "临夏路街道桥门社区"
@@ -158,10 +159,15 @@ def load_orders(
         )
         _advance(order, final, back, i, teams, lecturers[title], comments, moment)
 
-    # The school's contact signs in as `xuexiao` and acts for the school.
-    PartnerContact.objects.filter(partner=school, user__isnull=True).update(
-        user=users[SCHOOL_LOGIN]
+    # The school's contact signs in as `xuexiao` and acts for the school: linked the way staff
+    # link a contact to a login on the partner unit's page.
+    contact = (
+        PartnerContact.objects.filter(partner=school, user__isnull=True).order_by("id").first()
     )
+    if contact is not None and not PartnerContact.objects.filter(user=users[SCHOOL_LOGIN]).exists():
+        partner_contact_link_user(
+            actor=None, contact=contact, username=users[SCHOOL_LOGIN].username
+        )
 
 
 def _advance(

@@ -13,10 +13,26 @@ from mofan.cobuild.models import (
     ServiceProject,
 )
 from mofan.core.paths import subtree_q
-from mofan.core.widgets import DatePicker, DateTimePicker, RichTextarea, TreePicker, fill_picker
+from mofan.core.widgets import (
+    DatePicker,
+    DateTimePicker,
+    RichTextarea,
+    TreeMultiPicker,
+    TreePicker,
+    fill_picker,
+)
 from mofan.members.models import Member
 from mofan.orgs.models import Organisation, OrgKind, PartnerUnit
 from mofan.orgs.selectors import org_choices
+
+# The organisations that sign agreements (not party groups).
+PARTY_KINDS = {
+    OrgKind.WORK_COMMITTEE,
+    OrgKind.PARTY_COMMITTEE,
+    OrgKind.LEADING_GROUP,
+    OrgKind.GENERAL_BRANCH,
+    OrgKind.BRANCH,
+}
 
 
 class AgreementForm(forms.Form):
@@ -27,8 +43,8 @@ class AgreementForm(forms.Form):
     party_orgs = forms.TypedMultipleChoiceField(
         label=_("Party organisations"),
         coerce=int,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (or long-press on a phone) to choose several."),
+        widget=TreeMultiPicker(),
+        help_text=_("Type part of a name and choose; each choice can be removed with its ×."),
     )
     party_partners = forms.ModelMultipleChoiceField(
         label=_("Partner units"),
@@ -49,18 +65,8 @@ class AgreementForm(forms.Form):
         super().__init__(*args, **kwargs)
         choices = org_choices(actor=actor, permission=perms.MANAGE)
         fill_picker(self.fields["org"], choices, permission=perms.MANAGE)
-        parties = org_choices(
-            actor=actor,
-            permission=perms.VIEW,
-            kinds={
-                OrgKind.WORK_COMMITTEE,
-                OrgKind.PARTY_COMMITTEE,
-                OrgKind.LEADING_GROUP,
-                OrgKind.GENERAL_BRANCH,
-                OrgKind.BRANCH,
-            },
-        )
-        self.fields["party_orgs"].choices = parties  # type: ignore[attr-defined]
+        parties = org_choices(actor=actor, permission=perms.VIEW, kinds=PARTY_KINDS)
+        fill_picker(self.fields["party_orgs"], parties, permission=perms.VIEW, kinds=PARTY_KINDS)
 
 
 class JointMeetingForm(forms.Form):
@@ -89,8 +95,8 @@ class ProjectForm(forms.Form):
         label=_("Team organisations"),
         coerce=int,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (or long-press on a phone) to choose several."),
+        widget=TreeMultiPicker(),
+        help_text=_("Type part of a name and choose; each choice can be removed with its ×."),
     )
     summary = forms.CharField(
         label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -103,9 +109,23 @@ class ProjectForm(forms.Form):
             org_choices(actor=actor, permission=perms.MANAGE),
             permission=perms.MANAGE,
         )
-        self.fields["team_orgs"].choices = org_choices(  # type: ignore[attr-defined]
-            actor=actor, permission=perms.VIEW
+        fill_picker(
+            self.fields["team_orgs"],
+            org_choices(actor=actor, permission=perms.VIEW),
+            permission=perms.VIEW,
         )
+
+
+class ProjectEditForm(ProjectForm):
+    """The project form without the kind (a legal-education project stays one)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+
+
+class ArchiveForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500)
 
 
 class ProjectMemberForm(forms.Form):
@@ -229,6 +249,29 @@ class ScheduleForm(forms.Form):
     )
 
 
+def add_handout_fields(
+    form: forms.Form, prefix: str, materials: list[Any], held: dict[int, int]
+) -> None:
+    """One whole-number field per handout of the team's stock, showing what is available and
+    what the session holds; `handout_quantities` reads them back."""
+    for m in materials:
+        form.fields[f"{prefix}_{m.pk}"] = forms.IntegerField(
+            label=_("{name} (available {available} {unit}, held for this session {held})").format(
+                name=m.name, available=m.available, unit=m.unit, held=held.get(m.pk, 0)
+            ),
+            required=False,
+            min_value=0,
+            max_value=100000,
+            initial=held.get(m.pk) or None,
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        )
+
+
+def handout_quantities(form: forms.Form, prefix: str, materials: list[Any]) -> dict[Any, int]:
+    data = getattr(form, "cleaned_data", {})
+    return {m: data.get(f"{prefix}_{m.pk}") or 0 for m in materials}
+
+
 class PrepareForm(forms.Form):
     lesson_plan = forms.FileField(
         label=_("Lesson plan (PDF)"),
@@ -240,6 +283,16 @@ class PrepareForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
     )
+
+    def __init__(
+        self,
+        *args: Any,
+        materials: list[Any] | None = None,
+        held: dict[int, int] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        add_handout_fields(self, "hold", materials or [], held or {})
 
 
 class DeliverForm(forms.Form):
@@ -260,11 +313,19 @@ class DeliverForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
 
-    def __init__(self, *args: Any, order: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        order: Any,
+        materials: list[Any] | None = None,
+        held: dict[int, int] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["taught_by"].queryset = order.project.team.filter(  # type: ignore[attr-defined]
             left_at__isnull=True
         )
+        add_handout_fields(self, "issue", materials or [], held or {})
 
 
 class ConfirmForm(forms.Form):

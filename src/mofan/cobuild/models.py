@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Agreement(models.Model):
@@ -267,7 +268,7 @@ class MenuTopic(models.Model):
 
 
 class DemandState(models.TextChoices):
-    OPEN = "open", _("Open")  # posted, no project yet
+    OPEN = "open", pgettext_lazy("demand state", "Open")  # posted, no project yet
     MATCHED = "matched", _("Matched")  # a project will serve it
     CLOSED = "closed", _("Closed")  # withdrawn or done
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -176,16 +176,26 @@ def order_events(order: Order) -> QuerySet[OrderEvent]:
     return order.events.select_related("actor").order_by("at", "id")
 
 
-def project_list(*, actor: Any) -> QuerySet[ServiceProject]:
-    return (
-        access.scope(ServiceProject.objects.select_related("org"), actor, perms.VIEW)
-        .filter(archived_at__isnull=True)
-        .annotate(
-            n_topics=Count("topics", distinct=True),
-            n_team=Count("team", distinct=True),
-        )
-        .order_by("name", "id")
-    )
+PROJECT_SHOWS = ("current", "archived", "all")
+
+
+def project_list(*, actor: Any, show: str = "current") -> QuerySet[ServiceProject]:
+    """The projects in scope: on offer (`current`, the default), archived, or all; with the
+    topics on the menu and the people in the team now."""
+    qs = access.scope(ServiceProject.objects.select_related("org"), actor, perms.VIEW)
+    if show == "archived":
+        qs = qs.filter(archived_at__isnull=False)
+    elif show != "all":
+        qs = qs.filter(archived_at__isnull=True)
+    return qs.annotate(
+        n_topics=Count("topics", filter=Q(topics__archived_at__isnull=True), distinct=True),
+        n_team=Count("team", filter=Q(team__left_at__isnull=True), distinct=True),
+    ).order_by("name", "id")
+
+
+def current_lecturers() -> Prefetch[Any]:
+    """A topic's lecturers who are still in the team (for `prefetch_related`)."""
+    return Prefetch("lecturers", queryset=ProjectMember.objects.filter(left_at__isnull=True))
 
 
 def project_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> ServiceProject:
@@ -199,7 +209,7 @@ def menu_topics() -> QuerySet[MenuTopic]:
     return (
         MenuTopic.objects.filter(archived_at__isnull=True, project__archived_at__isnull=True)
         .select_related("project", "project__org")
-        .prefetch_related("lecturers")
+        .prefetch_related(current_lecturers())
         .order_by("project__name", "project_id", "id")
     )
 

@@ -242,6 +242,128 @@ def project_create(
     return project
 
 
+def _current_team(project_id: int, people: list[ProjectMember]) -> bool:
+    """Whether every one of `people` is in the project's team now (read afresh)."""
+    pks = {p.pk for p in people}
+    return ProjectMember.objects.filter(
+        pk__in=pks, project_id=project_id, left_at__isnull=True
+    ).count() == len(pks)
+
+
+def _project_for_change(actor: Any, project: ServiceProject) -> ServiceProject:
+    project = (
+        ServiceProject.objects.select_for_update(of=("self",))
+        .select_related("org")
+        .get(pk=project.pk)
+    )
+    access.require(actor, perms.MANAGE, project.org)
+    if project.archived_at is not None:
+        raise DomainError(_("The project is archived."))
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *,
+    actor: Any,
+    project: ServiceProject,
+    name: str,
+    formats: list[str],
+    summary: str = "",
+    org: Organisation | None = None,
+    team_orgs: list[Organisation] | None = None,
+) -> ServiceProject:
+    """Edit a project: its name, summary and formats, its team organisations, and the owning
+    organisation (moved only to one the editor also manages). Orders already placed keep
+    their topic, format and team."""
+    project = _project_for_change(actor, project)
+    org = org or project.org
+    if org.pk != project.org_id:
+        access.require(actor, perms.MANAGE, org)
+        if org.is_archived:
+            raise DomainError({"org": _("The organisation is archived.")})
+    name = _clean(name)
+    if not name:
+        raise DomainError({"name": _("Enter the name.")})
+    formats = [f for f in OrderFormat.values if f in set(formats or [])]
+    if not formats:
+        raise DomainError({"formats": _("Offer at least one format.")})
+    if ServiceProject.objects.filter(org=org, name=name).exclude(pk=project.pk).exists():
+        raise DomainError({"name": _("This organisation already has a project of that name.")})
+    current_teams = list(project.team_orgs.order_by("path"))
+    teams = (
+        current_teams if team_orgs is None else list({o.pk: o for o in [org, *team_orgs]}.values())
+    )
+    before = {
+        "name": project.name,
+        "org": project.org.name,
+        "summary": project.summary,
+        "formats": "、".join(str(OrderFormat(f).label) for f in project.formats),
+        "team_orgs": "、".join(o.name for o in current_teams),
+    }
+    project.name, project.org, project.summary = name, org, (summary or "").strip()
+    project.formats = formats
+    project.save(update_fields=["name", "org", "summary", "formats"])
+    if team_orgs is not None:
+        project.team_orgs.set(teams)
+    changes = diff(
+        before,
+        {
+            "name": name,
+            "org": org.name,
+            "summary": project.summary,
+            "formats": "、".join(str(OrderFormat(f).label) for f in formats),
+            "team_orgs": "、".join(o.name for o in sorted(teams, key=lambda o: o.path)),
+        },
+    )
+    if changes:
+        audit_record(
+            actor=actor, action="cobuild.project.update", target=project, org=org, changes=changes
+        )
+    return project
+
+
+@transaction.atomic
+def project_archive(*, actor: Any, project: ServiceProject, reason: str) -> ServiceProject:
+    """Take a project off the list: nothing new is ordered from it or matched to it; orders
+    already placed go on to the end. The record stays (已归档)."""
+    project = _project_for_change(actor, project)
+    reason = _clean(reason)
+    if not reason:
+        raise DomainError({"reason": _("Give the reason.")})
+    project.archived_at = timezone.now()
+    project.save(update_fields=["archived_at"])
+    audit_record(
+        actor=actor,
+        action="cobuild.project.archive",
+        target=project,
+        org=project.org,
+        changes={"reason": [None, reason]},
+    )
+    return project
+
+
+@transaction.atomic
+def project_member_end(*, actor: Any, person: ProjectMember) -> ProjectMember:
+    """A person leaves the team: kept in its history with the date, no longer offered as a
+    lecturer, nor chosen as one who taught."""
+    person = ProjectMember.objects.select_for_update(of=("self",)).get(pk=person.pk)
+    project = _project_for_change(actor, person.project)
+    if person.left_at is not None:
+        raise DomainError(_("This person has already left the team."))
+    person.left_at = timezone.now()
+    person.save(update_fields=["left_at"])
+    audit_record(
+        actor=actor,
+        action="cobuild.project.member_end",
+        target=project,
+        org=project.org,
+        target_label=f"{project} · {person}",
+        changes={"left_at": [None, person.left_at]},
+    )
+    return person
+
+
 @transaction.atomic
 def project_member_add(
     *,
@@ -255,7 +377,7 @@ def project_member_add(
 ) -> ProjectMember:
     """Add a person to the project's team: a party member of the deployment (from one of the
     team organisations), or an outside professional named with their unit."""
-    access.require(actor, perms.MANAGE, project.org)
+    project = _project_for_change(actor, project)
     role, unit = _clean(role), _clean(unit)
     if member is not None:
         team_paths = list(project.team_orgs.values_list("path", flat=True))
@@ -304,14 +426,14 @@ def topic_add(
     lecturers: list[ProjectMember] | None = None,
 ) -> MenuTopic:
     """Put a topic (内容) on the project's menu with the lecturers who teach it (师资)."""
-    access.require(actor, perms.MANAGE, project.org)
+    project = _project_for_change(actor, project)
     title = _clean(title)
     if not title:
         raise DomainError({"title": _("Enter the title.")})
     if MenuTopic.objects.filter(project=project, title=title).exists():
         raise DomainError({"title": _("The menu already has this topic.")})
     lecturers = lecturers or []
-    if any(p.project_id != project.pk for p in lecturers):
+    if not _current_team(project.pk, lecturers):
         raise DomainError({"lecturers": _("Lecturers come from the project's team.")})
     topic = MenuTopic.objects.create(
         project=project, title=title, description=(description or "").strip()
@@ -324,6 +446,76 @@ def topic_add(
         org=project.org,
         target_label=f"{project} · {title}",
         changes=diff({}, {"title": title, "lecturers": "、".join(p.name for p in lecturers)}),
+    )
+    return topic
+
+
+@transaction.atomic
+def topic_update(
+    *,
+    actor: Any,
+    topic: MenuTopic,
+    title: str,
+    description: str = "",
+    lecturers: list[ProjectMember] | None = None,
+) -> MenuTopic:
+    """Edit a topic of the menu; orders already placed keep it."""
+    topic = MenuTopic.objects.select_for_update(of=("self",)).get(pk=topic.pk)
+    project = _project_for_change(actor, topic.project)
+    if topic.archived_at is not None:
+        raise DomainError(_("This topic is no longer on the menu."))
+    title = _clean(title)
+    if not title:
+        raise DomainError({"title": _("Enter the title.")})
+    if MenuTopic.objects.filter(project=project, title=title).exclude(pk=topic.pk).exists():
+        raise DomainError({"title": _("The menu already has this topic.")})
+    lecturers = lecturers or []
+    if not _current_team(project.pk, lecturers):
+        raise DomainError({"lecturers": _("Lecturers come from the project's team.")})
+    before = {
+        "title": topic.title,
+        "description": topic.description,
+        "lecturers": "、".join(p.name for p in topic.lecturers.order_by("id")),
+    }
+    topic.title, topic.description = title, (description or "").strip()
+    topic.save(update_fields=["title", "description"])
+    topic.lecturers.set(lecturers)
+    changes = diff(
+        before,
+        {
+            "title": title,
+            "description": topic.description,
+            "lecturers": "、".join(p.name for p in sorted(lecturers, key=lambda p: p.pk)),
+        },
+    )
+    if changes:
+        audit_record(
+            actor=actor,
+            action="cobuild.project.topic_update",
+            target=project,
+            org=project.org,
+            target_label=f"{project} · {title}",
+            changes=changes,
+        )
+    return topic
+
+
+@transaction.atomic
+def topic_retire(*, actor: Any, topic: MenuTopic) -> MenuTopic:
+    """Take a topic off the menu: no new orders for it; placed orders go on."""
+    topic = MenuTopic.objects.select_for_update(of=("self",)).get(pk=topic.pk)
+    project = _project_for_change(actor, topic.project)
+    if topic.archived_at is not None:
+        raise DomainError(_("This topic is no longer on the menu."))
+    topic.archived_at = timezone.now()
+    topic.save(update_fields=["archived_at"])
+    audit_record(
+        actor=actor,
+        action="cobuild.project.topic_retire",
+        target=project,
+        org=project.org,
+        target_label=f"{project} · {topic.title}",
+        changes={"archived_at": [None, topic.archived_at]},
     )
     return topic
 
@@ -372,6 +564,7 @@ def demand_post(
 def demand_match(*, actor: Any, demand: Demand, project: ServiceProject) -> Demand:
     """A coordinator of the project answers an open demand with it; the partner can then
     order from its menu."""
+    project = ServiceProject.objects.select_related("org").get(pk=project.pk)
     access.require(actor, perms.COORDINATE, project.org)
     demand = Demand.objects.select_for_update().select_related("partner").get(pk=demand.pk)
     if demand.state != DemandState.OPEN:
@@ -564,6 +757,8 @@ def order_place(
     """点单: a partner's contact orders a topic from a project's menu (staff who look after
     the partner may order for it). The coordinators are told."""
     access.require_partner_or(actor, partner, perms.MANAGE)
+    # Read afresh: the topic or its project may have left the menu since the form was shown.
+    topic = MenuTopic.objects.select_related("project__org").get(pk=topic.pk)
     project = topic.project
     errors: dict[str, str] = {}
     if project.archived_at is not None or topic.archived_at is not None:
@@ -666,6 +861,7 @@ def order_decline(*, actor: Any, order: Order, reason: str, at: datetime | None 
     if not reason:
         raise DomainError({"reason": _("Give the reason.")})
     order.decline_reason = reason[:500]
+    _release_handouts(actor, order)
     return _finish(
         actor,
         order,
@@ -698,6 +894,13 @@ def order_schedule(
     )
 
 
+def _release_handouts(actor: Any, order: Order) -> None:
+    """Handouts held for the session go back to what is available (cancel, decline)."""
+    from mofan.lawedu.services import handouts_release
+
+    handouts_release(actor=actor, order=order)
+
+
 def _store(field: Any, upload: Any) -> tuple[str, str]:
     checked = check_upload(upload)
     field.save(checked.stored_name, checked.upload, save=False)
@@ -711,10 +914,12 @@ def order_prepare(
     order: Order,
     lesson_plan: Any = None,
     slides: Any = None,
+    handouts: dict[Any, int] | None = None,
     at: datetime | None = None,
 ) -> Order:
     """The team uploads the lesson plan (required once) and the slides; uploading again
-    replaces them."""
+    replaces them. `handouts` (handout → copies) reserves handouts of the team's stock for the
+    session, replacing what it held (see `mofan.lawedu.services.handouts_reserve`)."""
     order = _begin(actor, order, "prepare")
     if not lesson_plan and not order.lesson_plan:
         raise DomainError({"lesson_plan": _("Upload the lesson plan.")})
@@ -727,6 +932,15 @@ def order_prepare(
         order.slides_name, order.slides_type = _store(order.slides, slides)
         fields += ["slides", "slides_name", "slides_type"]
         changes["slides"] = [None, order.slides_name]
+    if handouts is not None:
+        from mofan.lawedu.services import handouts_reserve
+
+        reserved = handouts_reserve(actor=actor, order=order, quantities=handouts)
+        if reserved:
+            changes["handouts"] = [
+                None,
+                "、".join(f"{r.material.name} {r.quantity:+d}" for r in reserved),
+            ]
     order.prepared_at = _when(actor, at)
     return _finish(actor, order, "prepare", order.prepared_at, fields, changes)
 
@@ -739,21 +953,26 @@ def order_deliver(
     taught_by: list[ProjectMember],
     attendance: int,
     photos: list[Any] | None = None,
+    handouts: dict[Any, int] | None = None,
     at: datetime | None = None,
 ) -> Order:
-    """服务: the team reports the session: who taught, how many attended, photos. The
-    partner is asked to confirm and rate it."""
+    """服务: the team reports the session: who taught, how many attended, photos, and the
+    handouts given out (`handouts`, handout → copies: the reservation is consumed, what it
+    held beyond that released). The partner is asked to confirm and rate it."""
     order = _begin(actor, order, "deliver")
     when = _when(actor, at)
     if not taught_by:
         raise DomainError({"taught_by": _("Say who taught.")})
-    if any(p.project_id != order.project_id or p.left_at is not None for p in taught_by):
+    if not _current_team(order.project_id, taught_by):
         raise DomainError({"taught_by": _("Lecturers come from the project's team.")})
     if attendance is None or attendance < 1:
         raise DomainError({"attendance": _("Give the number of people who attended.")})
     if order.scheduled_at is not None and when < order.scheduled_at:
         raise DomainError(_("A session is reported after its scheduled time."))
     checked = [check_upload(p) for p in photos or []]
+    from mofan.lawedu.services import handouts_deliver
+
+    issued = handouts_deliver(actor=actor, order=order, quantities=handouts or {})
     order.delivered_at, order.attendance = when, attendance
     order.taught_by.set(taught_by)
     for c in checked:
@@ -770,6 +989,11 @@ def order_deliver(
             "attendance": [None, attendance],
             "taught_by": [None, "、".join(p.name for p in taught_by)],
             "photos": [None, len(checked)],
+            **(
+                {"handouts": [None, "、".join(f"{m.material.name} {-m.quantity}" for m in issued)]}
+                if issued
+                else {}
+            ),
         },
     )
 
@@ -803,6 +1027,7 @@ def order_cancel(*, actor: Any, order: Order, reason: str, at: datetime | None =
     if not reason:
         raise DomainError({"reason": _("Give the reason.")})
     order.cancel_reason, order.cancelled_at = reason[:500], _when(actor, at)
+    _release_handouts(actor, order)
     return _finish(
         actor,
         order,

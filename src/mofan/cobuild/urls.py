@@ -15,6 +15,7 @@ urlpatterns = [
     path("projects/", views.ProjectListView.as_view(), name="projects"),
     path("projects/new/", views.ProjectCreateView.as_view(), name="project_create"),
     path("projects/<int:project_id>/", views.ProjectView.as_view(), name="project"),
+    path("projects/<int:project_id>/edit/", views.ProjectEditView.as_view(), name="project_edit"),
     path("demands/", views.DemandListView.as_view(), name="demands"),
     path("demands/new/", views.DemandCreateView.as_view(), name="demand_create"),
     path("demands/<int:demand_id>/", views.DemandView.as_view(), name="demand"),

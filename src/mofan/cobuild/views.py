@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -17,6 +17,7 @@ from mofan.cobuild import permissions as perms
 from mofan.cobuild import selectors, services
 from mofan.cobuild.forms import (
     AgreementForm,
+    ArchiveForm,
     ConfirmForm,
     DeliverForm,
     DemandForm,
@@ -24,10 +25,12 @@ from mofan.cobuild.forms import (
     JointMeetingForm,
     OrderForm,
     PrepareForm,
+    ProjectEditForm,
     ProjectForm,
     ProjectMemberForm,
     ScheduleForm,
     TopicForm,
+    handout_quantities,
 )
 from mofan.cobuild.models import (
     AgreementParty,
@@ -49,6 +52,7 @@ from mofan.core.views import (
     paginate,
     query_without_page,
 )
+from mofan.lawedu import selectors as handouts
 from mofan.orgs.models import Organisation
 from mofan.orgs.selectors import org_get
 
@@ -167,14 +171,24 @@ class AgreementScanView(ScopedView):
 
 
 class ProjectListView(ScopedView):
+    """The project list: on offer by default; the archived ones (已归档) or all on request."""
+
     permission = perms.VIEW
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        show = request.GET.get("show", "")
+        show = show if show in selectors.PROJECT_SHOWS else "current"
         return render(
             request,
             "cobuild/projects.html",
             {
-                "projects": selectors.project_list(actor=request.user)[:200],
+                "projects": selectors.project_list(actor=request.user, show=show)[:200],
+                "show": show,
+                "shows": [
+                    ("current", _("On offer")),
+                    ("archived", _("Archived")),
+                    ("all", _("All")),
+                ],
                 "can_manage": access.has_permission(request.user, perms.MANAGE),
             },
         )
@@ -205,6 +219,54 @@ class ProjectCreateView(FormPageView):
         )
 
 
+class ProjectEditView(FormPageView):
+    """Edit a project: name, summary, formats, team organisations, owning organisation (only
+    to one the editor manages too)."""
+
+    permission = perms.MANAGE
+    template_name = "cobuild/project_form.html"
+
+    def load_subject(self, request: HttpRequest) -> ServiceProject:
+        project = selectors.project_get(
+            actor=request.user, pk=self.kwargs["project_id"], permission=perms.MANAGE
+        )
+        if project.archived_at is not None:
+            raise Http404
+        return project
+
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        project = self.subject(request)
+        return ProjectEditForm(
+            data,
+            actor=request.user,
+            initial={
+                "org": project.org_id,
+                "name": project.name,
+                "formats": project.formats,
+                "team_orgs": [o.pk for o in project.team_orgs.all()],
+                "summary": project.summary,
+            },
+        )
+
+    def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
+        return {"project": self.subject(request)}
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        data = form.cleaned_data
+        project = self.subject(request)
+        org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
+        services.project_update(
+            actor=request.user,
+            project=project,
+            org=org,
+            name=data["name"],
+            formats=data["formats"],
+            team_orgs=list(Organisation.objects.filter(pk__in=data["team_orgs"])),
+            summary=data["summary"],
+        )
+        return _("The project is saved."), reverse("cobuild:project", args=[project.pk])
+
+
 class ProjectView(ScopedView):
     """A project's team and menu; its managers add people and topics here."""
 
@@ -220,8 +282,31 @@ class ProjectView(ScopedView):
         project: ServiceProject,
         member_form: Any = None,
         topic_form: Any = None,
+        edit_form: Any = None,
+        archive_form: Any = None,
     ) -> HttpResponse:
-        can_manage = access.can(request.user, perms.MANAGE, project.org)
+        can_manage = (
+            access.can(request.user, perms.MANAGE, project.org) and project.archived_at is None
+        )
+        people = list(project.team.select_related("member").order_by("id"))
+        topics = list(project.topics.prefetch_related(selectors.current_lecturers()).order_by("id"))
+        editing = None
+        if can_manage and edit_form is None:
+            editing = next(
+                (t for t in topics if str(t.pk) == request.GET.get("edit_topic", "")), None
+            )
+            if editing is not None and editing.archived_at is None:
+                edit_form = TopicForm(
+                    project=project,
+                    prefix="edit",
+                    initial={
+                        "title": editing.title,
+                        "description": editing.description,
+                        "lecturers": [p.pk for p in editing.lecturers.all()],
+                    },
+                )
+        elif edit_form is not None:
+            editing = next((t for t in topics if str(t.pk) == request.POST.get("topic", "")), None)
         return render(
             request,
             "cobuild/project.html",
@@ -229,13 +314,16 @@ class ProjectView(ScopedView):
                 "project": project,
                 "formats": [OrderFormat(f).label for f in project.formats],
                 "team_orgs": project.team_orgs.order_by("path"),
-                "team": project.team.filter(left_at__isnull=True).select_related("member"),
-                "topics": project.topics.filter(archived_at__isnull=True).prefetch_related(
-                    "lecturers"
-                ),
+                "team": [p for p in people if p.left_at is None],
+                "former": [p for p in people if p.left_at is not None],
+                "topics": [t for t in topics if t.archived_at is None],
+                "retired": [t for t in topics if t.archived_at is not None],
                 "can_manage": can_manage,
                 "member_form": member_form or (ProjectMemberForm(project=project)),
                 "topic_form": topic_form or TopicForm(project=project),
+                "editing": editing,
+                "edit_form": edit_form,
+                "archive_form": archive_form or ArchiveForm(),
             },
         )
 
@@ -273,7 +361,54 @@ class ProjectView(ScopedView):
                     messages.success(request, _("The topic is on the menu."))
                     return redirect("cobuild:project", project_id=project.pk)
             return self._render(request, project, topic_form=form)
-        messages.error(request, _("Choose what to do."))
+        if step == "topic_edit":
+            topic = get_object_or_404(project.topics, pk=request.POST.get("topic") or 0)
+            form = TopicForm(request.POST, project=project, prefix="edit")
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    services.topic_update(
+                        actor=request.user,
+                        topic=topic,
+                        title=data["title"],
+                        description=data["description"],
+                        lecturers=list(data["lecturers"]),
+                    )
+                except DomainError as exc:
+                    apply_domain_error(form, exc)
+                else:
+                    messages.success(request, _("The topic is saved."))
+                    return redirect("cobuild:project", project_id=project.pk)
+            return self._render(request, project, edit_form=form)
+        if step == "archive":
+            form = ArchiveForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.project_archive(
+                        actor=request.user, project=project, reason=form.cleaned_data["reason"]
+                    )
+                except DomainError as exc:
+                    apply_domain_error(form, exc)
+                else:
+                    messages.success(
+                        request,
+                        _("The project is archived: nothing new is ordered from it."),
+                    )
+                    return redirect("cobuild:project", project_id=project.pk)
+            return self._render(request, project, archive_form=form)
+        try:
+            if step == "topic_retire":
+                topic = get_object_or_404(project.topics, pk=request.POST.get("topic") or 0)
+                services.topic_retire(actor=request.user, topic=topic)
+                messages.success(request, _("%(title)s is off the menu.") % {"title": topic.title})
+            elif step == "member_end":
+                person = get_object_or_404(project.team, pk=request.POST.get("person") or 0)
+                services.project_member_end(actor=request.user, person=person)
+                messages.success(request, _("%(name)s has left the team.") % {"name": person.name})
+            else:
+                messages.error(request, _("Choose what to do."))
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
         return redirect("cobuild:project", project_id=project.pk)
 
 
@@ -474,10 +609,17 @@ class OrderView(ScopedView):
             forms["dispatch"] = DispatchForm(order=order)
         if "schedule" in steps:
             forms["schedule"] = ScheduleForm(initial={"scheduled_at": order.scheduled_at})
+        if "prepare" in steps or "deliver" in steps:
+            materials, held = handouts.team_stock(order), handouts.held_for(order)
         if "prepare" in steps:
-            forms["prepare"] = PrepareForm()
+            forms["prepare"] = PrepareForm(materials=materials, held=held)
         if "deliver" in steps:
-            forms["deliver"] = DeliverForm(order=order, initial={"attendance": order.audience_size})
+            forms["deliver"] = DeliverForm(
+                order=order,
+                materials=materials,
+                held=held,
+                initial={"attendance": order.audience_size},
+            )
         if "confirm" in steps:
             forms["confirm"] = ConfirmForm()
         return render(
@@ -539,17 +681,21 @@ class OrderStepView(ScopedView):
             services.order_schedule(actor=actor, order=order, **form.cleaned_data)
             return _("Scheduled; the partner is told.")
         if step == "prepare":
-            form = PrepareForm(post, files)
-            form.is_valid()
+            materials = handouts.team_stock(order)
+            form = PrepareForm(post, files, materials=materials)
+            if not form.is_valid() and any(k.startswith("hold_") for k in form.errors):
+                raise DomainError(_("Enter the copies to reserve as whole numbers."))
             services.order_prepare(
                 actor=actor,
                 order=order,
                 lesson_plan=form.cleaned_data.get("lesson_plan"),
                 slides=form.cleaned_data.get("slides"),
+                handouts=handout_quantities(form, "hold", materials) if materials else None,
             )
             return _("The lesson plan is uploaded.")
         if step == "deliver":
-            form = DeliverForm(post, files, order=order)
+            materials = handouts.team_stock(order)
+            form = DeliverForm(post, files, order=order, materials=materials)
             if not form.is_valid():
                 raise DomainError(_("Say who taught and how many attended."))
             data = form.cleaned_data
@@ -559,6 +705,7 @@ class OrderStepView(ScopedView):
                 taught_by=list(data["taught_by"]),
                 attendance=data["attendance"],
                 photos=[data["photo"]] if data["photo"] else [],
+                handouts=handout_quantities(form, "issue", materials),
             )
             return _("The session is recorded; the partner is asked to confirm it.")
         if step == "confirm":

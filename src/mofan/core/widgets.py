@@ -42,6 +42,42 @@ class TreePicker(forms.Select):
         return mark_safe(f"{opening}{options}</select>")  # noqa: S308 - every part escaped above
 
 
+class TreeMultiPicker(TreePicker):
+    """The organisation picker for several organisations: a `<select multiple>` that mofan.js
+    turns into a search box with the chosen organisations shown as removable chips. Like the
+    single picker, a long list is fetched after load (only the chosen options are in the page);
+    the form still checks every choice on the server against the user's scope."""
+
+    allow_multiple_selected = True
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        base = {
+            "data-multipicker": "1",
+            "data-filter-placeholder": _("Type to search, then choose"),
+            "data-remove-label": _("Remove"),
+            "data-no-match": _("No match"),
+            "data-loading": _("Loading…"),
+            "size": 6,
+        }
+        forms.Select.__init__(self, attrs={**base, **(attrs or {})})
+        self.options_url = ""
+        self.always_lazy = False
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        html = super().render(name, value, attrs, renderer)
+        # The opening tag ends at the first ">" (every attribute value is escaped).
+        return mark_safe(html.replace(">", " multiple>", 1))  # noqa: S308
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        getter = getattr(data, "getlist", None)
+        return getter(name) if getter else data.get(name)
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return False  # an empty multiple select sends nothing, yet it was not left out
+
+
 class DatePicker(forms.DateInput):
     """The phone's date picker. It needs ISO dates whatever the language's date format is."""
 

@@ -23,6 +23,9 @@ class Material(models.Model):
     name = models.CharField(_("name"), max_length=100)
     unit = models.CharField(_("unit"), max_length=10, default="本")
     stock = models.PositiveIntegerField(_("in stock"), default=0)
+    # Copies held for prepared sessions (the sum of the reservation records): on the shelf but
+    # not available to anyone else.
+    reserved = models.PositiveIntegerField(_("reserved"), default=0)
     low_stock_at = models.PositiveIntegerField(
         _("low-stock threshold"),
         default=20,
@@ -39,6 +42,10 @@ class Material(models.Model):
         constraints = [
             # Stock never goes below zero, whatever the code does: the database refuses it.
             models.CheckConstraint(condition=Q(stock__gte=0), name="material_stock_not_negative"),
+            # Nothing is reserved that is not on the shelf: what is available is never negative.
+            models.CheckConstraint(
+                condition=Q(stock__gte=models.F("reserved")), name="material_reserved_within_stock"
+            ),
             models.UniqueConstraint(fields=["org", "name"], name="material_name_once_per_org"),
         ]
 
@@ -46,8 +53,13 @@ class Material(models.Model):
         return self.name
 
     @property
+    def available(self) -> int:
+        """可用: in stock less what is reserved for prepared sessions."""
+        return self.stock - self.reserved
+
+    @property
     def is_low(self) -> bool:
-        return self.stock <= self.low_stock_at
+        return self.available <= self.low_stock_at
 
 
 class MovementKind(models.TextChoices):
@@ -100,6 +112,56 @@ class MaterialMovement(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind=MovementKind.ISSUED) | Q(order__isnull=False),
                 name="issue_names_its_session",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.material} {self.quantity:+d}"
+
+
+class ReservationKind(models.TextChoices):
+    RESERVED = "reserved", _("Reserved")  # 预留: held when the team prepares the session
+    RELEASED = "released", _("Released")  # 释放: the order cancelled, or fewer were needed
+    CONSUMED = "consumed", _("Consumed")  # 领用: handed out at the session (see the issue)
+
+
+class HandoutReservation(models.Model):
+    """One change of what is held of a handout for one ordered session; what is held is always
+    the sum of these records (per handout: `Material.reserved`)."""
+
+    material = models.ForeignKey(
+        Material, verbose_name=_("handout"), on_delete=models.PROTECT, related_name="reservations"
+    )
+    order = models.ForeignKey(
+        "cobuild.Order",
+        verbose_name=_("session"),
+        on_delete=models.PROTECT,
+        related_name="handout_reservations",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ReservationKind.choices)
+    quantity = models.IntegerField(_("quantity"))  # + held, − no longer held
+    reserved_after = models.PositiveIntegerField(_("reserved after"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    scope_field = "material__org"
+
+    class Meta:
+        verbose_name = _("handout reservation")
+        verbose_name_plural = _("handout reservations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind=ReservationKind.RESERVED) & Q(quantity__gt=0))
+                | (~Q(kind=ReservationKind.RESERVED) & Q(quantity__lt=0)),
+                name="reservation_sign_fits_kind",
             ),
         ]
 

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from mofan.cobuild.models import Order, OrderState, ProjectMember
@@ -15,6 +15,7 @@ from mofan.lawedu import permissions as perms
 from mofan.lawedu import rules
 from mofan.lawedu.models import (
     Appointment,
+    HandoutReservation,
     Material,
     MaterialMovement,
     MockTrial,
@@ -37,6 +38,13 @@ def material_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> Materi
 def movement_list(*, material: Material) -> QuerySet[MaterialMovement]:
     """A handout's movements, newest first (the caller has fetched the handout in scope)."""
     return MaterialMovement.objects.filter(material=material).select_related("created_by")
+
+
+def reservation_list(*, material: Material) -> QuerySet[HandoutReservation]:
+    """A handout's reservation records, newest first, with their sessions."""
+    return HandoutReservation.objects.filter(material=material).select_related(
+        "created_by", "order__partner", "order__topic"
+    )
 
 
 def recent_movements(*, actor: Any, limit: int = 30) -> list[MaterialMovement]:
@@ -69,8 +77,30 @@ def order_issues(*, order: Order) -> list[MaterialMovement]:
 
 
 def issue_choices(*, actor: Any) -> list[Material]:
-    """Handouts the actor may give out: kept by organisations they manage, and in stock."""
+    """Handouts the actor may give out: kept by organisations they manage, and available (or
+    held for sessions, which an issue at that session consumes)."""
     return list(material_list(actor=actor, permission=perms.MANAGE).filter(stock__gt=0))
+
+
+def held_for(order: Order) -> dict[int, int]:
+    """What the session holds now, by handout id (the sum of its reservation records)."""
+    rows = (
+        HandoutReservation.objects.filter(order=order)
+        .values("material_id")
+        .annotate(n=Sum("quantity"))
+    )
+    return {r["material_id"]: r["n"] for r in rows if r["n"]}
+
+
+def team_stock(order: Order) -> list[Material]:
+    """The handouts a session's team can reserve: kept by the team's organisation."""
+    if order.team_id is None:
+        return []
+    return list(
+        Material.objects.filter(org_id=order.team_id, archived_at__isnull=True)
+        .select_related("org")
+        .order_by("name", "id")
+    )
 
 
 # ── Mock trials ──

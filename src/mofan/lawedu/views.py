@@ -89,6 +89,7 @@ class MaterialView(ScopedView):
             {
                 "material": material,
                 "movements": selectors.movement_list(material=material)[:200],
+                "reservations": selectors.reservation_list(material=material)[:100],
                 "can_manage": access.can(request.user, perms.MANAGE, material.org),
                 "receive_form": ReceiveForm(),
                 "adjust_form": AdjustForm(),

@@ -20,6 +20,7 @@ from mofan.orgs.models import (
     CommitteeSeat,
     Organisation,
     OrgKind,
+    PartnerContact,
     PartnerUnit,
     SeatPosition,
     Term,
@@ -315,6 +316,14 @@ def partner_list(*, actor: Any) -> QuerySet[PartnerUnit]:
 
 def partner_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> PartnerUnit:
     return access.get_for_actor(PartnerUnit.objects.select_related("org"), actor, permission, pk=pk)
+
+
+def partner_contact_get(
+    *, actor: Any, pk: int, permission: str = perms.MANAGE_PARTNERS
+) -> PartnerContact:
+    return access.get_for_actor(
+        PartnerContact.objects.select_related("partner__org", "user"), actor, permission, pk=pk
+    )
 
 
 def member_choices(*, org: Organisation) -> list[tuple[int, str]]:

@@ -371,6 +371,51 @@ def partner_contact_add(
 
 
 @transaction.atomic
+def partner_contact_link_user(
+    *, actor: Any, contact: PartnerContact, username: str
+) -> PartnerContact:
+    """Link a partner's contact to a login (or unlink it with an empty username). The login
+    then acts for the partner unit: it sees the unit's demands, orders and ratings, and orders
+    from the menus. The people who manage partner units do this."""
+    from mofan.accounts.models import User
+
+    contact = (
+        PartnerContact.objects.select_for_update(of=("self",))
+        .select_related("partner__org", "user")
+        .get(pk=contact.pk)
+    )
+    access.require(actor, perms.MANAGE_PARTNERS, contact.partner.org)
+    username = (username or "").strip()
+    user = None
+    if username:
+        if contact.partner.archived_at is not None:
+            raise DomainError(_("The partner unit is archived."))
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise DomainError({"username": _("No active account has this username.")})
+        if PartnerContact.objects.filter(user=user).exclude(pk=contact.pk).exists():
+            raise DomainError({"username": _("This account is the login of another contact.")})
+    before = contact.user.username if contact.user else None
+    if before == (username or None):
+        raise DomainError(
+            {"username": _("The contact is already linked to this login.")}
+            if username
+            else _("The contact has no login to unlink.")
+        )
+    contact.user = user
+    with refuse_duplicates(_("This account is the login of another contact."), "username"):
+        contact.save(update_fields=["user"])
+    audit_record(
+        actor=actor,
+        action="orgs.partner_contact.link_user",
+        target=contact,
+        org=contact.partner.org,
+        changes={"login": [before, username or None]},
+    )
+    return contact
+
+
+@transaction.atomic
 def org_import_commit(*, actor: Any, plan: ImportPlan) -> list[Organisation]:
     """Write a checked import plan: every row or, on any refusal, none."""
     if not plan.ok:

@@ -22,6 +22,11 @@ urlpatterns = [
         views.PartnerContactAddView.as_view(),
         name="partner_contact_add",
     ),
+    path(
+        "partners/contacts/<int:partner_contact_id>/login/",
+        views.PartnerContactLoginView.as_view(),
+        name="partner_contact_login",
+    ),
     path("seats/<int:seat_id>/end/", views.SeatEndView.as_view(), name="seat_end"),
     path("<int:org_id>/", views.OrgDetailView.as_view(), name="detail"),
     path("<int:org_id>/children/", views.OrgChildrenView.as_view(), name="children"),

@@ -355,7 +355,7 @@ class PartnerDetailView(ScopedView):
             "orgs/partner_detail.html",
             {
                 "partner": partner,
-                "contacts": partner.contacts.all(),
+                "contacts": partner.contacts.select_related("user"),
                 "form": ContactForm(),
                 "can_manage": access.can(request.user, perms.MANAGE_PARTNERS, partner.org),
             },
@@ -385,11 +385,43 @@ class PartnerContactAddView(ScopedView):
             "orgs/partner_detail.html",
             {
                 "partner": partner,
-                "contacts": partner.contacts.all(),
+                "contacts": partner.contacts.select_related("user"),
                 "form": form,
                 "can_manage": True,
             },
         )
+
+
+class PartnerContactLoginView(ScopedView):
+    """Link a contact to a login, or unlink it (the form on the partner unit's page)."""
+
+    permission = perms.MANAGE_PARTNERS
+
+    def post(self, request: HttpRequest, partner_contact_id: int) -> HttpResponse:
+        contact = selectors.partner_contact_get(actor=request.user, pk=partner_contact_id)
+        username = "" if request.POST.get("unlink") else request.POST.get("username", "")
+        if not username.strip() and not request.POST.get("unlink"):
+            messages.error(request, _("Enter the login username."))
+        else:
+            try:
+                linked = services.partner_contact_link_user(
+                    actor=request.user, contact=contact, username=username
+                )
+            except DomainError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                if linked.user is None:
+                    messages.success(
+                        request,
+                        _("%(name)s no longer signs in for the unit.") % {"name": linked.name},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("%(name)s signs in as %(login)s and acts for the unit.")
+                        % {"name": linked.name, "login": linked.user.username},
+                    )
+        return redirect("orgs:partner_detail", partner_id=contact.partner_id)
 
 
 IMPORT_ERRORS_KEY = "orgs_import_errors"

@@ -127,9 +127,10 @@ def test_ask_for_leave_on_a_phone(
     shot(phone, "my-tasks")
 
 
-def test_minutes_and_word_export(
+def assembly_with_secretary_signed_in(
     live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role]
-) -> None:
+) -> Any:
+    """A 支部党员大会 of branch A1 three hours from now, its secretary signed in on the phone."""
     from mofan.orglife.services import meeting_schedule
 
     make_members(tree.branch_a1, 2)
@@ -145,6 +146,13 @@ def test_minutes_and_word_export(
     make_user("shuji", grants=[(roles["branch_secretary"], tree.branch_a1, True)])
     sign_in(phone, live_server.url, "shuji")
     phone.wait_for_url(f"{live_server.url}/")
+    return meeting
+
+
+def test_minutes_and_word_export(
+    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    meeting = assembly_with_secretary_signed_in(live_server, phone, tree, roles)
     phone.goto(f"{live_server.url}/orglife/{meeting.pk}/")
     expect(phone.get_by_test_id("quorum")).to_contain_text("尚未达到法定人数")
     phone.get_by_role("link", name="编辑").click()

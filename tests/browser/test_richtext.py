@@ -17,8 +17,9 @@ from mofan.portal import services as portal
 from mofan.portal.models import Article
 from tests.browser.conftest import shot
 from tests.browser.test_core_flows import sign_in
+from tests.browser.test_orglife import assembly_with_secretary_signed_in
 from tests.campaigns.helpers import open_campaign, submitter
-from tests.conftest import Tree, make_members, make_user
+from tests.conftest import Tree, make_user
 from tests.orglife.test_oversight import png_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,21 +52,7 @@ PASTE = """([selector, html]) => {
 def test_minutes_written_with_the_toolbar(
     live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role]
 ) -> None:
-    from mofan.orglife.services import meeting_schedule
-
-    make_members(tree.branch_a1, 2)
-    start = timezone.now() + timedelta(hours=3)
-    meeting = meeting_schedule(
-        actor=None,
-        org=tree.branch_a1,
-        kind="general_assembly",
-        topic="支部党员大会",
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-    )
-    make_user("shuji", grants=[(roles["branch_secretary"], tree.branch_a1, True)])
-    sign_in(phone, live_server.url, "shuji")
-    phone.wait_for_url(f"{live_server.url}/")
+    meeting = assembly_with_secretary_signed_in(live_server, phone, tree, roles)
     phone.goto(f"{live_server.url}/orglife/{meeting.pk}/minutes/")
 
     editor = phone.get_by_role("textbox", name="会议记录")

@@ -343,43 +343,38 @@ class ProjectView(ScopedView):
                     messages.success(request, _("Added to the team."))
                     return redirect("cobuild:project", project_id=project.pk)
             return self._render(request, project, member_form=form)
-        if step == "topic":
-            form = TopicForm(request.POST, project=project)
+        if step in ("topic", "topic_edit"):
+            # A new topic and an edited one: the same form, each its own service.
+            editing = step == "topic_edit"
+            topic = (
+                get_object_or_404(project.topics, pk=request.POST.get("topic") or 0)
+                if editing
+                else None
+            )
+            form = TopicForm(request.POST, project=project, prefix="edit" if editing else None)
             if form.is_valid():
                 data = form.cleaned_data
+                fields = {
+                    "title": data["title"],
+                    "description": data["description"],
+                    "lecturers": list(data["lecturers"]),
+                }
                 try:
-                    services.topic_add(
-                        actor=request.user,
-                        project=project,
-                        title=data["title"],
-                        description=data["description"],
-                        lecturers=list(data["lecturers"]),
-                    )
+                    if topic is not None:
+                        services.topic_update(actor=request.user, topic=topic, **fields)
+                    else:
+                        services.topic_add(actor=request.user, project=project, **fields)
                 except DomainError as exc:
                     apply_domain_error(form, exc)
                 else:
-                    messages.success(request, _("The topic is on the menu."))
+                    messages.success(
+                        request,
+                        _("The topic is saved.") if editing else _("The topic is on the menu."),
+                    )
                     return redirect("cobuild:project", project_id=project.pk)
+            if editing:
+                return self._render(request, project, edit_form=form)
             return self._render(request, project, topic_form=form)
-        if step == "topic_edit":
-            topic = get_object_or_404(project.topics, pk=request.POST.get("topic") or 0)
-            form = TopicForm(request.POST, project=project, prefix="edit")
-            if form.is_valid():
-                data = form.cleaned_data
-                try:
-                    services.topic_update(
-                        actor=request.user,
-                        topic=topic,
-                        title=data["title"],
-                        description=data["description"],
-                        lecturers=list(data["lecturers"]),
-                    )
-                except DomainError as exc:
-                    apply_domain_error(form, exc)
-                else:
-                    messages.success(request, _("The topic is saved."))
-                    return redirect("cobuild:project", project_id=project.pk)
-            return self._render(request, project, edit_form=form)
         if step == "archive":
             form = ArchiveForm(request.POST)
             if form.is_valid():

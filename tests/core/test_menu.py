@@ -1,0 +1,33 @@
+"""The layout's menu: each item once in the sidebar, the first five tabs on a phone, the current
+page marked, labels escaped, and nothing for a one-task page."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from mofan.accounts.models import Role
+from mofan.core.navigation import navigation_for
+from tests.conftest import Tree, login, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sidebar_and_tabs_follow_the_grants(tree: Tree, roles: dict[str, Role]) -> None:
+    user = make_user("menu", grants=[(roles["branch_secretary"], tree.branch_a1, True)])
+    page = login(Client(), user).get("/members/").content.decode()
+    expected = navigation_for(user, "/members/")
+    sidebar = re.findall(r'<a class="nav-link( active)?" href="([^"]+)">', page)
+    assert [url for _active, url in sidebar] == [item["url"] for item in expected]
+    assert [url for active, url in sidebar if active] == ["/members/"]
+    tabs = page.split('class="mofan-tabs"', 1)[1].split("</nav>", 1)[0]
+    tab_urls = re.findall(r'<a href="([^"]+)" class="(?:active)?">', tabs)
+    assert tab_urls == [item["url"] for item in expected if item["in_tabs"]][:5]
+    assert "组织机构" in page and "党员" in page
+
+
+def test_scan_page_draws_no_menu(tree: Tree) -> None:
+    user = make_user("phone")
+    page = login(Client(), user).get("/orglife/check-in/not-a-token/").content.decode()
+    assert "nav-link" not in page and "mofan-tabs" not in page
+    assert "返回首页" in page

@@ -48,3 +48,12 @@ def phone(browser: Any) -> Iterator[Any]:
 def shot(page: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def rich_text(page: Any, name: str) -> Any:
+    """The formatting editor labelled `name`, once js/richtext.js has put editors in place of
+    the page's rich-text fields (until then the label still points at the plain textarea)."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('textarea[data-richtext]')].every(t => t.hidden)"
+    )
+    return page.get_by_role("textbox", name=name, exact=True)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from mofan.accounts.models import Role
 from mofan.orglife.models import Attendance, Meeting
-from tests.browser.conftest import shot
+from tests.browser.conftest import rich_text, shot
 from tests.browser.test_core_flows import sign_in
 from tests.conftest import Tree, make_members, make_user
 
@@ -156,7 +156,7 @@ def test_minutes_and_word_export(
     phone.goto(f"{live_server.url}/orglife/{meeting.pk}/")
     expect(phone.get_by_test_id("quorum")).to_contain_text("尚未达到法定人数")
     phone.get_by_role("link", name="编辑").click()
-    phone.get_by_label("会议记录").fill("传达学习了上级会议精神。")
+    rich_text(phone, "会议记录").fill("传达学习了上级会议精神。")
     phone.get_by_role("button", name="保存").click()
     expect(phone.get_by_test_id("minutes")).to_have_text("传达学习了上级会议精神。")
     with phone.expect_download() as download:
@@ -217,7 +217,7 @@ def test_return_and_resubmit_with_a_photo(
     phone.reload()
     expect(phone.get_by_test_id("returned")).to_contain_text("请补充会议内容")
     phone.get_by_role("link", name="编辑").click()
-    phone.get_by_label("会议记录").fill("书记讲授党课《牢记初心使命》。")
+    rich_text(phone, "会议记录").fill("书记讲授党课《牢记初心使命》。")
     phone.get_by_role("button", name="保存").click()
     phone.get_by_role("button", name="重新报送审核").click()
     expect(phone.get_by_test_id("review-state")).to_have_text("待审核")

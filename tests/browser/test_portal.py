@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from mofan.accounts.models import Role
 from mofan.portal import services
 from mofan.portal.models import Article, ArticleState
-from tests.browser.conftest import shot
+from tests.browser.conftest import rich_text, shot
 from tests.browser.test_core_flows import sign_in
 from tests.conftest import Tree, make_user
 
@@ -120,7 +120,7 @@ def test_editor_writes_submits_and_publishes(
     phone.get_by_label("来源").fill("兰州日报")
     phone.get_by_label("栏目").select_option(label="要闻动态")
     phone.get_by_label("专题").select_option(label="　　互联网+普法宣传")
-    phone.get_by_label("正文").fill("服务队与两个社区签订了五方协议。")
+    rich_text(phone, "正文").fill("服务队与两个社区签订了五方协议。")
     phone.get_by_role("button", name="保存").click()
     expect(phone.get_by_text("草稿已保存。")).to_be_visible()
     expect(phone.get_by_test_id("state")).to_have_text("草稿")

@@ -15,7 +15,7 @@ from mofan.accounts.models import Role
 from mofan.orglife.models import Meeting
 from mofan.portal import services as portal
 from mofan.portal.models import Article
-from tests.browser.conftest import shot
+from tests.browser.conftest import rich_text, shot
 from tests.browser.test_core_flows import sign_in
 from tests.browser.test_orglife import assembly_with_secretary_signed_in
 from tests.campaigns.helpers import open_campaign, submitter
@@ -55,7 +55,7 @@ def test_minutes_written_with_the_toolbar(
     meeting = assembly_with_secretary_signed_in(live_server, phone, tree, roles)
     phone.goto(f"{live_server.url}/orglife/{meeting.pk}/minutes/")
 
-    editor = phone.get_by_role("textbox", name="会议记录")
+    editor = rich_text(phone, "会议记录")
     expect(editor).to_be_visible()
     expect(phone.locator("textarea[name=minutes]")).to_be_hidden()
     for name in TOOLBAR:
@@ -117,7 +117,7 @@ def test_word_pasted_into_an_article_comes_out_clean(
     phone.wait_for_url(f"{live_server.url}/")
     phone.goto(f"{live_server.url}/portal/manage/articles/{article.pk}/")
 
-    editor = phone.get_by_role("textbox", name="正文")
+    editor = rich_text(phone, "正文")
     expect(editor).to_be_visible()
     phone.evaluate(PASTE, [".rt-area", WORD_HTML])
     expect(editor.locator("strong")).to_have_text("五方签约")
@@ -165,8 +165,8 @@ def test_case_section_counts_characters_as_typed(
     phone.wait_for_url(f"{live_server.url}/")
     phone.goto(f"{live_server.url}/campaigns/{campaign.pk}/cases/new/")
 
-    first = phone.get_by_role("textbox", name=campaign.sections[0])
-    second = phone.get_by_role("textbox", name=campaign.sections[1])
+    first = rich_text(phone, campaign.sections[0])
+    second = rich_text(phone, campaign.sections[1])
     counts = phone.get_by_test_id("char-count")
     expect(counts).to_have_count(len(campaign.sections))
     expect(counts.first).to_have_text("本部分 0 字 · 全文 0 字，限 100 字")
@@ -208,7 +208,7 @@ def test_heading_shortcut_clear_and_undo(
     phone.wait_for_url(f"{live_server.url}/")
     phone.goto(f"{live_server.url}/orglife/{meeting.pk}/minutes/")
 
-    editor = phone.get_by_role("textbox", name="会议记录")
+    editor = rich_text(phone, "会议记录")
     expect(editor.locator("strong")).to_have_text("记录")
     editor.click()
     phone.keyboard.press("Control+End")

@@ -16,7 +16,7 @@ from mofan.members.models import Member
 from mofan.orglife.models import AttendanceStatus
 from mofan.study.models import Speech, StudySession
 from mofan.study.services import study_group_create
-from tests.browser.conftest import shot
+from tests.browser.conftest import rich_text, shot
 from tests.browser.test_core_flows import sign_in
 from tests.conftest import Tree, make_members, make_user
 
@@ -59,7 +59,7 @@ def test_schedule_a_study_session_and_see_the_hours(
 
     phone.locator("#id_speaker").select_option(label=people[0].full_name)
     phone.locator("#id_title").fill("把学习成果转化为工作实效")
-    phone.get_by_role("textbox", name="正文").fill("一要学深悟透。")
+    rich_text(phone, "正文").fill("一要学深悟透。")
     phone.locator(
         f"form[action='/study/sessions/{session.pk}/speeches/'] button[type=submit]"
     ).click()

@@ -1,11 +1,14 @@
 """The role-aware menu: an item shows only to users who hold its permission somewhere."""
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from mofan.accounts import permissions as acc
@@ -88,20 +91,67 @@ def _url(name: str) -> str:
     return reverse(name)
 
 
+def _visible(user: Any) -> tuple[int, ...]:
+    """The positions in NAV_ITEMS of the items the user sees."""
+    if not user.is_authenticated:
+        return ()
+    return _visible_for(access.permissions_held(user))
+
+
+@lru_cache(maxsize=256)
+def _visible_for(held: frozenset[str]) -> tuple[int, ...]:
+    return tuple(
+        i
+        for i, item in enumerate(NAV_ITEMS)
+        if item.permission == access.AUTHENTICATED or item.permission in held
+    )
+
+
+def _is_active(url: str, current_path: str) -> bool:
+    return current_path == url if url == "/" else current_path.startswith(url)
+
+
 def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
-    items = []
-    for item in NAV_ITEMS:
-        if not access.has_permission(user, item.permission):
-            continue
-        url = _url(item.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append(
-            {
-                "label": item.label,
-                "url": url,
-                "icon": item.icon,
-                "in_tabs": item.in_tabs,
-                "active": active,
-            }
-        )
-    return items
+    """The menu items the user sees, in order, with the current page marked."""
+    return [
+        {
+            "label": item.label,
+            "url": _url(item.url_name),
+            "icon": item.icon,
+            "in_tabs": item.in_tabs,
+            "active": _is_active(_url(item.url_name), current_path),
+        }
+        for item in (NAV_ITEMS[i] for i in _visible(user))
+    ]
+
+
+def menu_html(user: Any, current_path: str, where: str) -> SafeString:
+    """The sidebar's list items (`where="sidebar"`) or the phone's tab bar (`"tabs"`, the first
+    five items marked for it). Every page draws both, so the HTML is kept per set of items,
+    language and current item: a page looks up a string instead of writing forty links."""
+    visible = _visible(user)
+    active = tuple(i for i in visible if _is_active(_url(NAV_ITEMS[i].url_name), current_path))
+    return _menu_html(visible, where, translation.get_language(), active)
+
+
+@lru_cache(maxsize=1024)
+def _menu_html(
+    visible: tuple[int, ...], where: str, language: str | None, active: tuple[int, ...]
+) -> SafeString:
+    shown = [(i, NAV_ITEMS[i]) for i in visible]
+    if where == "tabs":
+        shown = [(i, item) for i, item in shown if item.in_tabs][:5]
+    parts = []
+    for i, item in shown:
+        icon = f'<i class="mofan-icon bi bi-{escape(item.icon)}" aria-hidden="true"></i>'
+        label, url = escape(item.label), escape(_url(item.url_name))
+        if where == "tabs":
+            state = "active" if i in active else ""
+            parts.append(f'<a href="{url}" class="{state}">{icon}{label}</a>')
+        else:
+            state = " active" if i in active else ""
+            parts.append(
+                f'<li class="nav-item"><a class="nav-link{state}" href="{url}">'
+                f"{icon}{label}</a></li>"
+            )
+    return mark_safe("".join(parts))  # noqa: S308 - every part escaped above

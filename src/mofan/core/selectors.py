@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -63,6 +64,23 @@ def message_unread_count(*, actor: Any) -> int:
     if not actor.is_authenticated:
         return 0
     return Message.objects.filter(user=actor, read_at__isnull=True).count()
+
+
+def unread_counts(*, actor: Any) -> tuple[int, int]:
+    """The actor's unread notices and unread messages, for the layout's top bar on every page:
+    one hand-written query of two indexed counts (what the two counts above ask, without
+    building two querysets per page)."""
+    if not actor.is_authenticated:
+        return (0, 0)
+    notices, messages = NoticeReceipt._meta.db_table, Message._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM {notices} WHERE user_id = %s AND read_at IS NULL), "  # noqa: S608 - table names from the models
+            f"(SELECT COUNT(*) FROM {messages} WHERE user_id = %s AND read_at IS NULL)",
+            [actor.pk, actor.pk],
+        )
+        row = cursor.fetchone()
+    return (int(row[0]), int(row[1]))
 
 
 def audit_list(

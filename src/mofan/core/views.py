@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Any
+from functools import cache
+from typing import Any, cast
 
 from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -103,8 +105,40 @@ class FormPageView(ScopedView):
         return self.render_form(request, form)
 
 
+@cache
+def pk_url(name: str) -> str:
+    """The URL of the view `name` that takes one `pk`, as a `str.format` pattern: a list
+    writes each row's link with `.format(pk)` instead of resolving the URL once per row.
+    (`pk` is a number: nothing in it needs quoting.)"""
+    marker = 987654321
+    return reverse(name, args=[marker]).replace(str(marker), "{}")
+
+
 def paginate(request: HttpRequest, queryset: Any, per_page: int = 25) -> Any:
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+class _Counted:
+    """Stands for a list of `total` rows that the database counted but did not send."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+
+    def __len__(self) -> int:
+        return self.total
+
+
+def counted_page(rows: list[Any], total: int, number: int, per_page: int) -> Page:
+    """A page for `_pager.html` from a selector that read one page of rows and the list's
+    total itself (in one query), instead of a queryset the paginator counts and slices."""
+    # The paginator only measures its list here (`count`, `num_pages`): it never slices it.
+    return Page(rows, number, Paginator(cast(Any, _Counted(total)), per_page))
+
+
+def page_number(request: HttpRequest) -> int:
+    """The page asked for (`?page=`); anything that is not a positive number is the first."""
+    raw = request.GET.get("page", "")
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 7 and int(raw) > 0 else 1
 
 
 def query_without_page(request: HttpRequest) -> str:

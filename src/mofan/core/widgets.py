@@ -5,8 +5,8 @@ from typing import Any
 from django import forms
 from django.forms.utils import flatatt
 from django.forms.widgets import Input
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 
@@ -134,8 +134,11 @@ _SELECT_TEMPLATES = ("django/forms/widgets/select.html", "django/forms/widgets/s
 
 
 def _esc(value: Any) -> str:
-    # As the template engine's autoescape: a value already marked safe stays as it is.
-    return str(conditional_escape(value))
+    # As the template engine's autoescape: a value already marked safe stays as it is. (What
+    # `conditional_escape` does, without its lazy-argument wrapper: called once per option.)
+    if isinstance(value, SafeData):
+        return str(value)
+    return escape(str(value))
 
 
 def _attrs_html(attrs: dict[str, Any]) -> str:

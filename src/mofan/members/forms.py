@@ -4,13 +4,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from mofan.core import access
 from mofan.core.widgets import DatePicker, TreePicker, fill_picker
 from mofan.members import permissions as perms
 from mofan.members.models import ArchiveReason, Education, Gender, MemberStatus
 from mofan.members.rules import AGE_BANDS, STANDING_BANDS
 from mofan.orgs.models import Organ, Organisation, OrgKind
-from mofan.orgs.selectors import org_choices
+from mofan.orgs.selectors import org_choices, org_ref
 
 DATE = DatePicker()
 ANY = [("", _("Any"))]
@@ -59,12 +58,13 @@ class MemberFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         chosen = str(self.data.get("org", "")) if self.is_bound else ""
         choices = []
-        if chosen.isdigit():
-            choices = list(
-                access.scope(
-                    Organisation.objects.filter(pk=int(chosen)), actor, perms.VIEW
-                ).values_list("pk", "name")
-            )
+        # The organisation chosen, when the actor may see it: its name for the picker and its
+        # path for the list's filter (the view reads it from here, not a second time).
+        self.chosen_org: Organisation | None = None
+        if chosen.isdigit() and len(chosen) < 12:
+            self.chosen_org = org_ref(actor=actor, pk=int(chosen), permission=perms.VIEW)
+            if self.chosen_org is not None:
+                choices.append((self.chosen_org.pk, self.chosen_org.name))
         fill_picker(
             self.fields["org"],
             choices,

@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from mofan.core import access, crypto, identity
 from mofan.core.models import AuditEvent, ImportJob
-from mofan.core.paths import pinyin_prefix_q, subtree_q
+from mofan.core.paths import PINYIN_MAX
 from mofan.members import permissions as perms
 from mofan.members.models import Member, MemberTransfer
 from mofan.members.rules import AGE_BANDS, STANDING_BANDS, band_date_range
@@ -44,56 +46,161 @@ class MemberFilters:
     sort: str = "name"
 
 
-def _search(qs: QuerySet[Member], query: str) -> QuerySet[Member]:
+# The list's filters are written once, as SQL over `m` (the member) and `o` (their branch):
+# the list page reads its page of rows and the total from one query with it, and the export
+# and every other reader of `member_list` filter by it too, so both always agree.
+
+
+def _search_terms(query: str) -> tuple[str, list[Any]] | None:
     text = identity.normalise_id(query).lower()
     if not text:
-        return qs
+        return None
     if identity.ID_PATTERN.match(text.upper()):
-        return qs.filter(id_number_hash=crypto.keyed_hash(text.upper()))
+        return "m.id_number_hash = %s", [crypto.keyed_hash(text.upper())]
     if identity.MOBILE_PATTERN.match(text):
-        return qs.filter(mobile_hash=crypto.keyed_hash(text))
+        return "m.mobile_hash = %s", [crypto.keyed_hash(text)]
     if ASCII.match(text):
-        # 拼音: `zs` (initials) and `zhangs` (full, any prefix) both find 张三.
-        return qs.filter(
-            pinyin_prefix_q("name_initials", text) | pinyin_prefix_q("name_pinyin", text)
+        # 拼音: `zs` (initials) and `zhangs` (full, any prefix) both find 张三 — as index ranges.
+        high = text + "z" * (PINYIN_MAX - len(text))
+        return (
+            "((m.name_initials >= %s AND m.name_initials <= %s) "
+            "OR (m.name_pinyin >= %s AND m.name_pinyin <= %s))",
+            [text, high, text, high],
         )
-    return qs.filter(full_name__contains=query.strip())
+    escaped = query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return "m.full_name LIKE %s ESCAPE '\\'", [f"%{escaped}%"]
 
 
-def _band(qs: QuerySet[Member], field: str, bands: Any, key: str, today: date) -> QuerySet[Member]:
+def _band_terms(column: str, bands: Any, key: str, today: date) -> list[tuple[str, Any]]:
+    terms: list[tuple[str, Any]] = []
     for band_key, _label, lowest, highest in bands:
         if band_key == key:
             earliest, latest = band_date_range(lowest, highest, today)
             if earliest is not None:
-                qs = qs.filter(**{f"{field}__gt": earliest})
+                terms.append((f"{column} > %s", earliest))
             if latest is not None:
-                qs = qs.filter(**{f"{field}__lte": latest})
-    return qs
+                terms.append((f"{column} <= %s", latest))
+    return terms
+
+
+def _list_where(actor: Any, filters: MemberFilters) -> tuple[str, list[Any]] | None:
+    """The WHERE clause of the member list (scope and filters), or None when the actor may
+    see no member there."""
+    found = access.path_scope(actor, perms.VIEW)
+    if filters.org is not None:
+        found = found.under(filters.org.path)
+    if found.empty:
+        return None
+    scope, params = found.sql("o")
+    terms = [scope]
+    terms.append("m.archived_at IS NOT NULL" if filters.archived else "m.archived_at IS NULL")
+    for column, value in (
+        ("m.status", filters.status),
+        ("m.gender", filters.gender),
+        ("m.education", filters.education),
+    ):
+        if value:
+            terms.append(f"{column} = %s")
+            params.append(value)
+    if filters.leading_cadre is not None:
+        terms.append("m.is_leading_cadre = %s")
+        params.append(filters.leading_cadre)
+    today = timezone.localdate()
+    bands = _band_terms("m.birth_date", AGE_BANDS, filters.age_band, today) + _band_terms(
+        "m.joined_on", STANDING_BANDS, filters.standing_band, today
+    )
+    for term, value in bands:
+        terms.append(term)
+        params.append(value)
+    search = _search_terms(filters.query)
+    if search is not None:
+        terms.append(search[0])
+        params += search[1]
+    return " AND ".join(terms), params
+
+
+# `{where}`: from `_list_where`, its values bound as parameters; `{order}`: from SQL_SORTS.
+LIST_FROM = "FROM members_member m INNER JOIN orgs_organisation o ON o.id = m.org_id"
+LIST_IDS_SQL = "SELECT m.id " + LIST_FROM + " WHERE {where}"
+LIST_COUNT_SQL = "SELECT COUNT(*) " + LIST_FROM + " WHERE {where}"
+LIST_PAGE_SQL = """
+SELECT m.id, m.full_name, m.is_leading_cadre, m.gender, m.birth_date, m.joined_on, m.status,
+       m.mobile_masked, o.name, g.name, COUNT(*) OVER ()
+FROM members_member m
+INNER JOIN orgs_organisation o ON o.id = m.org_id
+LEFT OUTER JOIN orgs_organisation g ON g.id = m.group_id
+WHERE {where}
+ORDER BY {order}
+LIMIT %s OFFSET %s
+"""
 
 
 def member_list(*, actor: Any, filters: MemberFilters | None = None) -> QuerySet[Member]:
+    """The members the actor may see that match `filters`, in the chosen order."""
     filters = filters or MemberFilters()
-    qs = access.scope(Member.objects.all(), actor, perms.VIEW).select_related(
-        "org", "group", "organ"
+    where = _list_where(actor, filters)
+    if where is None:
+        return Member.objects.none()
+    ids = RawSQL(LIST_IDS_SQL.format(where=where[0]), where[1])  # noqa: S611 - values are parameters
+    return (
+        Member.objects.filter(pk__in=ids)
+        .select_related("org", "group", "organ")
+        .order_by(*SORTS.get(filters.sort, SORTS["name"]))
     )
-    qs = qs.filter(archived_at__isnull=not filters.archived)
-    if filters.org is not None:
-        qs = qs.filter(subtree_q(filters.org.path, "org"))
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.gender:
-        qs = qs.filter(gender=filters.gender)
-    if filters.education:
-        qs = qs.filter(education=filters.education)
-    if filters.leading_cadre is not None:
-        qs = qs.filter(is_leading_cadre=filters.leading_cadre)
-    today = timezone.localdate()
-    if filters.age_band:
-        qs = _band(qs, "birth_date", AGE_BANDS, filters.age_band, today)
-    if filters.standing_band:
-        qs = _band(qs, "joined_on", STANDING_BANDS, filters.standing_band, today)
-    qs = _search(qs, filters.query)
-    return qs.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+
+
+class MemberRow(NamedTuple):
+    """One row of the member list: what the list shows, nothing more (no encrypted numbers)."""
+
+    pk: int
+    full_name: str
+    is_leading_cadre: bool
+    gender: str
+    birth_date: date | None
+    joined_on: date | None
+    status: str
+    mobile_masked: str
+    branch: str
+    group: str | None
+
+
+# The list page's order, as SQL (the same keys as SORTS).
+SQL_SORTS = {
+    "name": "m.name_pinyin, m.id",
+    "-name": "m.name_pinyin DESC, m.id DESC",
+    "age": "m.birth_date DESC, m.id",
+    "-age": "m.birth_date, m.id",
+    "standing": "m.joined_on DESC, m.id",
+    "-standing": "m.joined_on, m.id",
+    "branch": "o.path, m.name_pinyin, m.id",
+}
+
+
+def member_page(
+    *, actor: Any, filters: MemberFilters, number: int, per_page: int = 20
+) -> tuple[list[MemberRow], int, int]:
+    """One page of the member list with the list's total: (rows, total, page number). One
+    query with the rows and `COUNT(*) OVER ()`; a page past the end gives the last page (two
+    more queries, only then)."""
+    where = _list_where(actor, filters)
+    if where is None:
+        return [], 0, 1
+    sql = LIST_PAGE_SQL.format(where=where[0], order=SQL_SORTS.get(filters.sort, SQL_SORTS["name"]))
+    number = max(number, 1)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*where[1], per_page, (number - 1) * per_page])
+        found = cursor.fetchall()
+        if not found and number > 1:
+            cursor.execute(LIST_COUNT_SQL.format(where=where[0]), where[1])
+            total = cursor.fetchone()[0]
+            number = max(1, -(-total // per_page))
+            cursor.execute(sql, [*where[1], per_page, (number - 1) * per_page])
+            found = cursor.fetchall()
+    total = found[0][-1] if found else 0
+    rows = [
+        MemberRow(r[0], r[1], bool(r[2]), r[3], r[4], r[5], r[6], r[7], r[8], r[9]) for r in found
+    ]
+    return rows, total, number
 
 
 def member_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> Member:

@@ -330,12 +330,7 @@ def _scope_sql(found: access.PathScope | None) -> tuple[str, list[Any]]:
     its parameters."""
     if found is None:
         return "1 = 1", []
-    terms = ["(o.path >= %s AND o.path <= %s)"] * len(found.ranges)
-    params: list[Any] = [bound for pair in found.ranges for bound in pair]
-    if found.orgs:
-        terms.append("o.id IN (" + ", ".join(["%s"] * len(found.orgs)) + ")")
-        params += [pk for pk, _path in found.orgs]
-    return " OR ".join(terms) or "1 = 0", params
+    return found.sql("o")
 
 
 # Django keeps 15 significant digits of the float SQLite answers for a decimal SUM.

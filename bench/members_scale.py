@@ -311,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         f"p95 {figures['p95']:.1f} ms, {figures['queries']} queries"
     )
     print(
-        f"  (i) data: selector + pager + row values p50 {figures['data_p50']:.2f} ms "
+        f"  (i) data: selector (rows and total) + row values p50 {figures['data_p50']:.2f} ms "
         f"({figures['data_queries']} queries) vs 1 SQL, same rows, columns and count: "
         f"p50 {figures['sql_p50']:.2f} ms   ratio {figures['data_p50'] / figures['sql_p50']:.1f}"
     )

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from mofan.accounts.models import Role
 from mofan.core.navigation import navigation_for
@@ -31,3 +32,28 @@ def test_scan_page_draws_no_menu(tree: Tree) -> None:
     page = login(Client(), user).get("/orglife/check-in/not-a-token/").content.decode()
     assert "nav-link" not in page and "mofan-tabs" not in page
     assert "返回首页" in page
+
+
+def test_a_revoked_grant_leaves_the_menu_on_the_next_page(
+    tree: Tree, roles: dict[str, Role]
+) -> None:
+    """The menu's HTML is kept per set of permissions held: a grant's change is a new set."""
+    from mofan.accounts.models import Grant
+    from mofan.accounts.services import grant_revoke
+
+    user = make_user(
+        "two",
+        grants=[
+            (roles["branch_secretary"], tree.branch_a1, True),
+            (roles["system_admin"], tree.root, True),
+        ],
+    )
+    other = make_user("one", grants=[(roles["system_admin"], tree.root, True)])
+    client = login(Client(), user)
+    assert 'href="/members/"' in client.get("/").content.decode()
+    assert 'href="/members/"' not in login(Client(), other).get("/").content.decode()
+    grant = Grant.objects.get(user=user, role=roles["branch_secretary"])
+    grant_revoke(actor=None, grant=grant)
+    page = client.get("/").content.decode()
+    assert 'href="/members/"' not in page
+    assert f'href="{reverse("accounts:users")}"' in page

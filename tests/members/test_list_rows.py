@@ -32,7 +32,9 @@ def test_rows_show_links_badges_labels_and_escape_everything(
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "一支部 &lt;b&gt;&amp; · 小组&quot;x&quot;" in page
-    assert f'<a href="/members/{hostile.pk}/">' in page and f'<a href="/members/{plain.pk}/">' in page
+    assert (
+        f'<a href="/members/{hostile.pk}/">' in page and f'<a href="/members/{plain.pk}/">' in page
+    )
     assert page.count('<span class="badge text-bg-info">党员领导干部</span>') == 1
     assert '<span class="badge text-bg-warning">预备党员</span>' in page
     for label in ("姓名", "性别", "年龄", "党龄", "党员状态", "党支部", "手机号"):

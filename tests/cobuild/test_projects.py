@@ -216,3 +216,30 @@ def test_edit_page_archive_and_the_archived_filter(client: Any, w: World, tree: 
     assert "模法师（新）" in client.get(projects + "?show=all").content.decode()
     login(client, w.team_user)
     assert client.get(edit).status_code in {403, 404}
+
+
+def test_an_archived_project_is_put_back_on_offer(client: Any, w: World) -> None:
+    with pytest.raises(DomainError) as refused:
+        services.project_restore(actor=w.coordinator, project=w.project, reason="误操作")
+    assert "该项目未归档。" in _refused(refused)
+    services.project_archive(actor=w.coordinator, project=w.project, reason="项目结束")
+    with pytest.raises(DomainError):
+        place(w)
+    before = _state(w)
+    with pytest.raises(DomainError) as refused:
+        services.project_restore(actor=w.coordinator, project=w.project, reason="  ")
+    assert "请说明原因。" in _refused(refused)
+    with pytest.raises(PermissionDenied):  # the team's branch does not manage the project
+        services.project_restore(actor=w.team_user, project=w.project, reason="恢复")
+    assert _state(w) == before
+    login(client, w.coordinator)
+    url = reverse("cobuild:project", args=[w.project.pk])
+    page = client.get(url).content.decode()
+    assert 'value="restore"' in page and 'value="archive"' not in page
+    response = client.post(url, {"step": "restore", "reason": "服务恢复"}, follow=True)
+    assert "项目已重新上架。" in response.content.decode()
+    assert ServiceProject.objects.get(pk=w.project.pk).archived_at is None
+    event = AuditEvent.objects.get(action="cobuild.project.restore")
+    assert event.changes["reason"] == [None, "服务恢复"]
+    place(w)  # orders come in again, from the same menu and team
+    assert 'value="archive"' in client.get(url).content.decode()

@@ -344,6 +344,33 @@ def project_archive(*, actor: Any, project: ServiceProject, reason: str) -> Serv
 
 
 @transaction.atomic
+def project_restore(*, actor: Any, project: ServiceProject, reason: str) -> ServiceProject:
+    """Put an archived project back on offer (归档有误, or the service resumes): it can be ordered
+    from and matched to again, with its team and menu as they were. Audited with the reason."""
+    project = (
+        ServiceProject.objects.select_for_update(of=("self",))
+        .select_related("org")
+        .get(pk=project.pk)
+    )
+    access.require(actor, perms.MANAGE, project.org)
+    if project.archived_at is None:
+        raise DomainError(_("The project is not archived."))
+    reason = _clean(reason)
+    if not reason:
+        raise DomainError({"reason": _("Give the reason.")})
+    archived_at, project.archived_at = project.archived_at, None
+    project.save(update_fields=["archived_at"])
+    audit_record(
+        actor=actor,
+        action="cobuild.project.restore",
+        target=project,
+        org=project.org,
+        changes={"archived_at": [archived_at, None], "reason": [None, reason]},
+    )
+    return project
+
+
+@transaction.atomic
 def project_member_end(*, actor: Any, person: ProjectMember) -> ProjectMember:
     """A person leaves the team: kept in its history with the date, no longer offered as a
     lecturer, nor chosen as one who taught."""

@@ -285,9 +285,8 @@ class ProjectView(ScopedView):
         edit_form: Any = None,
         archive_form: Any = None,
     ) -> HttpResponse:
-        can_manage = (
-            access.can(request.user, perms.MANAGE, project.org) and project.archived_at is None
-        )
+        manager = access.can(request.user, perms.MANAGE, project.org)
+        can_manage = manager and project.archived_at is None
         people = list(project.team.select_related("member").order_by("id"))
         topics = list(project.topics.prefetch_related(selectors.current_lecturers()).order_by("id"))
         editing = None
@@ -324,6 +323,7 @@ class ProjectView(ScopedView):
                 "editing": editing,
                 "edit_form": edit_form,
                 "archive_form": archive_form or ArchiveForm(),
+                "can_restore": manager and project.archived_at is not None,
             },
         )
 
@@ -375,19 +375,24 @@ class ProjectView(ScopedView):
             if editing:
                 return self._render(request, project, edit_form=form)
             return self._render(request, project, topic_form=form)
-        if step == "archive":
+        if step in ("archive", "restore"):
+            # Archiving and restoring share the reason form; each is its own service.
             form = ArchiveForm(request.POST)
             if form.is_valid():
+                reason = form.cleaned_data["reason"]
                 try:
-                    services.project_archive(
-                        actor=request.user, project=project, reason=form.cleaned_data["reason"]
-                    )
+                    if step == "archive":
+                        services.project_archive(actor=request.user, project=project, reason=reason)
+                    else:
+                        services.project_restore(actor=request.user, project=project, reason=reason)
                 except DomainError as exc:
                     apply_domain_error(form, exc)
                 else:
                     messages.success(
                         request,
-                        _("The project is archived: nothing new is ordered from it."),
+                        _("The project is archived: nothing new is ordered from it.")
+                        if step == "archive"
+                        else _("The project is on offer again."),
                     )
                     return redirect("cobuild:project", project_id=project.pk)
             return self._render(request, project, archive_form=form)

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mofan.cobuild import permissions as perms
 from mofan.cobuild.models import (
@@ -50,10 +51,15 @@ class AgreementForm(forms.Form):
         label=_("Partner units"),
         required=False,
         queryset=PartnerUnit.objects.filter(archived_at__isnull=True).order_by("name"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        # The same search-and-chips picker as the party organisations (the units are a flat
+        # list, written into the page).
+        widget=TreeMultiPicker(attrs={"data-no-match": _("No matching unit")}),
+        help_text=_("Type part of a name and choose; each choice can be removed with its ×."),
     )
     summary = forms.CharField(
-        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("agreement", "Summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     scan = forms.FileField(
         label=_("Signed copy (PDF or photo)"),
@@ -99,7 +105,9 @@ class ProjectForm(forms.Form):
         help_text=_("Type part of a name and choose; each choice can be removed with its ×."),
     )
     summary = forms.CharField(
-        label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=pgettext_lazy("service project", "Summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:

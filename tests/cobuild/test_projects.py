@@ -67,7 +67,7 @@ def test_edit_a_project_and_move_it_within_scope(w: World, tree: Tree) -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"name": " "}, "请填写组织名称。"),
+        ({"name": " "}, "请填写名称。"),
         ({"formats": []}, "请至少提供一种服务方式。"),
     ],
 )

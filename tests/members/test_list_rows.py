@@ -37,7 +37,7 @@ def test_rows_show_links_badges_labels_and_escape_everything(
     )
     assert page.count('<span class="badge text-bg-info">党员领导干部</span>') == 1
     assert '<span class="badge text-bg-warning">预备党员</span>' in page
-    for label in ("姓名", "性别", "年龄", "党龄", "党员状态", "党支部", "手机号"):
+    for label in ("姓名", "性别", "年龄", "党龄", "状态", "党支部", "手机号"):
         assert page.count(f'data-label="{label}"') == 2
     nothing = login(Client(), admin).get("/members/?q=nobody").content.decode()
     assert "没有符合条件的党员" in nothing and 'data-testid="member-row"' not in nothing

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from mofan.campaigns import permissions as perms
 from mofan.campaigns import selectors, services
@@ -463,7 +464,7 @@ class RankingExportView(ScopedView):
             _("Lowest"),
             _("Highest"),
             _("Standard deviation"),
-            _("Reviews"),
+            pgettext("case ranking", "Reviews"),
             _("Proposed award"),
         ]
         if self.named:

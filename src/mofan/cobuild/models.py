@@ -512,8 +512,8 @@ class OrderEvent(models.Model):
         related_name="+",
     )
     step = models.CharField(_("step"), max_length=20)
-    from_state = models.CharField(_("from"), max_length=12, choices=OrderState.choices)
-    to_state = models.CharField(_("to"), max_length=12, choices=OrderState.choices)
+    from_state = models.CharField(_("from state"), max_length=12, choices=OrderState.choices)
+    to_state = models.CharField(_("to state"), max_length=12, choices=OrderState.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
     scope_field = "order__project__org"

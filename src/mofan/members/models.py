@@ -119,13 +119,13 @@ class MemberTransfer(models.Model):
     )
     from_org = models.ForeignKey(
         "orgs.Organisation",
-        verbose_name=_("from"),
+        verbose_name=_("from branch"),
         on_delete=models.PROTECT,
         related_name="transfers_out",
     )
     to_org = models.ForeignKey(
         "orgs.Organisation",
-        verbose_name=_("to"),
+        verbose_name=_("to branch"),
         on_delete=models.PROTECT,
         related_name="transfers_in",
     )

@@ -231,8 +231,8 @@ class Certificate(models.Model):
         on_delete=models.PROTECT,
         related_name="volunteer_certificates",
     )
-    period_from = models.DateField(_("from"))
-    period_to = models.DateField(_("to"))
+    period_from = models.DateField(_("period from"))
+    period_to = models.DateField(_("period to"))
     hours = models.DecimalField(_("hours"), max_digits=8, decimal_places=2)
     activities = models.PositiveIntegerField(_("activities"))
     content = models.TextField(_("service content"))

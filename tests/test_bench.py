@@ -43,7 +43,7 @@ def test_compliance_scale_runs_on_tiny_data(roles: dict) -> None:
     compliance_scale.setup(branches=6, organs=3)
     figures = compliance_scale.measure(repeat=1)
     assert figures["held"] == figures["sql_total"] > 0
-    assert figures["queries"] == 4
+    assert figures["queries"] == 3
 
 
 def test_study_hours_scale_runs_on_tiny_data(roles: dict) -> None:

@@ -347,3 +347,41 @@ def test_attendees_are_notified_and_reminded(
     assert Message.objects.filter(user=user, title__startswith="明天开会").count() == 1
     services.meeting_set_status(actor=None, meeting=meeting, status=MeetingStatus.CANCELLED)
     assert remind_tomorrow(today=timezone.localdate()) == 0  # a cancelled meeting: no reminder
+
+
+def test_a_branch_with_a_committee_owes_committee_meetings_while_it_has_one(
+    tree: Tree, roles: dict[str, Role]
+) -> None:
+    from mofan.orgs.models import CommitteeSeat, SeatPosition
+    from mofan.orgs.services import seat_end
+
+    people = make_members(tree.branch_a1, 4)
+    Organisation.objects.filter(pk=tree.branch_a1.pk).update(established_on=date(2025, 1, 1))
+    for position, person in zip(
+        (SeatPosition.SECRETARY, SeatPosition.ORGANISATION, SeatPosition.PUBLICITY),
+        people,
+        strict=False,
+    ):
+        seat_assign(
+            actor=None,
+            org=tree.branch_a1,
+            position=position,
+            holder=person,
+            starts_on=date(2025, 1, 1),
+        )
+    for month in (1, 2):
+        schedule(tree.branch_a1, MeetingKind.COMMITTEE_MEETING, at(2026, month, 10))
+    admin = make_user("gw", grants=[(roles["work_committee_admin"], tree.root, True)])
+    today = date(2026, 3, 15)
+
+    def committee_cells() -> list[tuple[int, str]] | None:
+        rows = selectors.compliance(actor=admin, under=None, year=2026, today=today)
+        a1 = next(r for r in rows if r.org.pk == tree.branch_a1.pk)
+        cells = a1.cells.get(MeetingKind.COMMITTEE_MEETING)
+        return None if cells is None else [(c.held, c.status(today)) for c in cells[:3]]
+
+    assert committee_cells() == [(1, "met"), (1, "met"), (0, "due")]
+    seat = CommitteeSeat.objects.filter(org=tree.branch_a1).first()
+    assert seat is not None
+    seat_end(actor=None, seat=seat, ends_on=date(2026, 3, 1))  # two seats left: no committee
+    assert committee_cells() is None

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from mofan.core import access
@@ -163,7 +163,7 @@ def compliance(
 ) -> list[OrgCompliance]:
     """For each branch and party group in scope: each kind's windows in `year`, what was
     required (by the rule in force at the window's start, and only if the organisation
-    existed then) and how many meetings were held. Four queries whatever the size."""
+    existed then) and how many meetings were held. Three queries whatever the size."""
     today = today or timezone.localdate()
     everything = Organisation.objects.all()  # actor=None: the system (periodic alerts)
     orgs_qs = (everything if actor is None else access.scope(everything, actor, perms.VIEW)).filter(
@@ -171,10 +171,25 @@ def compliance(
     )
     if under is not None:
         orgs_qs = orgs_qs.filter(subtree_q(under.path))
-    orgs = [
-        OrgRef(*values)
-        for values in orgs_qs.order_by("path").values_list("id", "name", "kind", "established_on")
-    ]
+    # Each organisation's committee seats held now, read with it: a branch without a 支委会
+    # owes no 支委会 meetings.
+    seats = (
+        CommitteeSeat.objects.filter(org=OuterRef("pk"), ends_on__isnull=True)
+        .order_by()
+        .values("org")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    orgs = []
+    committees = set()
+    for pk, name, kind, established_on, held_seats in (
+        orgs_qs.annotate(seats_held=Subquery(seats))
+        .order_by("path")
+        .values_list("id", "name", "kind", "established_on", "seats_held")
+    ):
+        orgs.append(OrgRef(pk, name, kind, established_on))
+        if (held_seats or 0) >= COMMITTEE_MIN_SEATS:
+            committees.add(pk)
     # The scope as a subquery: the database joins it, and no list of ids is bound.
     in_scope = orgs_qs.values_list("pk", flat=True)
     rules = list(FrequencyRule.objects.order_by("effective_from"))
@@ -207,14 +222,6 @@ def compliance(
         monthly: dict[tuple[int, str], tuple[int, ...]] = {
             (row[0], row[1]): tuple(row[2:]) for row in cursor.fetchall()
         }
-    committees = {
-        org_id
-        for org_id, n in CommitteeSeat.objects.filter(org__in=in_scope, ends_on__isnull=True)
-        .values("org_id")
-        .annotate(n=Count("id"))
-        .values_list("org_id", "n")
-        if n >= COMMITTEE_MIN_SEATS
-    }
     # The windows of each kind and what its rule asks in each: the same for every organisation.
     # Each window's months as a slice of the twelve monthly counts.
     plans: dict[str, list[tuple[Window, int, int, int]]] = {}

@@ -1,6 +1,6 @@
 """Organisational life on a phone: schedule a meeting, record attendance, see compliance."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -8,7 +8,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from mofan.accounts.models import Role
-from mofan.orglife.models import Attendance, Meeting
+from mofan.orglife.models import Attendance, Meeting, MeetingKind, MeetingStatus
+from mofan.orgs.models import Organisation
 from tests.browser.conftest import rich_text, shot
 from tests.browser.test_core_flows import sign_in
 from tests.conftest import Tree, make_members, make_user
@@ -48,8 +49,39 @@ def test_schedule_and_record_attendance(
     statuses = sorted(Attendance.objects.filter(meeting=meeting).values_list("status", flat=True))
     assert statuses == ["expected", "leave", "present"]
     assert {a.member for a in meeting.attendances.all()} == set(people)
-    phone.goto(f"{live_server.url}/orglife/compliance/")
+    # Last year, complete: the branch and its group held most of what they owed.
+    last = timezone.localdate().year - 1
+    Organisation.objects.filter(pk__in=[tree.branch_a1.pk, tree.group_a1.pk]).update(
+        established_on=date(last - 1, 1, 1)
+    )
+    held = [
+        (tree.branch_a1, MeetingKind.THEMED_PARTY_DAY, m) for m in range(1, 13) if m not in (3, 8)
+    ]
+    held += [(tree.branch_a1, MeetingKind.GENERAL_ASSEMBLY, m) for m in (2, 5, 11)]  # not Q3
+    held += [(tree.branch_a1, MeetingKind.PARTY_LESSON, m) for m in (3, 6, 9, 12)]
+    held += [(tree.branch_a1, MeetingKind.LIFE_MEETING, 12)]  # no 民主评议
+    held += [(tree.group_a1, MeetingKind.GROUP_MEETING, m) for m in range(1, 13) if m != 7]
+    zone = timezone.get_current_timezone()
+    for org, kind, month in held:
+        start = datetime(last, month, 10, 15, tzinfo=zone)
+        Meeting.objects.create(
+            org=org,
+            kind=kind,
+            topic="已召开",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            status=MeetingStatus.HELD,
+        )
+    phone.goto(f"{live_server.url}/orglife/compliance/?year={last}")
     expect(phone.get_by_test_id("compliance-row")).to_have_count(2)  # the branch and its group
+    # Met: 10 + 3 + 4 + 1 + 0 party days, assemblies, lessons, life meetings, appraisals and
+    # 11 group meetings; overdue: 2 + 1 + 0 + 0 + 1 and 1. No 支委会 is owed (no committee).
+    expect(phone.get_by_test_id("compliance-totals")).to_have_text(
+        "已达标 29 个周期 · 待开 0 · 逾期 5"
+    )
+    branch = phone.get_by_test_id("compliance-row").filter(has_text="甲第一支部")
+    expect(branch.locator("a.text-danger", has_text="10/12")).to_be_visible()
+    expect(branch.locator("a.text-success", has_text="4/4")).to_be_visible()
     shot(phone, "compliance")
 
 

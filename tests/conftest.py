@@ -43,6 +43,17 @@ def roles(db: Any) -> dict[str, Role]:
 
 
 @pytest.fixture
+def frequency_rules(db: Any) -> None:
+    """The default frequency rules, loaded by a data migration — which the flush after a
+    transactional test (every browser test) removes. Re-created by the migration's own code."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("mofan.orglife.migrations.0002_default_rules").create_rules(apps, None)
+
+
+@pytest.fixture
 def tree(db: Any, roles: dict[str, Role]) -> Tree:
     root = org_create(actor=None, name="测试工委", kind=OrgKind.WORK_COMMITTEE, parent=None)
     committee_a = org_create(

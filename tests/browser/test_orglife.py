@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_schedule_and_record_attendance(
-    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role], frequency_rules: None
 ) -> None:
     people = make_members(tree.branch_a1, 3)
     make_user("shuji", grants=[(roles["branch_secretary"], tree.branch_a1, True)])

@@ -70,3 +70,34 @@ def test_contact_posts_a_demand_the_coordinator_matches_it(
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "demand-matched")
     assert Demand.objects.get(pk=demand.pk).project == w.project
+
+
+def test_coordinator_archives_a_project_and_puts_it_back_on_offer(
+    live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role]
+) -> None:
+    from mofan.cobuild.models import ServiceProject
+    from mofan.core.models import AuditEvent
+
+    w = build(tree, roles)
+    w.coordinator.set_password(PASSWORD)
+    w.coordinator.save(update_fields=["password"])
+    sign_in(phone, live_server.url, w.coordinator.username)
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.goto(f"{live_server.url}/cobuild/projects/{w.project.pk}/")
+    phone.get_by_text("归档项目", exact=True).first.click()
+    phone.get_by_label("原因").fill("本学期暂停")
+    phone.get_by_role("button", name="归档项目").click()
+    expect(phone.get_by_text("项目已归档，不再接受新的点单。")).to_be_visible()
+    expect(phone.get_by_test_id("project-archived")).to_be_visible()
+    phone.get_by_text("恢复上架", exact=True).first.click()
+    phone.get_by_role("button", name="恢复上架").click()  # no reason yet: refused, kept open
+    expect(phone.locator(".invalid-feedback, .text-danger").first).to_be_visible()
+    assert ServiceProject.objects.get(pk=w.project.pk).archived_at is not None
+    phone.get_by_label("原因").fill("下学期恢复")
+    shot(phone, "project-restore")
+    phone.get_by_role("button", name="恢复上架").click()
+    expect(phone.get_by_text("项目已重新上架。")).to_be_visible()
+    expect(phone.get_by_test_id("project-archived")).to_have_count(0)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert ServiceProject.objects.get(pk=w.project.pk).archived_at is None
+    assert AuditEvent.objects.filter(action="cobuild.project.restore").count() == 1

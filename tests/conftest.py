@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from mofan.accounts.services import grant_create, roles_ensure_builtin
 from mofan.members.models import Member, MemberStatus
 from mofan.members.services import member_create
 from mofan.orgs.models import Organisation, OrgKind
-from mofan.orgs.services import org_create
+from mofan.orgs.services import org_create, seat_assign
 
 PASSWORD = "Test-pass-2026"
 
@@ -95,6 +96,12 @@ def make_members(org: Organisation, n: int, status: str = MemberStatus.FULL) -> 
         member_create(actor=None, full_name=f"{org.name}党员{i}", org=org, status=status)
         for i in range(n)
     ]
+
+
+def seat(org: Organisation, holders: dict[str, Member], starts_on: date) -> None:
+    """Committee seats on `org`: position → holder, from `starts_on`."""
+    for position, holder in holders.items():
+        seat_assign(actor=None, org=org, position=position, holder=holder, starts_on=starts_on)
 
 
 def login(client: Client, user: User) -> Client:

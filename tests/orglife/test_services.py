@@ -19,7 +19,7 @@ from mofan.orglife.models import (
 from mofan.orglife.rules import window_of, windows_in_year
 from mofan.orgs.models import Organisation
 from mofan.orgs.services import seat_assign
-from tests.conftest import Tree, make_members, make_user
+from tests.conftest import Tree, make_members, make_user, seat
 
 pytestmark = pytest.mark.django_db
 TZ = timezone.get_current_timezone()
@@ -357,18 +357,8 @@ def test_a_branch_with_a_committee_owes_committee_meetings_while_it_has_one(
 
     people = make_members(tree.branch_a1, 4)
     Organisation.objects.filter(pk=tree.branch_a1.pk).update(established_on=date(2025, 1, 1))
-    for position, person in zip(
-        (SeatPosition.SECRETARY, SeatPosition.ORGANISATION, SeatPosition.PUBLICITY),
-        people,
-        strict=False,
-    ):
-        seat_assign(
-            actor=None,
-            org=tree.branch_a1,
-            position=position,
-            holder=person,
-            starts_on=date(2025, 1, 1),
-        )
+    positions = (SeatPosition.SECRETARY, SeatPosition.ORGANISATION, SeatPosition.PUBLICITY)
+    seat(tree.branch_a1, dict(zip(positions, people, strict=False)), date(2025, 1, 1))
     for month in (1, 2):
         schedule(tree.branch_a1, MeetingKind.COMMITTEE_MEETING, at(2026, month, 10))
     admin = make_user("gw", grants=[(roles["work_committee_admin"], tree.root, True)])
@@ -381,7 +371,7 @@ def test_a_branch_with_a_committee_owes_committee_meetings_while_it_has_one(
         return None if cells is None else [(c.held, c.status(today)) for c in cells[:3]]
 
     assert committee_cells() == [(1, "met"), (1, "met"), (0, "due")]
-    seat = CommitteeSeat.objects.filter(org=tree.branch_a1).first()
-    assert seat is not None
-    seat_end(actor=None, seat=seat, ends_on=date(2026, 3, 1))  # two seats left: no committee
+    ending = CommitteeSeat.objects.filter(org=tree.branch_a1).first()
+    assert ending is not None
+    seat_end(actor=None, seat=ending, ends_on=date(2026, 3, 1))  # two seats left: no committee
     assert committee_cells() is None

@@ -25,8 +25,7 @@ from mofan.orglife.models import (
     PeerRating,
     TalkPairing,
 )
-from mofan.orgs.services import seat_assign
-from tests.conftest import Tree, make_members, make_user
+from tests.conftest import Tree, make_members, make_user, seat
 from tests.orglife.test_services import at, schedule
 
 pytestmark = pytest.mark.django_db
@@ -127,14 +126,7 @@ def test_appraisal_is_a_branch_matter_in_scope(tree: Tree, secretary: Any) -> No
 
 def test_talks_pairing_and_coverage(tree: Tree, secretary: Any) -> None:
     people = make_members(tree.branch_a1, 5)
-    for position, person in zip(["secretary", "deputy_secretary"], people[:2], strict=True):
-        seat_assign(
-            actor=None,
-            org=tree.branch_a1,
-            position=position,
-            holder=person,
-            starts_on=date(2025, 1, 1),
-        )
+    seat(tree.branch_a1, {"secretary": people[0], "deputy_secretary": people[1]}, date(2025, 1, 1))
     today = timezone.localdate()
 
     def talk(a: Member, b: Member, on: date | None = None) -> HeartTalk:

@@ -119,7 +119,7 @@ def _list_where(actor: Any, filters: MemberFilters) -> tuple[str, list[Any]] | N
     return " AND ".join(terms), params
 
 
-# `{where}`: from `_list_where`, its values bound as parameters; `{order}`: from SQL_SORTS.
+# `{where}`: from `_list_where`, its values bound as parameters; `{order}`: from `_sql_order`.
 LIST_FROM = "FROM members_member m INNER JOIN orgs_organisation o ON o.id = m.org_id"
 LIST_IDS_SQL = "SELECT m.id " + LIST_FROM + " WHERE {where}"
 LIST_COUNT_SQL = "SELECT COUNT(*) " + LIST_FROM + " WHERE {where}"
@@ -164,16 +164,14 @@ class MemberRow(NamedTuple):
     group: str | None
 
 
-# The list page's order, as SQL (the same keys as SORTS).
-SQL_SORTS = {
-    "name": "m.name_pinyin, m.id",
-    "-name": "m.name_pinyin DESC, m.id DESC",
-    "age": "m.birth_date DESC, m.id",
-    "-age": "m.birth_date, m.id",
-    "standing": "m.joined_on DESC, m.id",
-    "-standing": "m.joined_on, m.id",
-    "branch": "o.path, m.name_pinyin, m.id",
-}
+def _sql_order(sort: str) -> str:
+    """SORTS as SQL over `m` and `o`: one definition of each order for the page and the list."""
+    columns = []
+    for key in SORTS.get(sort, SORTS["name"]):
+        name = key.lstrip("-")
+        column = "o.path" if name == "org__path" else f"m.{name}"
+        columns.append(f"{column} DESC" if key.startswith("-") else column)
+    return ", ".join(columns)
 
 
 def member_page(
@@ -185,7 +183,7 @@ def member_page(
     where = _list_where(actor, filters)
     if where is None:
         return [], 0, 1
-    sql = LIST_PAGE_SQL.format(where=where[0], order=SQL_SORTS.get(filters.sort, SQL_SORTS["name"]))
+    sql = LIST_PAGE_SQL.format(where=where[0], order=_sql_order(filters.sort))
     number = max(number, 1)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*where[1], per_page, (number - 1) * per_page])

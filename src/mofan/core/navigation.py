@@ -111,20 +111,6 @@ def _is_active(url: str, current_path: str) -> bool:
     return current_path == url if url == "/" else current_path.startswith(url)
 
 
-def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
-    """The menu items the user sees, in order, with the current page marked."""
-    return [
-        {
-            "label": item.label,
-            "url": _url(item.url_name),
-            "icon": item.icon,
-            "in_tabs": item.in_tabs,
-            "active": _is_active(_url(item.url_name), current_path),
-        }
-        for item in (NAV_ITEMS[i] for i in _visible(user))
-    ]
-
-
 def menu_html(user: Any, current_path: str, where: str) -> SafeString:
     """The sidebar's list items (`where="sidebar"`) or the phone's tab bar (`"tabs"`, the first
     five items marked for it). Every page draws both, so the HTML is kept per set of items,

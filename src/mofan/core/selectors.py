@@ -23,9 +23,7 @@ def notice_inbox(*, actor: Any) -> QuerySet[NoticeReceipt]:
 
 
 def notice_unread_count(*, actor: Any) -> int:
-    if not actor.is_authenticated:
-        return 0
-    return NoticeReceipt.objects.filter(user=actor, read_at__isnull=True).count()
+    return unread_counts(actor=actor)[0]
 
 
 def notice_receipt_get(*, actor: Any, notice_pk: int) -> NoticeReceipt:
@@ -60,16 +58,9 @@ def message_inbox(*, actor: Any) -> QuerySet[Message]:
     return Message.objects.filter(user=actor)
 
 
-def message_unread_count(*, actor: Any) -> int:
-    if not actor.is_authenticated:
-        return 0
-    return Message.objects.filter(user=actor, read_at__isnull=True).count()
-
-
 def unread_counts(*, actor: Any) -> tuple[int, int]:
-    """The actor's unread notices and unread messages, for the layout's top bar on every page:
-    one hand-written query of two indexed counts (what the two counts above ask, without
-    building two querysets per page)."""
+    """The actor's unread notices and unread messages (the layout's top bar on every page, the
+    home page's figure): one hand-written query of two indexed counts."""
     if not actor.is_authenticated:
         return (0, 0)
     notices, messages = NoticeReceipt._meta.db_table, Message._meta.db_table

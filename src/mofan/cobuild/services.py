@@ -250,14 +250,20 @@ def _current_team(project_id: int, people: list[ProjectMember]) -> bool:
     ).count() == len(pks)
 
 
-def _project_for_change(actor: Any, project: ServiceProject) -> ServiceProject:
+def _project_for_change(
+    actor: Any, project: ServiceProject, *, archived: bool = False
+) -> ServiceProject:
+    """The project locked for a change by one who manages it: on offer, or archived when the
+    change is to restore it."""
     project = (
         ServiceProject.objects.select_for_update(of=("self",))
         .select_related("org")
         .get(pk=project.pk)
     )
     access.require(actor, perms.MANAGE, project.org)
-    if project.archived_at is not None:
+    if archived and project.archived_at is None:
+        raise DomainError(_("The project is not archived."))
+    if not archived and project.archived_at is not None:
         raise DomainError(_("The project is archived."))
     return project
 
@@ -347,14 +353,7 @@ def project_archive(*, actor: Any, project: ServiceProject, reason: str) -> Serv
 def project_restore(*, actor: Any, project: ServiceProject, reason: str) -> ServiceProject:
     """Put an archived project back on offer (归档有误, or the service resumes): it can be ordered
     from and matched to again, with its team and menu as they were. Audited with the reason."""
-    project = (
-        ServiceProject.objects.select_for_update(of=("self",))
-        .select_related("org")
-        .get(pk=project.pk)
-    )
-    access.require(actor, perms.MANAGE, project.org)
-    if project.archived_at is None:
-        raise DomainError(_("The project is not archived."))
+    project = _project_for_change(actor, project, archived=True)
     reason = _clean(reason)
     if not reason:
         raise DomainError({"reason": _("Give the reason.")})

@@ -232,8 +232,11 @@ def test_an_archived_project_is_put_back_on_offer(client: Any, w: World) -> None
     with pytest.raises(PermissionDenied):  # the team's branch does not manage the project
         services.project_restore(actor=w.team_user, project=w.project, reason="恢复")
     assert _state(w) == before
-    login(client, w.coordinator)
     url = reverse("cobuild:project", args=[w.project.pk])
+    login(client, w.team_user)  # sees the project, does not manage it: no such page to post to
+    assert client.post(url, {"step": "restore", "reason": "越权"}).status_code == 404
+    assert _state(w) == before
+    login(client, w.coordinator)
     page = client.get(url).content.decode()
     assert 'value="restore"' in page and 'value="archive"' not in page
     response = client.post(url, {"step": "restore", "reason": "服务恢复"}, follow=True)

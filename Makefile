@@ -58,7 +58,7 @@ messages-check:
 	$(BIN)/python -m mofan messages_check
 
 pytest:
-	MOFAN_HUEY_IMMEDIATE=1 $(BIN)/pytest -q
+	MOFAN_HUEY_IMMEDIATE=1 $(BIN)/pytest -q -n auto --durations=20
 
 messages:
 	$(BIN)/python -m mofan messages_update

@@ -84,10 +84,16 @@ def start_server(workers: int, ports: range) -> tuple[subprocess.Popen[bytes], i
     """gunicorn with the project's settings plus the benchmarks' bare views
     (`bench/checkin_settings.py`), on the database this process uses; returns once it
     answers."""
+    from django.conf import settings
+
     port = free_port(ports)
+    # The server signs and reads sessions, and decrypts personal data, exactly as this process
+    # does: same data folder (and so the same key files), same secret key, same database.
     env = os.environ | {
         "DJANGO_SETTINGS_MODULE": "bench.checkin_settings",
         "DATABASE_URL": database_url(),
+        "MOFAN_DATA_DIR": str(settings.DATA_DIR),
+        "SECRET_KEY": settings.SECRET_KEY,
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
     }
     # The sessions are written as database rows (`make_sessions`): the server must read them

@@ -31,7 +31,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mofan.settings")
-os.environ.setdefault("MOFAN_DATA_DIR", str(ROOT / "var" / "bench-portal"))
 from bench._http import percentiles, start_server  # noqa: E402
 
 PORTS = range(8900, 9000)
@@ -296,4 +295,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # Run as a script, a benchmark keeps its own data folder; imported by a test, it
+    # must not change the folder (and the keys in it) the test process already uses.
+    os.environ.setdefault("MOFAN_DATA_DIR", str(ROOT / "var" / "bench-portal"))
     raise SystemExit(main())

@@ -30,6 +30,43 @@ class Tree:
     branch_b1: Organisation
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Before the workers start (pytest-xdist runs this in the controller first), create the
+    key files of the data folder once, so that parallel workers never race to write them."""
+    if hasattr(config, "workerinput"):
+        _own_redis_database(config.workerinput["workerid"])
+        return
+    from mofan.core import crypto
+
+    crypto.decrypt(crypto.encrypt("-"))
+    crypto.keyed_hash("-")
+
+
+def _own_redis_database(worker: str) -> None:
+    """Each parallel worker keeps its cache and sessions in its own Redis database (the named
+    one, then the ones below it): a test that clears the cache must not sign out a browser
+    test running in another worker."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.conf import settings
+
+    location = settings.CACHES["default"].get("LOCATION", "")
+    if not str(location).startswith("redis"):
+        return
+    url = urlsplit(location)
+    base = int(url.path.strip("/") or 0)
+    number = (base - int(worker.removeprefix("gw"))) % 16
+    settings.CACHES["default"]["LOCATION"] = urlunsplit(url._replace(path=f"/{number}"))
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(request: pytest.FixtureRequest, settings: Any) -> None:
+    """Argon2 costs tens of milliseconds a hash, and the fixtures make hundreds of users: tests
+    hash with MD5 unless marked `real_hashers` (those that test hashing itself)."""
+    if request.node.get_closest_marker("real_hashers") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def huey_runs_tasks_inline() -> None:
     """Tasks run where they are enqueued, so a test sees their effect (no worker process)."""
@@ -56,6 +93,10 @@ def frequency_rules(db: Any) -> None:
 
 @pytest.fixture
 def tree(db: Any, roles: dict[str, Role]) -> Tree:
+    return build_tree()
+
+
+def build_tree() -> Tree:
     root = org_create(actor=None, name="测试工委", kind=OrgKind.WORK_COMMITTEE, parent=None)
     committee_a = org_create(
         actor=None, name="甲机关党委", kind=OrgKind.PARTY_COMMITTEE, parent=root

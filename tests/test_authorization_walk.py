@@ -101,6 +101,10 @@ def mofan_patterns() -> list[tuple[str, URLPattern]]:
 
 @pytest.fixture
 def world(tree: Tree, roles: Any) -> dict[str, Any]:
+    return build_world(tree, roles)
+
+
+def build_world(tree: Tree, roles: Any) -> dict[str, Any]:
     """One object of each kind on side A (the actor's scope)."""
     members = make_members(tree.branch_a1, 3)
     seat = seat_assign(
@@ -478,10 +482,42 @@ def test_every_view_declares_a_permission() -> None:
     assert undeclared == []
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One test per URL pattern, so that the walk runs in parallel and a failure names its URL."""
+    if "pattern_name" in metafunc.fixturenames:
+        metafunc.parametrize("pattern_name", [name for name, _ in mofan_patterns()])
+
+
+@pytest.fixture(scope="class")
+def walk_setup(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The tree and the world, built once for the consecutive walk tests of a worker. Each
+    test runs in a savepoint inside this outer transaction and is rolled back to it; pytest
+    ends the class fixture (rolling it back) before any test outside the class runs."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from mofan.accounts.services import roles_ensure_builtin
+    from tests.conftest import build_tree
+
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=fast),
+        transaction.atomic(),
+    ):
+        roles = {role.code: role for role in roles_ensure_builtin()}
+        tree = build_tree()
+        yield tree, build_world(tree, roles)
+        transaction.set_rollback(True)
+
+
 @pytest.mark.django_db
-def test_authorization_walk(client: Any, tree: Tree, world: dict[str, Any]) -> None:
-    checked = 0
-    for name, pattern in mofan_patterns():
+class TestAuthorizationWalk:
+    def test_pattern(self, client: Any, walk_setup: Any, pattern_name: str) -> None:
+        tree, world = walk_setup
+        # A check-in code lives a minute; the world may be older than that.
+        world = {**world, "token": make_token("orglife.meeting", world["meeting_id"])}
+        name, pattern = next((n, p) for n, p in mofan_patterns() if n == pattern_name)
         view = pattern.callback.view_class
         permission = view.permission
         url = _url(name, pattern, world)
@@ -489,7 +525,6 @@ def test_authorization_walk(client: Any, tree: Tree, world: dict[str, Any]) -> N
         method = client.get if has_get else client.post
 
         # 1. anonymous
-        client.logout()
         before = _snapshot()
         response = method(url)
         if permission == access.PUBLIC:
@@ -499,21 +534,18 @@ def test_authorization_walk(client: Any, tree: Tree, world: dict[str, Any]) -> N
             assert response.url.startswith(reverse("accounts:login")), name
         assert _snapshot() == before, name
         if permission in SELF_SERVICE:
-            checked += 1
-            continue
+            return
 
         # 2. signed in, without the permission
-        nobody = make_user(f"nobody-{checked}")
-        login(client, nobody)
+        login(client, make_user("walk-nobody"))
         before = _snapshot()
         response = method(url)
         assert response.status_code in {403, 404}, name
         assert _snapshot() == before, name
 
         # 3. the permission, but in another organisation (side B)
-        role = make_role(f"r{checked}", [permission])
-        outsider = make_user(f"outsider-{checked}", grants=[(role, tree.committee_b, True)])
-        login(client, outsider)
+        role = make_role("walk-role", [permission])
+        login(client, make_user("walk-outsider", grants=[(role, tree.committee_b, True)]))
         before = _snapshot()
         response = method(url)
         takes_object = bool(pattern.pattern.converters)
@@ -524,13 +556,10 @@ def test_authorization_walk(client: Any, tree: Tree, world: dict[str, Any]) -> N
             assert response.status_code == 200, name
 
         # 4. the permission in scope (side A, from the top)
-        insider = make_user(f"insider-{checked}", grants=[(role, tree.root, True)])
-        login(client, insider)
+        login(client, make_user("walk-insider", grants=[(role, tree.root, True)]))
         if has_get:
             response = client.get(url)
             assert response.status_code == 200, name
-        checked += 1
-    assert checked == len(mofan_patterns())
 
 
 @pytest.mark.django_db

@@ -266,3 +266,18 @@ def test_password_expires_after_the_configured_age(tree: Tree, settings: Any) ->
     settings.PASSWORD_MAX_AGE = timedelta(0)  # 0 turns the rule off
     User.objects.filter(pk=user.pk).update(password_changed_at=timezone.now() - timedelta(days=400))
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.real_hashers
+@pytest.mark.django_db
+def test_passwords_are_stored_with_argon2() -> None:
+    """The suite hashes with MD5 for speed; the product's settings store Argon2 hashes."""
+    user = User.objects.create_user(username="hashed", password=PASSWORD)
+    assert user.password.startswith("argon2$")
+    assert user.check_password(PASSWORD)
+
+
+def test_other_tests_hash_fast() -> None:
+    from django.contrib.auth.hashers import get_hasher
+
+    assert get_hasher().algorithm == "md5"

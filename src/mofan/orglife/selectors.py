@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mofan.core import access
 from mofan.core.paths import subtree_q
+from mofan.members.models import Member
 from mofan.orglife import permissions as perms
 from mofan.orglife.models import (
     Appraisal,
@@ -89,6 +90,27 @@ def attachment_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> Meet
         permission,
         pk=pk,
     )
+
+
+def host_choices(*, meeting: Meeting) -> list[tuple[int, str]]:
+    """Who may chair or record a meeting: its attendees and the current members of its branch
+    (a party group's meeting: of the group's branch), attendees first."""
+    branch = meeting.org
+    if branch.kind == OrgKind.GROUP:
+        branch = branch.get_parent() or branch
+    attendees = list(
+        meeting.attendances.order_by("member__name_pinyin", "member_id").values_list(
+            "member_id", "member__full_name"
+        )
+    )
+    seen = {pk for pk, _name in attendees}
+    others = (
+        Member.objects.filter(subtree_q(branch.path, "org"), archived_at__isnull=True)
+        .exclude(pk__in=seen)
+        .order_by("name_pinyin", "id")
+        .values_list("pk", "full_name")
+    )
+    return attendees + list(others)
 
 
 def attendance_list(*, meeting: Meeting) -> QuerySet[Attendance]:

@@ -382,15 +382,36 @@ class MinutesView(FormPageView):
         )
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
-        return MinutesForm(data, initial={"minutes": self.subject(request).minutes})
+        meeting = self.subject(request)
+        return MinutesForm(
+            data,
+            people=selectors.host_choices(meeting=meeting),
+            initial={
+                "minutes": meeting.minutes,
+                "host": meeting.host_id,
+                "recorder": meeting.recorder_id,
+            },
+        )
 
     def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
         return {"meeting": self.subject(request)}
 
     def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
-        meeting = self.subject(request)
+        from mofan.members.models import Member
+
+        meeting, data = self.subject(request), form.cleaned_data
+        chosen = Member.objects.select_related("org").in_bulk(
+            [pk for pk in (data["host"], data["recorder"]) if pk]
+        )
+        for field in ("host", "recorder"):
+            if data[field] and data[field] not in chosen:
+                raise DomainError({field: _("Choose someone from the list.")})
         services.minutes_save(
-            actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"]
+            actor=request.user,
+            meeting=meeting,
+            minutes=data["minutes"],
+            host=chosen.get(data["host"]) if data["host"] else None,
+            recorder=chosen.get(data["recorder"]) if data["recorder"] else None,
         )
         return _("The minutes were saved."), reverse(
             "orglife:detail", kwargs={"meeting_id": meeting.pk}

@@ -20,6 +20,7 @@ from mofan.orglife.models import (
     AppraisalGrade,
     AppraisalState,
     Attendance,
+    AttendanceStatus,
     FrequencyRule,
     HeartTalk,
     Meeting,
@@ -37,16 +38,19 @@ from mofan.orgs.models import CommitteeSeat, Organisation, OrgKind
 def meeting_list(
     *, actor: Any, org: Organisation | None = None, kind: str = "", year: int | None = None
 ) -> QuerySet[Meeting]:
-    qs = access.scope(Meeting.objects.select_related("org", "host"), actor, perms.VIEW)
+    qs = access.scope(Meeting.objects.select_related("org", "host", "recorder"), actor, perms.VIEW)
     if org is not None:
         qs = qs.filter(subtree_q(org.path, "org"))
     if kind:
         qs = qs.filter(kind=kind)
     if year:
         qs = qs.filter(starts_at__gte=_start_of(year), starts_at__lt=_start_of(year + 1))
+    on_leave = [AttendanceStatus.LEAVE, AttendanceStatus.LEAVE_REQUESTED]
     return qs.annotate(
         n_expected=Count("attendances"),
         n_present=Count("attendances", filter=Q(attendances__status="present")),
+        n_leave=Count("attendances", filter=Q(attendances__status__in=on_leave)),
+        n_absent=Count("attendances", filter=Q(attendances__status=AttendanceStatus.ABSENT)),
     ).order_by("-starts_at", "-id")
 
 

@@ -98,15 +98,18 @@ def attachment_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> Meet
 
 def host_choices(*, meeting: Meeting) -> list[tuple[int, str]]:
     """Who may chair or record a meeting: its attendees and the current members of its branch
-    (a party group's meeting: of the group's branch), attendees first."""
+    (a party group's meeting: of the group's branch), attendees first. A meeting above the
+    branches (a committee's study session) takes them from its attendees only."""
     branch = meeting.org
-    if branch.kind == OrgKind.GROUP:
-        branch = branch.get_parent() or branch
     attendees = list(
         meeting.attendances.order_by("member__name_pinyin", "member_id").values_list(
             "member_id", "member__full_name"
         )
     )
+    if branch.kind not in {OrgKind.BRANCH, OrgKind.GROUP}:
+        return attendees
+    if branch.kind == OrgKind.GROUP:
+        branch = branch.get_parent() or branch
     seen = {pk for pk, _name in attendees}
     others = (
         Member.objects.filter(subtree_q(branch.path, "org"), archived_at__isnull=True)

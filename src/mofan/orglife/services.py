@@ -475,10 +475,11 @@ UNCHANGED: Any = object()
 
 def may_host(meeting: Meeting, person: Member) -> bool:
     """A meeting's host or recorder is one of its attendees or a current member of its
-    branch (for a party group's meeting, of the group's branch)."""
+    branch (for a party group's meeting, of the group's branch). A meeting above the branches
+    (a committee's study session) takes them from its attendees."""
     if meeting.attendances.filter(member=person).exists():
         return True
-    if person.archived_at is not None:
+    if person.archived_at is not None or meeting.org.kind not in {OrgKind.BRANCH, OrgKind.GROUP}:
         return False
     branch = meeting.org
     if branch.kind == OrgKind.GROUP:

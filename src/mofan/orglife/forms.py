@@ -62,8 +62,8 @@ class MinutesForm(forms.Form):
     def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", _("Not recorded")), *people]
-        self.fields["host"].widget.choices = choices  # type: ignore[attr-defined]
-        self.fields["recorder"].widget.choices = choices  # type: ignore[attr-defined]
+        self.fields["host"].widget.choices = choices
+        self.fields["recorder"].widget.choices = choices
         self.fields["host"].help_text = _("An attendee or a member of the branch.")
 
 

@@ -513,14 +513,14 @@ def minutes_save(
         if person is not UNCHANGED and person is not None and not may_host(meeting, person):
             raise DomainError({field: refusals[field]})
     clean = richtext.clean(minutes)
+    before_length = len(meeting.minutes)
     before = {
-        "minutes": meeting.minutes,
         "host": meeting.host.full_name if meeting.host else None,
         "recorder": meeting.recorder.full_name if meeting.recorder else None,
     }
     meeting.minutes = clean
     fields = ["minutes"]
-    changes: dict[str, list[Any]] = {"minutes": [len(before["minutes"]), len(clean)]}
+    changes: dict[str, list[Any]] = {"minutes": [before_length, len(clean)]}
     for field, person in people.items():
         if person is UNCHANGED:
             continue

@@ -113,8 +113,9 @@ class MeetingExportView(ScopedView):
             _("Review state"),
         ]
         yes = _("Yes")
-        body = (
-            [
+
+        def row(m: Any) -> list[Any]:  # a meeting of the list, with its attendance counts
+            return [
                 _local(m.starts_at),
                 _local(m.ends_at),
                 m.org.name,
@@ -131,8 +132,8 @@ class MeetingExportView(ScopedView):
                 yes if m.is_late_entry else "",
                 m.get_review_state_display(),
             ]
-            for m in meetings[: self.max_rows].iterator(chunk_size=2000)
-        )
+
+        body = (row(m) for m in meetings[: self.max_rows].iterator(chunk_size=2000))
         name = f"三会一课-{year}" + (f"-{org.name}" if org else "") + ".xlsx"
         return xlsx_response(_("Meetings"), header, body, filename=name)
 

@@ -49,12 +49,22 @@ class AttendanceForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
+    # Any id may come back: the service checks the person belongs to the meeting.
+    host = forms.IntegerField(label=_("Host"), required=False, widget=forms.Select())
+    recorder = forms.IntegerField(label=_("Recorder"), required=False, widget=forms.Select())
     minutes = forms.CharField(
         label=_("Minutes"),
         required=False,
         widget=RichTextarea(rows=12),
         help_text=_("Paragraphs, lists and bold text are kept; anything else is removed."),
     )
+
+    def __init__(self, *args: Any, people: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Not recorded")), *people]
+        self.fields["host"].widget.choices = choices
+        self.fields["recorder"].widget.choices = choices
+        self.fields["host"].help_text = _("An attendee or a member of the branch.")
 
 
 class ResolutionForm(forms.Form):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mofan.core import access
 from mofan.core.paths import subtree_q
+from mofan.members.models import Member
 from mofan.orglife import permissions as perms
 from mofan.orglife.models import (
     Appraisal,
@@ -19,6 +20,7 @@ from mofan.orglife.models import (
     AppraisalGrade,
     AppraisalState,
     Attendance,
+    AttendanceStatus,
     FrequencyRule,
     HeartTalk,
     Meeting,
@@ -36,16 +38,19 @@ from mofan.orgs.models import CommitteeSeat, Organisation, OrgKind
 def meeting_list(
     *, actor: Any, org: Organisation | None = None, kind: str = "", year: int | None = None
 ) -> QuerySet[Meeting]:
-    qs = access.scope(Meeting.objects.select_related("org", "host"), actor, perms.VIEW)
+    qs = access.scope(Meeting.objects.select_related("org", "host", "recorder"), actor, perms.VIEW)
     if org is not None:
         qs = qs.filter(subtree_q(org.path, "org"))
     if kind:
         qs = qs.filter(kind=kind)
     if year:
         qs = qs.filter(starts_at__gte=_start_of(year), starts_at__lt=_start_of(year + 1))
+    on_leave = [AttendanceStatus.LEAVE, AttendanceStatus.LEAVE_REQUESTED]
     return qs.annotate(
         n_expected=Count("attendances"),
         n_present=Count("attendances", filter=Q(attendances__status="present")),
+        n_leave=Count("attendances", filter=Q(attendances__status__in=on_leave)),
+        n_absent=Count("attendances", filter=Q(attendances__status=AttendanceStatus.ABSENT)),
     ).order_by("-starts_at", "-id")
 
 
@@ -89,6 +94,30 @@ def attachment_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> Meet
         permission,
         pk=pk,
     )
+
+
+def host_choices(*, meeting: Meeting) -> list[tuple[int, str]]:
+    """Who may chair or record a meeting: its attendees and the current members of its branch
+    (a party group's meeting: of the group's branch), attendees first. A meeting above the
+    branches (a committee's study session) takes them from its attendees only."""
+    branch = meeting.org
+    attendees = list(
+        meeting.attendances.order_by("member__name_pinyin", "member_id").values_list(
+            "member_id", "member__full_name"
+        )
+    )
+    if branch.kind not in {OrgKind.BRANCH, OrgKind.GROUP}:
+        return attendees
+    if branch.kind == OrgKind.GROUP:
+        branch = branch.get_parent() or branch
+    seen = {pk for pk, _name in attendees}
+    others = (
+        Member.objects.filter(subtree_q(branch.path, "org"), archived_at__isnull=True)
+        .exclude(pk__in=seen)
+        .order_by("name_pinyin", "id")
+        .values_list("pk", "full_name")
+    )
+    return attendees + list(others)
 
 
 def attendance_list(*, meeting: Meeting) -> QuerySet[Attendance]:

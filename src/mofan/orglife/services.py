@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from mofan.core import access, richtext
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError, refuse_duplicates
+from mofan.core.paths import subtree_q
 from mofan.core.services import message_send
 from mofan.core.uploads import check_upload
 from mofan.members.models import Member, MemberStatus
@@ -144,6 +145,11 @@ def meeting_schedule(
     return meeting
 
 
+def _local_time(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+
+
 def _meeting_for_update(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
 
@@ -178,6 +184,11 @@ def meeting_set_status(*, actor: Any, meeting: Meeting, status: str) -> Meeting:
         raise DomainError(
             _("A %(now)s meeting cannot become %(then)s.")
             % {"now": MeetingStatus(meeting.status).label, "then": MeetingStatus(status).label}
+        )
+    if status == MeetingStatus.HELD and timezone.now() < meeting.starts_at:
+        raise DomainError(
+            _("The meeting starts at %(start)s; it can be marked as held once it has started.")
+            % {"start": _local_time(meeting.starts_at)}
         )
     before = meeting.status
     meeting.status = status
@@ -368,7 +379,32 @@ def leave_request(*, user: Any, meeting: Meeting, reason: str) -> Attendance:
         target_label=f"{meeting} · {attendance.member}",
         changes={"leave_reason": [None, reason]},
     )
+    link = reverse("orglife:detail", kwargs={"meeting_id": meeting.pk})
+    title = _("Leave request: %(name)s · %(topic)s") % {
+        "name": attendance.member.full_name,
+        "topic": meeting.topic,
+    }
+    body = _("Reason: %(reason)s. The meeting starts at %(start)s.") % {
+        "reason": reason,
+        "start": _local_time(meeting.starts_at),
+    }
+    for user_id in meeting_organisers(meeting):
+        message_send(user_id=user_id, title=title, body=body, link=link)
     return attendance
+
+
+def meeting_organisers(meeting: Meeting) -> list[int]:
+    """Who decides on a meeting's leave requests and is told of them: whoever scheduled it
+    (while they still manage the meeting's organisation) and the managers granted on the
+    organisation itself or, for a party group, on its branch — not every manager above. When
+    there is nobody at that level, every manager of the organisation."""
+    org = meeting.org
+    managers = set(access.holders(org, perms.MANAGE_MEETINGS))
+    branch = (org.get_parent() if org.kind == OrgKind.GROUP else None) or org
+    local = managers - set(access.holders(branch, perms.MANAGE_MEETINGS, from_above=True))
+    if meeting.created_by_id in managers:
+        local.add(meeting.created_by_id)
+    return sorted(local or managers)
 
 
 @transaction.atomic
@@ -385,6 +421,22 @@ def leave_decide(*, actor: Any, attendance: Attendance, approve: bool) -> Attend
     if not approve:
         attendance.leave_reason = ""
     attendance.save(update_fields=["status", "leave_reason"])
+    if attendance.member.user_id:
+        title = (
+            _("Leave approved: %(topic)s") if approve else _("Leave not approved: %(topic)s")
+        ) % {"topic": attendance.meeting.topic}
+        body = (
+            ""
+            if approve
+            else _("Please attend the meeting at %(start)s.")
+            % {"start": _local_time(attendance.meeting.starts_at)}
+        )
+        message_send(
+            user_id=attendance.member.user_id,
+            title=title,
+            body=body,
+            link=reverse("orglife:mine"),
+        )
     audit_record(
         actor=actor,
         action="orglife.leave.approve" if approve else "orglife.leave.refuse",
@@ -417,24 +469,73 @@ def quorum(*, meeting: Meeting) -> Quorum:
     return Quorum(rows.count(), rows.filter(status=AttendanceStatus.PRESENT).count())
 
 
+# Leaves the host or recorder as it is (minutes saved on their own).
+UNCHANGED: Any = object()
+
+
+def may_host(meeting: Meeting, person: Member) -> bool:
+    """A meeting's host or recorder is one of its attendees or a current member of its
+    branch (for a party group's meeting, of the group's branch). A meeting above the branches
+    (a committee's study session) takes them from its attendees."""
+    if meeting.attendances.filter(member=person).exists():
+        return True
+    if person.archived_at is not None or meeting.org.kind not in {OrgKind.BRANCH, OrgKind.GROUP}:
+        return False
+    branch = meeting.org
+    if branch.kind == OrgKind.GROUP:
+        branch = branch.get_parent() or branch
+    return Member.objects.filter(subtree_q(branch.path, "org"), pk=person.pk).exists()
+
+
 @transaction.atomic
-def minutes_save(*, actor: Any, meeting: Meeting, minutes: str) -> Meeting:
-    """Minutes in rich text, sanitised on save (no scripts, no event handlers, no frames)."""
+def minutes_save(
+    *,
+    actor: Any,
+    meeting: Meeting,
+    minutes: str,
+    host: Member | None = UNCHANGED,
+    recorder: Member | None = UNCHANGED,
+) -> Meeting:
+    """Minutes in rich text, sanitised on save (no scripts, no event handlers, no frames),
+    with who chaired the meeting (主持人) and who took the minutes (记录人); either may be
+    left blank, and is left as it is when not given."""
     access.require(actor, perms.MANAGE_MEETINGS, meeting.org)
     meeting = _meeting_for_update(meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise DomainError(_("The meeting was cancelled."))
     _require_editable(meeting)
+    people = {"host": host, "recorder": recorder}
+    refusals = {
+        "host": _("The host must be an attendee of the meeting or a member of the branch."),
+        "recorder": _("The recorder must be an attendee of the meeting or a member of the branch."),
+    }
+    for field, person in people.items():
+        if person is not UNCHANGED and person is not None and not may_host(meeting, person):
+            raise DomainError({field: refusals[field]})
     clean = richtext.clean(minutes)
-    before = meeting.minutes
+    before_length = len(meeting.minutes)
+    before = {
+        "host": meeting.host.full_name if meeting.host else None,
+        "recorder": meeting.recorder.full_name if meeting.recorder else None,
+    }
     meeting.minutes = clean
-    meeting.save(update_fields=["minutes"])
+    fields = ["minutes"]
+    changes: dict[str, list[Any]] = {"minutes": [before_length, len(clean)]}
+    for field, person in people.items():
+        if person is UNCHANGED:
+            continue
+        setattr(meeting, field, person)
+        fields.append(field)
+        after = person.full_name if person is not None else None
+        if after != before[field]:
+            changes[field] = [before[field], after]
+    meeting.save(update_fields=fields)
     audit_record(
         actor=actor,
         action="orglife.meeting.minutes",
         target=meeting,
         org=meeting.org,
-        changes={"minutes": [len(before), len(clean)]},
+        changes=changes,
     )
     return meeting
 

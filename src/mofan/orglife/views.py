@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from mofan.core import access, checkin
 from mofan.core.errors import DomainError
+from mofan.core.exports import xlsx_response
 from mofan.core.uploads import stored_file_response
 from mofan.core.views import (
     FormPageView,
@@ -47,16 +48,28 @@ def _year(request: HttpRequest) -> int:
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= today.year + 1 else today.year
 
 
+def _org(request: HttpRequest) -> Any:
+    """The `org` filter, within the actor's scope (404 otherwise), or None."""
+    if request.GET.get("org", "").isdigit():
+        return org_get(actor=request.user, pk=int(request.GET["org"]), permission=perms.VIEW)
+    return None
+
+
+def _meeting_filters(request: HttpRequest) -> tuple[int, str, Any]:
+    kind = request.GET.get("kind", "")
+    return _year(request), kind if kind in MeetingKind.values else "", _org(request)
+
+
+def _local(moment: Any) -> Any:
+    """An instant as the local wall-clock time a spreadsheet cell can hold."""
+    return timezone.localtime(moment).replace(tzinfo=None)
+
+
 class MeetingListView(ScopedView):
     permission = perms.VIEW
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        year = _year(request)
-        kind = request.GET.get("kind", "")
-        kind = kind if kind in MeetingKind.values else ""
-        org = None
-        if request.GET.get("org", "").isdigit():
-            org = org_get(actor=request.user, pk=int(request.GET["org"]), permission=perms.VIEW)
+        year, kind, org = _meeting_filters(request)
         meetings = selectors.meeting_list(actor=request.user, org=org, kind=kind, year=year)
         return render(
             request,
@@ -71,6 +84,58 @@ class MeetingListView(ScopedView):
                 "can_manage": access.has_permission(request.user, perms.MANAGE_MEETINGS),
             },
         )
+
+
+class MeetingExportView(ScopedView):
+    """The 三会一课 ledger: exactly the filtered meeting list, as an Excel sheet."""
+
+    permission = perms.VIEW
+    max_rows = 100_000
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year, kind, org = _meeting_filters(request)
+        meetings = selectors.meeting_list(actor=request.user, org=org, kind=kind, year=year)
+        header = [
+            _("Starts at"),
+            _("Ends at"),
+            _("Organisation"),
+            _("Kind"),
+            _("Topic"),
+            _("Place"),
+            _("Host"),
+            _("Recorder"),
+            _("Expected"),
+            _("Attended"),
+            _("On leave"),
+            _("Absent"),
+            _("Meeting status"),
+            _("Late entry"),
+            _("Review state"),
+        ]
+        yes = _("Yes")
+
+        def row(m: Any) -> list[Any]:  # a meeting of the list, with its attendance counts
+            return [
+                _local(m.starts_at),
+                _local(m.ends_at),
+                m.org.name,
+                m.get_kind_display(),
+                m.topic,
+                m.place,
+                m.host.full_name if m.host else "",
+                m.recorder.full_name if m.recorder else "",
+                m.n_expected,
+                m.n_present,
+                m.n_leave,
+                m.n_absent,
+                m.get_status_display(),
+                yes if m.is_late_entry else "",
+                m.get_review_state_display(),
+            ]
+
+        body = (row(m) for m in meetings[: self.max_rows].iterator(chunk_size=2000))
+        name = f"三会一课-{year}" + (f"-{org.name}" if org else "") + ".xlsx"
+        return xlsx_response(_("Meetings"), header, body, filename=name)
 
 
 class MeetingCreateView(FormPageView):
@@ -196,10 +261,7 @@ class ComplianceView(ScopedView):
     permission = perms.VIEW
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        year = _year(request)
-        org = None
-        if request.GET.get("org", "").isdigit():
-            org = org_get(actor=request.user, pk=int(request.GET["org"]), permission=perms.VIEW)
+        year, org = _year(request), _org(request)
         today = timezone.localdate()
         rows = selectors.compliance(actor=request.user, under=org, year=year, today=today)
         totals = {
@@ -232,6 +294,33 @@ class ComplianceView(ScopedView):
             "kinds": [(k, MeetingKind(k).label) for k in kinds],
         }
         return render(request, "orglife/compliance.html", context)
+
+
+class ComplianceExportView(ScopedView):
+    """达标情况 as an Excel sheet: one row per organisation and kind of meeting, with the
+    periods met, required so far and overdue (the year and organisation filters applied)."""
+
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year, org = _year(request), _org(request)
+        today = timezone.localdate()
+        rows = selectors.compliance(actor=request.user, under=org, year=year, today=today)
+        header = [
+            _("Organisation"),
+            _("Kind"),
+            _("Periods met"),
+            _("Periods so far"),
+            _("Periods overdue"),
+        ]
+        body = [
+            [row.org.name, str(MeetingKind(kind).label), *row.summary(kind, today)]
+            for row in rows
+            for kind in MeetingKind.values
+            if kind in row.cells
+        ]
+        name = f"达标情况-{year}" + (f"-{org.name}" if org else "") + ".xlsx"
+        return xlsx_response(_("Compliance"), header, body, filename=name)
 
 
 CHECKIN_KIND = "orglife.meeting"
@@ -382,15 +471,36 @@ class MinutesView(FormPageView):
         )
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
-        return MinutesForm(data, initial={"minutes": self.subject(request).minutes})
+        meeting = self.subject(request)
+        return MinutesForm(
+            data,
+            people=selectors.host_choices(meeting=meeting),
+            initial={
+                "minutes": meeting.minutes,
+                "host": meeting.host_id,
+                "recorder": meeting.recorder_id,
+            },
+        )
 
     def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
         return {"meeting": self.subject(request)}
 
     def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
-        meeting = self.subject(request)
+        from mofan.members.models import Member
+
+        meeting, data = self.subject(request), form.cleaned_data
+        chosen = Member.objects.select_related("org").in_bulk(
+            [pk for pk in (data["host"], data["recorder"]) if pk]
+        )
+        for field in ("host", "recorder"):
+            if data[field] and data[field] not in chosen:
+                raise DomainError({field: _("Choose someone from the list.")})
         services.minutes_save(
-            actor=request.user, meeting=meeting, minutes=form.cleaned_data["minutes"]
+            actor=request.user,
+            meeting=meeting,
+            minutes=data["minutes"],
+            host=chosen.get(data["host"]) if data["host"] else None,
+            recorder=chosen.get(data["recorder"]) if data["recorder"] else None,
         )
         return _("The minutes were saved."), reverse(
             "orglife:detail", kwargs={"meeting_id": meeting.pk}

@@ -6,6 +6,7 @@ app_name = "study"
 urlpatterns = [
     path("", views.GroupListView.as_view(), name="groups"),
     path("groups/new/", views.GroupCreateView.as_view(), name="group_create"),
+    path("hours/export/", views.HoursExportView.as_view(), name="hours_export"),
     path("groups/<int:group_id>/", views.GroupDetailView.as_view(), name="group_detail"),
     path(
         "groups/<int:group_id>/members/",

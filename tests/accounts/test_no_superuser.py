@@ -40,8 +40,9 @@ def test_django_admin_is_not_served() -> None:
 
 
 def test_every_get_page_of_every_builtin_role_hides_hashes_and_flags(
-    client: Any, tree: Tree, world: dict[str, Any], roles: dict[str, Any]
+    client: Any, tree: Tree, roles: dict[str, Any], request: pytest.FixtureRequest
 ) -> None:
+    objects = request.getfixturevalue("world")  # the authorization walk's objects
     checked = 0
     for code in BUILTIN_ROLES:
         holder = make_user(f"holder-{code}", grants=[(roles[code], tree.root, True)])
@@ -56,7 +57,7 @@ def test_every_get_page_of_every_builtin_role_hides_hashes_and_flags(
                 access.AUTHENTICATED,
             }:
                 continue
-            response = client.get(_url(name, pattern, world))
+            response = client.get(_url(name, pattern, objects))
             if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
                 continue
             assert_nothing_exposed(response.content.decode(), f"{code} {name}")

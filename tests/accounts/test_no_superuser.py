@@ -86,6 +86,9 @@ def test_demo_makes_no_superuser_and_its_logins_see_no_hash(roles: dict[str, Any
             response = client.get(_url(name, pattern, {}))
             if response.status_code == 200 and "html" in response.get("Content-Type", ""):
                 assert_nothing_exposed(response.content.decode(), f"{username} {name}")
+        if username == "gongwei":  # the demo's grant request waits for this approver
+            page = client.get("/accounts/grant-requests/").content.decode()
+            assert "dangyuan" in page and "支部委员" in page and "secadmin" in page
         if username == "sysadmin":  # every account's own page, where its password is reset
             for pk in everyone:
                 page = client.get(f"/accounts/users/{pk}/")

@@ -238,7 +238,9 @@ class RoleListView(ScopedView):
         labels = all_permissions()
         roles = list(selectors.role_list(actor=request.user))
         for role in roles:
-            role.permission_labels = [(code, labels.get(code, code)) for code in role.permissions]
+            role.permission_labels = [  # type: ignore[attr-defined]
+                (code, labels.get(code, code)) for code in role.permissions
+            ]
         return render(request, "accounts/role_list.html", {"roles": roles})
 
 

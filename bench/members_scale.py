@@ -7,8 +7,7 @@
          against one hand-written SQL query returning the same rows, columns and count;
     (ii) the page against a bare Django view on the same server (same middleware and session)
          that runs that SQL and writes the same rows, columns and count without templates;
-    (iii) the page against the SQL alone (not the same answer: shown for continuity);
-    and Django admin's changelist for members searching the same prefix.
+    (iii) the page against the SQL alone (not the same answer: shown for continuity).
 (b) importing a 30,000-row roster (check + commit): time and peak memory, in a child process.
 
 Run: `make bench`. Targets (issue 3): list p95 ≤ 60 ms and ≤ 3× the lower bound, query count
@@ -56,7 +55,6 @@ def setup(members: int, branches: int, organs: int) -> None:
         username="bench-admin", defaults={"must_change_password": False}
     )
     if created:
-        user.is_staff = user.is_superuser = True
         user.set_password("Bench-pass-2026")
         user.save()
         Grant.objects.create(
@@ -74,13 +72,11 @@ def settings_urlconf() -> str:
 
 
 def list_benchmark(repeat: int, query: str) -> dict[str, float]:
-    from django.contrib import admin
     from django.db import connection
-    from django.test import Client, RequestFactory
+    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from mofan.accounts.models import User
-    from mofan.members.models import Member
     from mofan.orgs.models import Organisation, OrgKind
 
     user = User.objects.get(username="bench-admin")
@@ -199,37 +195,12 @@ def list_benchmark(repeat: int, query: str) -> dict[str, float]:
     client.get("/bench-bare/")
     bare_times = timed(lambda: client.get("/bench-bare/"))
 
-    class MemberAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-        list_display = ("full_name", "gender", "birth_date", "status", "org")
-        list_select_related = ("org",)
-        search_fields = ("^name_pinyin", "^name_initials")
-
-    # Registered for the benchmark only (the project keeps business data out of its admin).
-    import importlib
-
-    from django.urls import clear_url_caches
-
-    if not admin.site.is_registered(Member):
-        admin.site.register(Member, MemberAdmin)
-        clear_url_caches()
-        importlib.reload(sys.modules[settings_urlconf()])
-    model_admin = admin.site.get_model_admin(Member)
-    factory = RequestFactory()
-
-    def changelist() -> None:
-        request = factory.get("/", {"q": query})
-        request.user = user
-        response = model_admin.changelist_view(request)
-        response.render()
-
-    admin_times = timed(changelist)
     p = statistics.quantiles
     return {
         "queries": queries,
         "p50": statistics.median(page),
         "p95": p(page, n=20)[18],
         "sql_p50": statistics.median(bound),
-        "admin_p50": statistics.median(admin_times),
         "bare_p50": statistics.median(bare_times),
         "data_p50": statistics.median(data_times),
         "data_queries": data_queries,
@@ -321,10 +292,6 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"  (iii) page vs 1 SQL (not the same answer: no HTTP, no HTML): "
         f"ratio {figures['p50'] / figures['sql_p50']:.0f}"
-    )
-    print(
-        f"  Django admin changelist:        p50 {figures['admin_p50']:.1f} ms   "
-        f"ratio p50 {figures['p50'] / figures['admin_p50']:.2f}"
     )
     if args.import_rows:
         out = subprocess.run(

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from mofan.accounts.models import Grant, UserSession
+from mofan.accounts.models import Grant, GrantRequest, PasswordResetRequest, UserSession
 from mofan.campaigns.models import Campaign, Review, Submission, SubmissionVersion
 from mofan.cobuild.models import (
     Agreement,
@@ -76,6 +76,7 @@ SYSTEM_WIDE = {
     "accounts:user_reset_password",
     "accounts:role_edit",
     "accounts:session_end",
+    "accounts:reset_request_decide",
 }
 
 
@@ -162,6 +163,12 @@ def build_world(tree: Tree, roles: Any) -> dict[str, Any]:
         status=ImportJob.Status.READY,
     )
     portal = portal_world()
+    grant_request = GrantRequest.objects.create(
+        user=target_user, role=roles["branch_committee"], org=tree.branch_a1, requested_by=author
+    )
+    reset_request = PasswordResetRequest.objects.create(
+        user=target_user, password="!", requested_by=author
+    )
     return {
         **campaign_world(tree, roles),
         **portal,
@@ -187,6 +194,8 @@ def build_world(tree: Tree, roles: Any) -> dict[str, Any]:
         "grant_id": grant.pk,
         "role_id": roles["member"].pk,
         "session_id": session.pk,
+        "request_id": grant_request.pk,
+        "reset_id": reset_request.pk,
         "_notice": notice,
         "_author": author,
     }
@@ -430,6 +439,8 @@ def _snapshot() -> tuple[Any, ...]:
         MemberTransfer.objects.count(),
         AuditEvent.objects.count(),
         Grant.objects.filter(revoked_at__isnull=True).count(),
+        sorted(GrantRequest.objects.values_list("pk", "status")),
+        sorted(PasswordResetRequest.objects.values_list("pk", "status", "password")),
         CommitteeSeat.objects.filter(ends_on__isnull=True).count(),
         Notice.objects.count(),
         PartnerUnit.objects.count(),
@@ -749,6 +760,12 @@ def test_out_of_scope_post_changes_nothing(
     for url, data in portal_posts:
         assert client.post(url, data).status_code == 404, url
     assert client.post(reverse("portal:structure"), {"name": "越权栏目"}).status_code == 403
+    # Nor does that side's approver decide a grant request of side A.
+    response = client.post(
+        reverse("accounts:grant_request_decide", args=[world["request_id"]]),
+        {"decision": "approve"},
+    )
+    assert response.status_code == 404
     login(client, outsider)
     # A form naming an organisation outside the scope is answered with the form again.
     response = client.post(

@@ -28,8 +28,6 @@ def test_members_scale_runs_on_tiny_data(roles: dict) -> None:
     user = User.objects.create_user(
         username="bench-admin",
         password="Bench-pass-2026",
-        is_staff=True,
-        is_superuser=True,
         must_change_password=False,
     )
     Grant.objects.create(user=user, role=roles["work_committee_admin"], org=root)

@@ -69,6 +69,8 @@ PAGES = [
     ("accounts:login_log", "security_admin", 12),
     ("accounts:sessions", "security_admin", 12),
     ("accounts:roles", "security_admin", 12),
+    ("accounts:reset_requests", "security_admin", 12),
+    ("accounts:grant_requests", "work_committee_admin", 12),
     ("campaigns:managed", "work_committee_admin", 12),
     ("campaigns:called", "committee_admin", 12),
     ("campaigns:reviews", "reviewer", 12),
@@ -216,7 +218,8 @@ def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
         notice_send(
             actor=author, sender_org=tree.root, org=tree.root, title=f"通知{n}-{i}", body="正文"
         )
-        make_user(f"user{n}-{i}", grants=[(roles["member"], branch, False)])
+        grown = make_user(f"user{n}-{i}", grants=[(roles["member"], branch, False)])
+        _grow_requests(grown, roles, branch, author, decided=i % 2 == 1)
         group = study_group_create(
             actor=None, org=branch, kind="biweekly", name="双周学习", members=people[:2]
         )
@@ -232,6 +235,25 @@ def _grow(tree: Tree, roles: dict[str, Role], author: object, n: int) -> None:
         )
         lawedu_grow(branch, f"{n}-{i}")
         grow_campaigns(tree, branch, f"{n}-{i}")
+
+
+def _grow_requests(user: Any, roles: dict[str, Role], branch: Any, by: Any, decided: bool) -> None:
+    """A grant request and a password reset request, pending or decided."""
+    from mofan.accounts.models import GrantRequest, PasswordResetRequest
+
+    status = "rejected" if decided else "pending"
+    extra = {"decided_by": by, "decided_at": timezone.now()} if decided else {}
+    GrantRequest.objects.create(
+        user=user,
+        role=roles["branch_committee"],
+        org=branch,
+        requested_by=by,
+        status=status,
+        **extra,
+    )
+    PasswordResetRequest.objects.create(
+        user=user, password="!", requested_by=by, status=status, **extra
+    )
 
 
 def grow_campaigns(tree: Tree, branch: Any, tag: str) -> None:

@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
@@ -14,5 +13,4 @@ urlpatterns = [
     path("portal/", include("mofan.portal.urls")),
     path("campaigns/", include("mofan.campaigns.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("sysadmin/", admin.site.urls),
 ]

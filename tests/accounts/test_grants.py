@@ -45,8 +45,8 @@ def test_three_administrators_see_no_business_data(tree: Tree, roles: dict[str, 
 def test_grant_create_and_revoke(tree: Tree, roles: dict[str, Role]) -> None:
     security = make_user("sec", grants=[(roles["security_admin"], tree.root, True)])
     user = make_user("u")
-    grant = services.grant_create(
-        actor=security,
+    grant = services.grant_create(  # a business role: the system's, or after an approval
+        actor=None,
         user=user,
         role=roles["branch_secretary"],
         org=tree.branch_a1,
@@ -55,7 +55,7 @@ def test_grant_create_and_revoke(tree: Tree, roles: dict[str, Role]) -> None:
     assert access.can(user, "orgs.manage", tree.group_a1)
     with pytest.raises(DomainError) as exc:
         services.grant_create(
-            actor=security, user=user, role=roles["branch_secretary"], org=tree.branch_a1
+            actor=None, user=user, role=roles["branch_secretary"], org=tree.branch_a1
         )
     assert "已拥有该角色" in " ".join(exc.value.messages)
     services.grant_revoke(actor=security, grant=grant)
@@ -118,15 +118,17 @@ def test_separation_of_the_three_administrators(tree: Tree, roles: dict[str, Rol
             actor=security, user=auditor, role=roles["security_admin"], org=tree.root
         )
     assert "不能同时担任" in " ".join(exc.value.messages)
-    # a business role beside an administrator's is allowed (and is the only way to see data)
-    services.grant_create(
-        actor=security,
-        user=auditor,
-        role=roles["member"],
-        org=tree.branch_a1,
-        include_subtree=False,
-    )
-    assert Grant.objects.filter(user=auditor, revoked_at__isnull=True).count() == 2
+    # nor a business role beside an administrator's (issue 23 §1)
+    with pytest.raises(DomainError) as exc:
+        services.grant_request_create(
+            actor=security,
+            user=auditor,
+            role=roles["member"],
+            org=tree.branch_a1,
+            include_subtree=False,
+        )
+    assert "不能担任业务角色" in " ".join(exc.value.messages)
+    assert Grant.objects.filter(user=auditor, revoked_at__isnull=True).count() == 1
     assert not Role.objects.filter(code__in=["super", "both"]).exists()
 
 

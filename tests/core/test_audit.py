@@ -79,7 +79,7 @@ def test_audit_admin_browses_filters_and_exports(tree: Tree, roles: dict[str, Ro
     client = login(Client(), auditor)
     page = client.get(reverse("core:audit"), {"action": "orgs.organisation.update"})
     body = page.content.decode()
-    assert body.count("<code>orgs.organisation.update</code>") == 3
+    assert body.count('<span title="orgs.organisation.update">组织已修改</span>') == 3
     assert "orgs.organisation.create" not in body
     export = client.get(reverse("core:audit_export"), {"action": "orgs.organisation.update"})
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -87,7 +87,7 @@ def test_audit_admin_browses_filters_and_exports(tree: Tree, roles: dict[str, Ro
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("时间", "操作人", "组织", "操作")
     assert len(rows) == 4
-    assert {row[3] for row in rows[1:]} == {"orgs.organisation.update"}
+    assert {row[3:5] for row in rows[1:]} == {("组织已修改", "orgs.organisation.update")}
     # nobody else reads it, not even the work committee administrator
     admin = make_user("gw", grants=[(roles["work_committee_admin"], tree.root, True)])
     assert login(Client(), admin).get(reverse("core:audit")).status_code == 403

@@ -87,7 +87,7 @@ class PasswordResetForm(forms.Form):
 
 
 def _permission_choices() -> list[tuple[str, str]]:
-    return [(code, f"{label} ({code})") for code, label in sorted(all_permissions().items())]
+    return [(code, str(label)) for code, label in sorted(all_permissions().items())]
 
 
 class RoleForm(forms.Form):

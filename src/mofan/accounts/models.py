@@ -155,3 +155,127 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class RequestStatus(models.TextChoices):
+    """A change that needs a second person (双人复核): requested by one, decided by another."""
+
+    PENDING = "pending", _("Awaiting approval")  # nothing has changed yet
+    APPROVED = "approved", _("Approved")  # the change was made when it was approved
+    REJECTED = "rejected", _("Rejected")  # nothing changed; the reason is kept
+
+
+class GrantRequest(models.Model):
+    """A business role requested by the security administrator; it takes effect only when a
+    work-committee administrator approves it (no administrator grants business data alone)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="grant_requests",
+    )
+    role = models.ForeignKey(
+        Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="grant_requests"
+    )
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="grant_requests",
+    )
+    include_subtree = models.BooleanField(_("include subordinate organisations"), default=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    grant = models.OneToOneField(
+        Grant,
+        verbose_name=_("grant"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="request",
+    )
+
+    scope_field = "org"
+
+    class Meta:
+        verbose_name = _("grant request")
+        verbose_name_plural = _("grant requests")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "org"],
+                condition=models.Q(status="pending"),
+                name="grant_request_pending_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.role} · {self.org}"
+
+
+class PasswordResetRequest(models.Model):
+    """The system administrator's reset of an account that holds another administrator's duty
+    or a business role at the top: it happens only when the security administrator approves."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="reset_requests",
+    )
+    # The temporary password, hashed as Django stores passwords; applied on approval.
+    password = models.CharField(_("temporary password"), max_length=128)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("password reset request")
+        verbose_name_plural = _("password reset requests")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status="pending"),
+                name="reset_request_pending_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)

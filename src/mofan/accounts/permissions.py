@@ -5,6 +5,8 @@ MANAGE_ROLES = "accounts.manage_roles"
 MANAGE_GRANTS = "accounts.manage_grants"
 VIEW_LOGIN_LOG = "accounts.view_login_log"
 MANAGE_SESSIONS = "accounts.manage_sessions"
+APPROVE_RESETS = "accounts.approve_resets"
+APPROVE_GRANTS = "accounts.approve_grants"
 
 PERMISSIONS = {
     MANAGE_USERS: _("Manage user accounts"),
@@ -12,6 +14,10 @@ PERMISSIONS = {
     MANAGE_GRANTS: _("Manage grants"),
     VIEW_LOGIN_LOG: _("View the login log"),
     MANAGE_SESSIONS: _("Manage online sessions and unlock accounts"),
+    APPROVE_RESETS: _("Approve password resets of administrators"),
+    APPROVE_GRANTS: _("Approve grants of business roles"),
 }
-# Codes that administer the system rather than read party business (三员分立).
-SYSTEM_PERMISSIONS = frozenset(PERMISSIONS)
+# Codes that administer the system rather than read party business (三员分立). Approving a
+# business grant is the business side's own check on the security administrator: it belongs to
+# the work committee's administrator, so it is not a system code.
+SYSTEM_PERMISSIONS = frozenset(PERMISSIONS) - {APPROVE_GRANTS}

@@ -42,6 +42,7 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         portal.EDIT,
         portal.PUBLISH,
         campaigns.MANAGE,
+        acc.APPROVE_GRANTS,
     ],
     B.COMMITTEE_ADMIN: [
         orgs.VIEW,
@@ -103,6 +104,7 @@ BUILTIN_ROLES: dict[str, list[str]] = {
         acc.MANAGE_GRANTS,
         acc.VIEW_LOGIN_LOG,
         acc.MANAGE_SESSIONS,
+        acc.APPROVE_RESETS,
     ],
     B.AUDIT_ADMIN: [core.VIEW_AUDIT],
 }

@@ -9,7 +9,16 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from mofan.accounts import permissions as perms
-from mofan.accounts.models import Grant, LoginRecord, Role, User, UserSession
+from mofan.accounts.models import (
+    Grant,
+    GrantRequest,
+    LoginRecord,
+    PasswordResetRequest,
+    RequestStatus,
+    Role,
+    User,
+    UserSession,
+)
 from mofan.core import access
 
 
@@ -80,6 +89,44 @@ def grant_get(*, actor: Any, pk: int) -> Grant:
     return access.get_for_actor(
         grant_list(actor=actor, include_revoked=True), actor, perms.MANAGE_GRANTS, pk=pk
     )
+
+
+def grant_request_list(
+    *, actor: Any, permission: str = perms.APPROVE_GRANTS, pending: bool = True
+) -> QuerySet[GrantRequest]:
+    """Grant requests in the actor's scope: the approver's queue (`pending`), or the recently
+    decided ones."""
+    qs = access.scope(
+        GrantRequest.objects.select_related("user", "role", "org", "requested_by", "decided_by"),
+        actor,
+        permission,
+    )
+    if pending:
+        return qs.filter(status=RequestStatus.PENDING).order_by("id")
+    return qs.exclude(status=RequestStatus.PENDING).order_by("-decided_at", "-id")
+
+
+def grant_request_get(*, actor: Any, pk: int) -> GrantRequest:
+    return access.get_for_actor(
+        GrantRequest.objects.select_related("user", "role", "org"),
+        actor,
+        perms.APPROVE_GRANTS,
+        pk=pk,
+    )
+
+
+def reset_request_list(*, actor: Any, pending: bool = True) -> QuerySet[PasswordResetRequest]:
+    if not access.has_permission(actor, perms.APPROVE_RESETS):
+        return PasswordResetRequest.objects.none()
+    qs = PasswordResetRequest.objects.select_related("user", "requested_by", "decided_by")
+    if pending:
+        return qs.filter(status=RequestStatus.PENDING).order_by("id")
+    return qs.exclude(status=RequestStatus.PENDING).order_by("-decided_at", "-id")
+
+
+def reset_request_get(*, actor: Any, pk: int) -> PasswordResetRequest:
+    request: PasswordResetRequest = _get(reset_request_list(actor=actor), pk)
+    return request
 
 
 def login_log(*, actor: Any, query: str = "", failures_only: bool = False) -> QuerySet[LoginRecord]:

@@ -3,24 +3,37 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import axes.utils
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mofan.accounts import permissions as perms
-from mofan.accounts.models import Grant, LoginRecord, Role, User, UserSession
+from mofan.accounts.models import (
+    Grant,
+    GrantRequest,
+    LoginRecord,
+    PasswordResetRequest,
+    RequestStatus,
+    Role,
+    User,
+    UserSession,
+)
 from mofan.accounts.roles import ADMIN_DUTIES, BUILTIN_ROLES, refresh_builtin_roles
 from mofan.core import access
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError, refuse_duplicates
 from mofan.core.registry import all_permissions, system_permissions
+from mofan.core.services import message_send
 from mofan.orgs.models import Organisation
 
 MOBILE_RE = re.compile(r"^1\d{10}$")
@@ -142,18 +155,120 @@ def user_update(
     return user
 
 
+def _reset_needs_approval(user: User) -> bool:
+    """Whether resetting this account's password would let the system administrator take over
+    another duty: an account of one of the three administrators, or one holding a business role
+    on a top organisation (the work committee's administrator)."""
+    for grant in Grant.objects.filter(user=user, revoked_at__isnull=True).select_related(
+        "role", "org"
+    ):
+        codes = set(grant.role.permissions or [])
+        if _admin_duties(codes) or (_is_business(grant.role) and grant.org.depth == 1):
+            return True
+    return False
+
+
+def _refuse_own_reset(actor: Any, user: User) -> None:
+    if actor is not None and actor.pk == user.pk:
+        raise DomainError(_("Change your own password under My account."))
+
+
 @transaction.atomic
 def user_reset_password(*, actor: Any, user: User, password: str) -> User:
-    """An administrator sets a temporary password; the user must change it at next sign-in."""
+    """An administrator sets a temporary password; the user must change it at next sign-in.
+    Accounts of other duties need the security administrator's approval first
+    (`password_reset_request_create`)."""
     access.require(actor, perms.MANAGE_USERS, None)
+    _refuse_own_reset(actor, user)
     user = User.objects.select_for_update().get(pk=user.pk)
+    if actor is not None and _reset_needs_approval(user):
+        raise DomainError(
+            _("This account's password is reset only after the security administrator approves.")
+        )
     _validate_password(password, user, "password")
     user.set_password(password)
+    _apply_reset(user)
+    audit_record(actor=actor, action="accounts.user.reset_password", target=user)
+    return user
+
+
+def _apply_reset(user: User) -> None:
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
     _end_sessions_of(user, reason="password reset")
-    audit_record(actor=actor, action="accounts.user.reset_password", target=user)
-    return user
+
+
+def password_reset_submit(*, actor: Any, user: User, password: str) -> User | PasswordResetRequest:
+    """The reset page: done at once, or requested for the security administrator's approval."""
+    if actor is not None and _reset_needs_approval(user):
+        return password_reset_request_create(actor=actor, user=user, password=password)
+    return user_reset_password(actor=actor, user=user, password=password)
+
+
+@transaction.atomic
+def password_reset_request_create(*, actor: Any, user: User, password: str) -> PasswordResetRequest:
+    access.require(actor, perms.MANAGE_USERS, None)
+    _refuse_own_reset(actor, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _validate_password(password, user, "password")
+    if PasswordResetRequest.objects.filter(user=user, status=RequestStatus.PENDING).exists():
+        raise DomainError(_("A reset of this account's password is already awaiting approval."))
+    with refuse_duplicates(_("A reset of this account's password is already awaiting approval.")):
+        request = PasswordResetRequest.objects.create(
+            user=user, password=make_password(password), requested_by=actor
+        )
+    audit_record(
+        actor=actor,
+        action="accounts.reset_request.create",
+        target=request,
+        changes={"status": [None, RequestStatus.PENDING]},
+    )
+    return request
+
+
+@transaction.atomic
+def password_reset_request_decide(
+    *, actor: Any, request: PasswordResetRequest, approve: bool, reason: str = ""
+) -> PasswordResetRequest:
+    """The security administrator approves (the reset happens, with the forced change) or
+    rejects (with a reason) the system administrator's reset of a privileged account."""
+    access.require(actor, perms.APPROVE_RESETS, None)
+    request = (
+        PasswordResetRequest.objects.select_for_update()
+        .select_related("user", "requested_by")
+        .get(pk=request.pk)
+    )
+    target, reason = _decide(actor, request, approve, reason)
+    if approve and actor is not None and actor.pk == request.user_id:
+        raise DomainError(_("You cannot approve a reset of your own password."))
+    before = request.status
+    if approve:
+        user = User.objects.select_for_update().get(pk=request.user_id)
+        user.password = request.password
+        _apply_reset(user)
+        audit_record(
+            actor=actor,
+            action="accounts.user.reset_password",
+            target=user,
+            changes={"requested_by": [None, request.requested_by.username]},
+        )
+    request.status, request.reason, request.password = target, reason, ""
+    request.decided_by, request.decided_at = actor, timezone.now()
+    request.save(update_fields=["status", "reason", "password", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action=f"accounts.reset_request.{'approve' if approve else 'reject'}",
+        target=request,
+        changes=diff({"status": before}, {"status": target, "reason": reason or None}),
+    )
+    title = (
+        _("The reset of the password of %(name)s was approved.")
+        if approve
+        else _("The reset of the password of %(name)s was rejected: %(reason)s")
+    ) % {"name": request.user.username, "reason": reason}
+    # A row of this transaction: it goes with the decision (its e-mail waits for the commit).
+    message_send(user_id=request.requested_by_id, title=title, link=reverse("accounts:users"))
+    return request
 
 
 @transaction.atomic
@@ -244,21 +359,52 @@ def role_update(*, actor: Any, role: Role, name: str, permissions: list[str]) ->
     return role
 
 
-@transaction.atomic
-def grant_create(
-    *, actor: Any, user: User, role: Role, org: Organisation, include_subtree: bool = True
-) -> Grant:
-    access.require(actor, perms.MANAGE_GRANTS, org)
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str
+
+
+RS = RequestStatus
+# The one table of a request's life, for grant requests and password reset requests alike.
+REQUEST_TRANSITIONS: dict[str, Transition] = {
+    "approve": Transition(frozenset({RS.PENDING}), RS.APPROVED),
+    "reject": Transition(frozenset({RS.PENDING}), RS.REJECTED),
+}
+
+
+def _decide(
+    actor: Any, request: GrantRequest | PasswordResetRequest, approve: bool, reason: str
+) -> tuple[str, str]:
+    """The checks every decision shares: a pending request, a second person, a reason for a
+    rejection. Returns the new status and the cleaned reason."""
+    step = REQUEST_TRANSITIONS["approve" if approve else "reject"]
+    if request.status not in step.sources:
+        raise DomainError(_("This request has already been decided."))
+    if actor is not None and actor.pk == request.requested_by_id:
+        raise DomainError(_("Somebody else must decide your own request."))
+    reason = " ".join((reason or "").split())[:200]
+    if not approve and not reason:
+        raise DomainError({"reason": _("Give the reason for the rejection.")})
+    return step.target, reason
+
+
+def _is_business(role: Role) -> bool:
+    """A role that reads or writes party business (every role without an administrator's
+    system codes: the two never mix in one role)."""
+    return not set(role.permissions or []) & system_permissions()
+
+
+def _check_grant_allowed(user: User, role: Role, org: Organisation) -> None:
+    """三员分立 for one more grant: one person holds at most one of the three administrators'
+    duties, and an administrator holds no business role (nor a business holder a duty)."""
     if Grant.objects.filter(user=user, role=role, org=org, revoked_at__isnull=True).exists():
         raise DomainError(_("This user already holds this role in this organisation."))
     if org.is_archived:
         raise DomainError({"org": _("The organisation is archived.")})
-    held = Grant.objects.filter(user=user, revoked_at__isnull=True).values_list(
-        "role__permissions", flat=True
-    )
-    held_codes = {code for codes in held for code in (codes or [])}
-    duties = _admin_duties(held_codes | set(role.permissions or []))
-    if len(duties) > 1:
+    held = list(Role.objects.filter(grants__user=user, grants__revoked_at__isnull=True).distinct())
+    held_codes = {code for other in held for code in (other.permissions or [])}
+    if len(_admin_duties(held_codes | set(role.permissions or []))) > 1:
         raise DomainError(
             {
                 "role": _(
@@ -266,18 +412,49 @@ def grant_create(
                 )
             }
         )
-    with refuse_duplicates(_("This user already holds this role in this organisation.")):
-        grant = Grant.objects.create(
-            user=user,
-            role=role,
-            org=org,
-            include_subtree=include_subtree,
-            created_by=actor if actor is not None else None,
+    if _is_business(role) and _admin_duties(held_codes):
+        raise DomainError(
+            {"role": _("The system, security and audit administrators hold no business role.")}
+        )
+    if not _is_business(role) and any(_is_business(other) for other in held):
+        raise DomainError(
+            {"role": _("A person with a business role cannot be one of the administrators.")}
+        )
+
+
+def grant_submit(
+    *, actor: Any, user: User, role: Role, org: Organisation, include_subtree: bool = True
+) -> Grant | GrantRequest:
+    """The grant page: an administrator's role is granted at once; a business role is
+    requested, and takes effect when a work-committee administrator approves it."""
+    if actor is not None and _is_business(role):
+        return grant_request_create(
+            actor=actor, user=user, role=role, org=org, include_subtree=include_subtree
+        )
+    return grant_create(actor=actor, user=user, role=role, org=org, include_subtree=include_subtree)
+
+
+@transaction.atomic
+def grant_request_create(
+    *, actor: Any, user: User, role: Role, org: Organisation, include_subtree: bool = True
+) -> GrantRequest:
+    access.require(actor, perms.MANAGE_GRANTS, org)
+    if not _is_business(role):
+        raise DomainError({"role": _("An administrator's role is granted without a request.")})
+    _check_grant_allowed(user, role, org)
+    duplicate = _("A request for this role in this organisation is already awaiting approval.")
+    if GrantRequest.objects.filter(
+        user=user, role=role, org=org, status=RequestStatus.PENDING
+    ).exists():
+        raise DomainError(duplicate)
+    with refuse_duplicates(duplicate):
+        request = GrantRequest.objects.create(
+            user=user, role=role, org=org, include_subtree=include_subtree, requested_by=actor
         )
     audit_record(
         actor=actor,
-        action="accounts.grant.create",
-        target=grant,
+        action="accounts.grant_request.create",
+        target=request,
         org=org,
         changes=diff(
             {},
@@ -286,8 +463,106 @@ def grant_create(
                 "role": role.name,
                 "org": org.name,
                 "include_subtree": include_subtree,
+                "status": RequestStatus.PENDING,
             },
         ),
+    )
+    return request
+
+
+@transaction.atomic
+def grant_request_decide(
+    *, actor: Any, request: GrantRequest, approve: bool, reason: str = ""
+) -> GrantRequest:
+    """A work-committee administrator (the approval code on the top organisation) approves —
+    the grant is made — or rejects with a reason. The requester is told either way."""
+    request = (
+        GrantRequest.objects.select_for_update()
+        .select_related("user", "role", "org", "requested_by")
+        .get(pk=request.pk)
+    )
+    root = Organisation.objects.get(path=request.org.path[: Organisation.steplen])
+    access.require(actor, perms.APPROVE_GRANTS, root)
+    target, reason = _decide(actor, request, approve, reason)
+    if approve and actor is not None and actor.pk == request.user_id:
+        raise DomainError(_("You cannot approve a grant to yourself."))
+    before = request.status
+    if approve:
+        _check_grant_allowed(request.user, request.role, request.org)
+        request.grant = _grant_insert(
+            actor=actor,
+            user=request.user,
+            role=request.role,
+            org=request.org,
+            include_subtree=request.include_subtree,
+            requested_by=request.requested_by,
+        )
+    request.status, request.reason = target, reason
+    request.decided_by, request.decided_at = actor, timezone.now()
+    request.save(update_fields=["status", "reason", "decided_by", "decided_at", "grant"])
+    audit_record(
+        actor=actor,
+        action=f"accounts.grant_request.{'approve' if approve else 'reject'}",
+        target=request,
+        org=request.org,
+        changes=diff({"status": before}, {"status": target, "reason": reason or None}),
+    )
+    values = {"role": request.role.name, "user": request.user.username, "reason": reason}
+    title = (
+        _("The grant of %(role)s to %(user)s was approved.") % values
+        if approve
+        else _("The grant of %(role)s to %(user)s was rejected: %(reason)s") % values
+    )
+    # A row of this transaction: it goes with the decision (its e-mail waits for the commit).
+    message_send(user_id=request.requested_by_id, title=title, link=reverse("accounts:grants"))
+    return request
+
+
+@transaction.atomic
+def grant_create(
+    *, actor: Any, user: User, role: Role, org: Organisation, include_subtree: bool = True
+) -> Grant:
+    """A grant that takes effect at once: any grant by the system itself (deployment, demo),
+    an administrator's role by the security administrator. A business role granted by a
+    person goes through `grant_request_create`."""
+    access.require(actor, perms.MANAGE_GRANTS, org)
+    if actor is not None and _is_business(role):
+        raise DomainError(
+            {"role": _("A business role needs a work-committee administrator's approval.")}
+        )
+    _check_grant_allowed(user, role, org)
+    return _grant_insert(
+        actor=actor, user=user, role=role, org=org, include_subtree=include_subtree
+    )
+
+
+def _grant_insert(
+    *,
+    actor: Any,
+    user: User,
+    role: Role,
+    org: Organisation,
+    include_subtree: bool,
+    requested_by: User | None = None,
+) -> Grant:
+    with refuse_duplicates(_("This user already holds this role in this organisation.")):
+        grant = Grant.objects.create(
+            user=user,
+            role=role,
+            org=org,
+            include_subtree=include_subtree,
+            created_by=requested_by or actor,
+        )
+    after: dict[str, Any] = {
+        "user": user.username,
+        "role": role.name,
+        "org": org.name,
+        "include_subtree": include_subtree,
+    }
+    if requested_by is not None:
+        after["requested_by"] = requested_by.username
+    audit_record(
+        actor=actor, action="accounts.grant.create", target=grant, org=org, changes=diff({}, after)
     )
     access.forget_grants(user)
     return grant

@@ -21,6 +21,18 @@ urlpatterns = [
     path("grants/", views.GrantListView.as_view(), name="grants"),
     path("grants/new/", views.GrantCreateView.as_view(), name="grant_create"),
     path("grants/<int:grant_id>/revoke/", views.GrantRevokeView.as_view(), name="grant_revoke"),
+    path("grant-requests/", views.GrantRequestListView.as_view(), name="grant_requests"),
+    path(
+        "grant-requests/<int:request_id>/decide/",
+        views.GrantRequestDecideView.as_view(),
+        name="grant_request_decide",
+    ),
+    path("reset-requests/", views.ResetRequestListView.as_view(), name="reset_requests"),
+    path(
+        "reset-requests/<int:reset_id>/decide/",
+        views.ResetRequestDecideView.as_view(),
+        name="reset_request_decide",
+    ),
     path("login-log/", views.LoginLogView.as_view(), name="login_log"),
     path("sessions/", views.SessionListView.as_view(), name="sessions"),
     path("sessions/<int:session_id>/end/", views.SessionEndView.as_view(), name="session_end"),

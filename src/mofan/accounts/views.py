@@ -21,10 +21,11 @@ from mofan.accounts.forms import (
     UserUpdateForm,
 )
 from mofan.accounts.middleware import LAST_ACTIVITY
-from mofan.accounts.models import User
+from mofan.accounts.models import GrantRequest, PasswordResetRequest, User
 from mofan.core import access
 from mofan.core.errors import DomainError
 from mofan.core.middleware import request_ip
+from mofan.core.registry import all_permissions
 from mofan.core.views import ScopedView, apply_domain_error, paginate, query_without_page
 from mofan.orgs.models import Organisation
 
@@ -195,16 +196,25 @@ class UserPasswordResetView(ScopedView):
         form = PasswordResetForm(request.POST)
         if form.is_valid():
             try:
-                services.user_reset_password(
+                done = services.password_reset_submit(
                     actor=request.user, user=user, password=form.cleaned_data["password"]
                 )
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:
-                messages.success(
-                    request,
-                    _("The password was reset; the user must change it at the next sign-in."),
-                )
+                if isinstance(done, PasswordResetRequest):
+                    messages.success(
+                        request,
+                        _(
+                            "The reset was requested; it takes effect when the security "
+                            "administrator approves it."
+                        ),
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("The password was reset; the user must change it at the next sign-in."),
+                    )
                 return redirect("accounts:users")
         update = UserUpdateForm(
             initial={
@@ -225,9 +235,13 @@ class RoleListView(ScopedView):
     permission = perms.MANAGE_ROLES
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return render(
-            request, "accounts/role_list.html", {"roles": selectors.role_list(actor=request.user)}
-        )
+        labels = all_permissions()
+        roles = list(selectors.role_list(actor=request.user))
+        for role in roles:
+            role.permission_labels = [  # type: ignore[attr-defined]
+                (code, labels.get(code, code)) for code in role.permissions
+            ]
+        return render(request, "accounts/role_list.html", {"roles": roles})
 
 
 class RoleCreateView(ScopedView):
@@ -296,6 +310,9 @@ class GrantListView(ScopedView):
                 "role_id": role_id,
                 "roles": selectors.role_list(actor=request.user),
                 "query": query_without_page(request),
+                "requests": selectors.grant_request_list(
+                    actor=request.user, permission=perms.MANAGE_GRANTS
+                ),
             },
         )
 
@@ -312,7 +329,7 @@ class GrantCreateView(ScopedView):
             data = form.cleaned_data
             org = Organisation.objects.get(pk=data["org"])
             try:
-                services.grant_create(
+                done = services.grant_submit(
                     actor=request.user,
                     user=data["user"],
                     role=data["role"],
@@ -322,7 +339,16 @@ class GrantCreateView(ScopedView):
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:
-                messages.success(request, _("The grant was created."))
+                if isinstance(done, GrantRequest):
+                    messages.success(
+                        request,
+                        _(
+                            "The grant was requested; it takes effect when a work committee "
+                            "administrator approves it."
+                        ),
+                    )
+                else:
+                    messages.success(request, _("The grant was created."))
                 return redirect("accounts:grants")
         return render(request, "accounts/grant_form.html", {"form": form})
 
@@ -400,3 +426,91 @@ class UnlockView(ScopedView):
         else:
             messages.success(request, _("The account %(name)s was unlocked.") % {"name": username})
         return redirect("accounts:sessions")
+
+
+def _decision(request: HttpRequest) -> tuple[bool | None, str]:
+    decision = request.POST.get("decision", "")
+    approve = {"approve": True, "reject": False}.get(decision)
+    return approve, request.POST.get("reason", "")
+
+
+class GrantRequestListView(ScopedView):
+    """The work committee administrator's queue of business grants to approve."""
+
+    permission = perms.APPROVE_GRANTS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request,
+            "accounts/grant_requests.html",
+            {
+                "pending": selectors.grant_request_list(actor=request.user),
+                "decided": selectors.grant_request_list(actor=request.user, pending=False)[:20],
+            },
+        )
+
+
+class GrantRequestDecideView(ScopedView):
+    permission = perms.APPROVE_GRANTS
+
+    def post(self, request: HttpRequest, request_id: int) -> HttpResponse:
+        grant_request = selectors.grant_request_get(actor=request.user, pk=request_id)
+        approve, reason = _decision(request)
+        if approve is None:
+            messages.error(request, _("Choose to approve or to reject."))
+            return redirect("accounts:grant_requests")
+        try:
+            services.grant_request_decide(
+                actor=request.user, request=grant_request, approve=approve, reason=reason
+            )
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Approved; the grant is in effect.")
+                if approve
+                else _("The request was rejected."),
+            )
+        return redirect("accounts:grant_requests")
+
+
+class ResetRequestListView(ScopedView):
+    """The security administrator's queue of password resets of other duties' accounts."""
+
+    permission = perms.APPROVE_RESETS
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(
+            request,
+            "accounts/reset_requests.html",
+            {
+                "pending": selectors.reset_request_list(actor=request.user),
+                "decided": selectors.reset_request_list(actor=request.user, pending=False)[:20],
+            },
+        )
+
+
+class ResetRequestDecideView(ScopedView):
+    permission = perms.APPROVE_RESETS
+
+    def post(self, request: HttpRequest, reset_id: int) -> HttpResponse:
+        reset = selectors.reset_request_get(actor=request.user, pk=reset_id)
+        approve, reason = _decision(request)
+        if approve is None:
+            messages.error(request, _("Choose to approve or to reject."))
+            return redirect("accounts:reset_requests")
+        try:
+            services.password_reset_request_decide(
+                actor=request.user, request=reset, approve=approve, reason=reason
+            )
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Approved; the password was reset.")
+                if approve
+                else _("The request was rejected."),
+            )
+        return redirect("accounts:reset_requests")

@@ -69,6 +69,8 @@ NAV_ITEMS = (
     NavItem(_("Users"), "accounts:users", acc.MANAGE_USERS, "person-badge", in_tabs=True),
     NavItem(_("Roles"), "accounts:roles", acc.MANAGE_ROLES, "shield-lock"),
     NavItem(_("Grants"), "accounts:grants", acc.MANAGE_GRANTS, "key", in_tabs=True),
+    NavItem(_("Grant requests"), "accounts:grant_requests", acc.APPROVE_GRANTS, "person-check"),
+    NavItem(_("Reset requests"), "accounts:reset_requests", acc.APPROVE_RESETS, "unlock"),
     NavItem(_("Login log"), "accounts:login_log", acc.VIEW_LOGIN_LOG, "journal-text"),
     NavItem(_("Online users"), "accounts:sessions", acc.MANAGE_SESSIONS, "broadcast"),
     NavItem(_("Audit log"), "core:audit", core.VIEW_AUDIT, "clipboard-check", in_tabs=True),

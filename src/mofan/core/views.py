@@ -18,6 +18,7 @@ from django.views import View
 
 from mofan.core import access, selectors, services
 from mofan.core import permissions as perms
+from mofan.core.actions import action_label, describe_changes
 from mofan.core.errors import DomainError
 from mofan.core.exports import xlsx_response
 from mofan.core.forms import AuditFilterForm, NoticeForm
@@ -256,6 +257,9 @@ class AuditListView(ScopedView):
     def get(self, request: HttpRequest) -> HttpResponse:
         form, filters = _audit_filters(request)
         page = paginate(request, selectors.audit_list(actor=request.user, **filters), 50)
+        for event in page:
+            event.action_label = action_label(event.action)
+            event.described = describe_changes(event)
         return render(
             request,
             "core/audit_list.html",
@@ -275,6 +279,7 @@ class AuditExportView(ScopedView):
             _("Actor"),
             _("Organisation"),
             _("Action"),
+            _("Action code"),
             _("Target"),
             _("Changes"),
             _("IP address"),
@@ -285,11 +290,11 @@ class AuditExportView(ScopedView):
                 timezone.localtime(e.created_at).strftime("%Y-%m-%d %H:%M:%S"),
                 e.actor_label,
                 e.org.name if e.org else "",
+                action_label(e.action),
                 e.action,
                 e.target_label,
                 "; ".join(
-                    f"{k}: {v[0]} → {v[1]}" if isinstance(v, list) and len(v) == 2 else f"{k}: {v}"
-                    for k, v in e.changes.items()
+                    f"{name}: {before} → {after}" for name, before, after in describe_changes(e)
                 ),
                 e.ip or "",
                 e.hash,

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from mofan.accounts.models import Role, User
+from mofan.accounts.demo import load_grant_requests
+from mofan.accounts.models import Role
 from mofan.accounts.services import grant_create, roles_ensure_builtin, user_create
 from mofan.campaigns.demo import load_campaigns
 from mofan.cobuild.demo import load_orders
@@ -269,9 +270,7 @@ class Command(BaseCommand):
                 include_subtree=subtree,
             )
             users[username] = user
-        # The system administrator alone reaches Django's admin, where only accounts are
-        # registered (business data stays out of it: 三员分立).
-        User.objects.filter(username="sysadmin").update(is_staff=True, is_superuser=True)
+        load_grant_requests(fourth, users)  # one business grant awaiting gongwei's approval
         PartnerContact.objects.filter(name="王主任").update(user=users["shequ"])
         member = members[fourth.pk][3]
         member.user = users["dangyuan"]

@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEvent(models.Model):
@@ -69,7 +70,15 @@ class AuditChainHead(models.Model):
 
 
 class Notice(models.Model):
-    """通知公告: sent by an organisation to everyone in a subtree, with read receipts."""
+    """通知公告: sent by an organisation to an audience in a subtree, with read receipts."""
+
+    class Audience(models.TextChoices):
+        # Members with a login and holders of business roles in the subtree.
+        PARTY = "party", _("Party members and party staff")
+        # The logins of the contacts of partner units managed in the subtree.
+        PARTNERS = "partners", _("Partner units")
+        # Both of the above.
+        ALL = "all", _("Party members, party staff and partner units")
 
     sender_org = models.ForeignKey(
         "orgs.Organisation",
@@ -83,6 +92,12 @@ class Notice(models.Model):
         help_text=_("The notice reaches everyone in this organisation and below it."),
         on_delete=models.PROTECT,
         related_name="notices_received",
+    )
+    audience = models.CharField(
+        pgettext_lazy("notice", "audience"),
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.PARTY,
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"))

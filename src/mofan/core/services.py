@@ -19,31 +19,58 @@ from mofan.core.paths import subtree_q
 ADMIN_ROLE_CODES = ("system_admin", "security_admin", "audit_admin")
 
 
-def notice_recipient_ids(*, org: Any) -> set[int]:
-    """Everyone in the subtree: members with a login and holders of business roles there."""
+# Roles that carry no party work: the 三员 administrators, and the partner contact role held
+# by the logins of partner units' contacts (who are reached as partners, not as party staff).
+NOT_PARTY_ROLE_CODES = (*ADMIN_ROLE_CODES, "partner_contact")
+
+
+def notice_recipient_ids(*, org: Any, audience: str = Notice.Audience.PARTY) -> set[int]:
+    """The audience in the subtree. Party: members with a login and holders of business roles
+    there. Partners: the logins of the contacts of partner units the subtree manages."""
     from mofan.accounts.models import Grant, User
     from mofan.members.models import Member
+    from mofan.orgs.models import PartnerContact
 
-    member_users = Member.objects.filter(
-        subtree_q(org.path, "org"),
-        archived_at__isnull=True,
-        user__isnull=False,
-        user__is_active=True,
-    ).values_list("user_id", flat=True)
-    grant_users = (
-        Grant.objects.filter(
-            subtree_q(org.path, "org"), revoked_at__isnull=True, user__is_active=True
+    ids: set[int] = set()
+    if audience in (Notice.Audience.PARTY, Notice.Audience.ALL):
+        member_users = Member.objects.filter(
+            subtree_q(org.path, "org"),
+            archived_at__isnull=True,
+            user__isnull=False,
+            user__is_active=True,
+        ).values_list("user_id", flat=True)
+        grant_users = (
+            Grant.objects.filter(
+                subtree_q(org.path, "org"), revoked_at__isnull=True, user__is_active=True
+            )
+            .exclude(role__code__in=NOT_PARTY_ROLE_CODES)
+            .values_list("user_id", flat=True)
         )
-        .exclude(role__code__in=ADMIN_ROLE_CODES)
-        .values_list("user_id", flat=True)
-    )
-    ids = {uid for uid in member_users if uid is not None} | set(grant_users)
+        ids |= {uid for uid in member_users if uid is not None} | set(grant_users)
+    if audience in (Notice.Audience.PARTNERS, Notice.Audience.ALL):
+        contact_users = PartnerContact.objects.filter(
+            subtree_q(org.path, "partner__org"),
+            partner__archived_at__isnull=True,
+            user__isnull=False,
+            user__is_active=True,
+        ).values_list("user_id", flat=True)
+        ids |= {uid for uid in contact_users if uid is not None}
     return set(User.objects.filter(pk__in=ids).values_list("pk", flat=True))
 
 
 @transaction.atomic
-def notice_send(*, actor: Any, sender_org: Any, org: Any, title: str, body: str) -> Notice:
+def notice_send(
+    *,
+    actor: Any,
+    sender_org: Any,
+    org: Any,
+    title: str,
+    body: str,
+    audience: str = Notice.Audience.PARTY,
+) -> Notice:
     access.require(actor, perms.SEND_NOTICE, sender_org)
+    if audience not in Notice.Audience.values:
+        raise DomainError({"audience": _("Choose who receives the notice.")})
     if not org.path.startswith(sender_org.path):
         raise DomainError(
             {"org": _("A notice goes to the sending organisation or those below it.")}
@@ -57,12 +84,13 @@ def notice_send(*, actor: Any, sender_org: Any, org: Any, title: str, body: str)
     notice = Notice.objects.create(
         sender_org=sender_org,
         org=org,
+        audience=audience,
         title=title[:200],
         body=body,
         author=actor,
         published_at=timezone.now(),
     )
-    recipients = notice_recipient_ids(org=org)
+    recipients = notice_recipient_ids(org=org, audience=audience)
     NoticeReceipt.objects.bulk_create(
         [NoticeReceipt(notice=notice, user_id=uid) for uid in sorted(recipients)]
     )
@@ -74,6 +102,7 @@ def notice_send(*, actor: Any, sender_org: Any, org: Any, title: str, body: str)
         changes={
             "title": [None, title],
             "addressed_to": [None, org.name],
+            "audience": [None, audience],
             "recipients": [None, len(recipients)],
         },
     )

@@ -210,10 +210,7 @@ def test_my_study_record_without_a_member_record(client: Client, tree: Tree) -> 
     response = client.get(reverse("study:mine"))
     assert response.status_code == 403
     assert (
-        _(
-            "This page is for party members themselves: your login is not linked to a "
-            "member record."
-        )
+        _("This page is for party members themselves: your login is not linked to a member record.")
         in response.content.decode()
     )
 

@@ -147,12 +147,29 @@ class NoticeReceipt(models.Model):
 class Message(models.Model):
     """An in-app message to one user (reminders such as an expiring term)."""
 
+    class Kind(models.TextChoices):
+        # A step of a service order (点单): placed, dispatched, accepted, delivered, rated …
+        ORDER = "order", _("Service orders")
+        # Meetings to attend, missing meetings, democratic appraisal, leave requests.
+        MEETING = "meeting", _("Organisational life")
+        # A meeting record sent to the level above for review, or returned from it.
+        REVIEW = "review", _("Reviews")
+        # Volunteer activities, micro-wishes, community registration.
+        VOLUNTEER = "volunteer", _("Volunteering")
+        # Co-building agreements, partners' demands, legal counsellors.
+        COBUILD = "cobuild", _("Co-building")
+        # Terms of office ending, case campaign deadlines.
+        REMINDER = "reminder", _("Reminders")
+        # Anything else the platform tells the user.
+        SYSTEM = "system", _("System")
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),
         on_delete=models.CASCADE,
         related_name="inbox_messages",
     )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SYSTEM)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
@@ -170,6 +187,9 @@ class Message(models.Model):
                 condition=~models.Q(dedupe_key=""),
                 name="message_once_per_key",
             ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "kind", "read_at"], name="message_user_kind_unread"),
         ]
 
     def __str__(self) -> str:

@@ -180,3 +180,11 @@ def test_the_page_runs_a_fixed_number_of_queries(tree: Tree, django_assert_max_n
     with django_assert_max_num_queries(12):
         many = measure()
     assert many == few
+
+
+def test_hostile_ticks_change_nothing(inbox: dict) -> None:
+    client = login(Client(), inbox["admin"])
+    ticked = ["²", "9" * 5000, "-1", "1e3", "<script>"]
+    response = client.post(reverse("core:messages"), {"scope": "selected", "ids": ticked})
+    assert response.status_code == 302
+    assert not Message.objects.filter(read_at__isnull=False).exists()

@@ -351,5 +351,8 @@ def test_a_member_sees_their_own_record_only(tree: Tree) -> None:
     page = login(Client(), user).get("/members/me/").content.decode()
     assert "自己" in page and member.id_number_masked in page
     assert login(Client(), user).get(f"/members/{member.pk}/").status_code == 403  # no grant
-    stranger = login(Client(), make_user("other")).get("/members/me/").content.decode()
-    assert "尚未关联党员档案" in stranger and "自己" not in stranger
+    # A login without a member record is refused, with the reason, not shown an empty page.
+    refused = login(Client(), make_user("other")).get("/members/me/")
+    assert refused.status_code == 403
+    stranger = refused.content.decode()
+    assert "党员本人" in stranger and "尚未关联党员档案" in stranger and "自己" not in stranger

@@ -208,8 +208,11 @@ def test_study_pages_do_not_grow_with_rows(
 def test_my_study_record_without_a_member_record(client: Client, tree: Tree) -> None:
     login(client, make_user("nobody"))
     response = client.get(reverse("study:mine"))
-    assert response.status_code == 200
-    assert _("Your login is not linked to a member record.") in response.content.decode()
+    assert response.status_code == 403
+    assert (
+        _("This page is for party members themselves: your login is not linked to a member record.")
+        in response.content.decode()
+    )
 
 
 def test_my_study_record_shows_my_hours(client: Client, tree: Tree) -> None:

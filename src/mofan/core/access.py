@@ -42,12 +42,18 @@ class GrantScope:
         return org.pk == self.org_id
 
 
+# The grants, and one row of NULLs when the login is linked to a current member record
+# (`is_party_member`), read together: the menu asks both on every page.
 GRANTS_SQL = """
 SELECT g.org_id, o.path, g.include_subtree, r.permissions
 FROM accounts_grant g
 INNER JOIN orgs_organisation o ON o.id = g.org_id
 INNER JOIN accounts_role r ON r.id = g.role_id
 WHERE g.user_id = %s AND g.revoked_at IS NULL
+UNION ALL
+SELECT NULL, NULL, NULL, NULL
+FROM members_member m
+WHERE m.user_id = %s AND m.archived_at IS NULL
 """
 
 
@@ -61,8 +67,9 @@ def grants_of(actor: Any) -> list[GrantScope]:
         # the ORM's on each page). The role's permissions are a JSON list, which SQLite
         # returns as text and PostgreSQL already decoded.
         with connection.cursor() as cursor:
-            cursor.execute(GRANTS_SQL, [actor.pk])
+            cursor.execute(GRANTS_SQL, [actor.pk, actor.pk])
             rows = cursor.fetchall()
+        actor._mofan_member = any(row[0] is None for row in rows)
         cached = [
             GrantScope(
                 org_id,
@@ -71,6 +78,7 @@ def grants_of(actor: Any) -> list[GrantScope]:
                 frozenset((json.loads(perms) if isinstance(perms, str) else perms) or ()),
             )
             for org_id, path, subtree, perms in rows
+            if org_id is not None
         ]
         actor._mofan_grants = cached
     return cached
@@ -89,9 +97,32 @@ def permissions_held(actor: Any) -> frozenset[str]:
 
 def forget_grants(actor: Any) -> None:
     """Drop the per-request cache after the actor's grants changed."""
-    for name in ("_mofan_grants", "_mofan_held"):
+    for name in ("_mofan_grants", "_mofan_held", "_mofan_member"):
         if actor is not None and hasattr(actor, name):
             delattr(actor, name)
+
+
+def is_party_member(actor: Any) -> bool:
+    """Whether the login is linked to a current member record: only then does it see the
+    party members' own pages (my record, my study record, my meetings, volunteer sign-up).
+    A login that is only a partner unit's contact, or only staff, is not a party member."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return False
+    if getattr(actor, "_mofan_member", None) is None:
+        forget_grants(actor)
+        grants_of(actor)
+    return bool(actor._mofan_member)
+
+
+def require_party_member(actor: Any) -> None:
+    """Views of a party member's own records call this: 403 with the reason for anyone else."""
+    if not is_party_member(actor):
+        raise PermissionDenied(
+            _(
+                "This page is for party members themselves: your login is not linked to a "
+                "member record."
+            )
+        )
 
 
 def has_permission(actor: Any, permission: str) -> bool:

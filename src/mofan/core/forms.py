@@ -2,8 +2,10 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mofan.core import permissions as perms
+from mofan.core.models import Notice
 from mofan.core.widgets import DatePicker, TreePicker, fill_picker
 from mofan.orgs.models import Organisation
 from mofan.orgs.selectors import org_choices
@@ -18,6 +20,17 @@ class NoticeForm(forms.Form):
         coerce=int,
         widget=TreePicker(),
         help_text=_("Everyone in this organisation and below it receives the notice."),
+    )
+    audience = forms.ChoiceField(
+        label=pgettext_lazy("notice", "Audience"),
+        choices=Notice.Audience.choices,
+        initial=Notice.Audience.PARTY,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Partner units: the contacts of the partner units these organisations manage. "
+            "Party members only see what is addressed to them."
+        ),
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
@@ -36,6 +49,7 @@ class NoticeForm(forms.Form):
             "org": orgs[data["org"]],
             "title": data["title"],
             "body": data["body"],
+            "audience": data.get("audience") or Notice.Audience.PARTY,
         }
 
 

@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEvent(models.Model):
@@ -69,7 +70,15 @@ class AuditChainHead(models.Model):
 
 
 class Notice(models.Model):
-    """通知公告: sent by an organisation to everyone in a subtree, with read receipts."""
+    """通知公告: sent by an organisation to an audience in a subtree, with read receipts."""
+
+    class Audience(models.TextChoices):
+        # Members with a login and holders of business roles in the subtree.
+        PARTY = "party", _("Party members and party staff")
+        # The logins of the contacts of partner units managed in the subtree.
+        PARTNERS = "partners", _("Partner units")
+        # Both of the above.
+        ALL = "all", _("Party members, party staff and partner units")
 
     sender_org = models.ForeignKey(
         "orgs.Organisation",
@@ -83,6 +92,12 @@ class Notice(models.Model):
         help_text=_("The notice reaches everyone in this organisation and below it."),
         on_delete=models.PROTECT,
         related_name="notices_received",
+    )
+    audience = models.CharField(
+        pgettext_lazy("notice", "audience"),
+        max_length=10,
+        choices=Audience.choices,
+        default=Audience.PARTY,
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"))
@@ -132,12 +147,29 @@ class NoticeReceipt(models.Model):
 class Message(models.Model):
     """An in-app message to one user (reminders such as an expiring term)."""
 
+    class Kind(models.TextChoices):
+        # A step of a service order (点单): placed, dispatched, accepted, delivered, rated …
+        ORDER = "order", _("Service orders")
+        # Meetings to attend, missing meetings, democratic appraisal, leave requests.
+        MEETING = "meeting", _("Organisational life")
+        # A meeting record sent to the level above for review, or returned from it.
+        REVIEW = "review", _("Reviews")
+        # Volunteer activities, micro-wishes, community registration.
+        VOLUNTEER = "volunteer", _("Volunteering")
+        # Co-building agreements, partners' demands, legal counsellors.
+        COBUILD = "cobuild", _("Co-building")
+        # Terms of office ending, case campaign deadlines.
+        REMINDER = "reminder", _("Reminders")
+        # Anything else the platform tells the user.
+        SYSTEM = "system", _("System")
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),
         on_delete=models.CASCADE,
         related_name="inbox_messages",
     )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.SYSTEM)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
@@ -155,6 +187,9 @@ class Message(models.Model):
                 condition=~models.Q(dedupe_key=""),
                 name="message_once_per_key",
             ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "kind", "read_at"], name="message_user_kind_unread"),
         ]
 
     def __str__(self) -> str:

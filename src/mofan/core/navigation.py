@@ -1,4 +1,5 @@
-"""The role-aware menu: an item shows only to users who hold its permission somewhere."""
+"""The role-aware menu: an item shows only to users who hold its permission somewhere (and,
+for a party member's own pages, only to party members: `access.is_party_member`)."""
 
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -32,12 +33,20 @@ class NavItem:
     permission: str
     icon: str  # a Bootstrap Icons name (vendored font)
     in_tabs: bool = False
+    members_only: bool = False  # a party member's own page: not for partner contacts or staff
 
 
 NAV_ITEMS = (
     NavItem(_("Home"), "core:home", access.AUTHENTICATED, "house", in_tabs=True),
     NavItem(_("Notices"), "core:notice_inbox", access.AUTHENTICATED, "envelope", in_tabs=True),
-    NavItem(_("My tasks"), "orglife:mine", access.AUTHENTICATED, "list-check", in_tabs=True),
+    NavItem(
+        _("My tasks"),
+        "orglife:mine",
+        access.AUTHENTICATED,
+        "list-check",
+        in_tabs=True,
+        members_only=True,
+    ),
     NavItem(_("Organisations"), "orgs:tree", orgs.VIEW, "diagram-3", in_tabs=True),
     NavItem(_("Party members"), "members:list", members.VIEW, "person-vcard", in_tabs=True),
     NavItem(_("Transfers"), "members:transfers", members.VIEW, "arrow-left-right"),
@@ -75,8 +84,14 @@ NAV_ITEMS = (
     NavItem(_("Online users"), "accounts:sessions", acc.MANAGE_SESSIONS, "broadcast"),
     NavItem(_("Audit log"), "core:audit", core.VIEW_AUDIT, "clipboard-check", in_tabs=True),
     NavItem(_("Messages"), "core:messages", access.AUTHENTICATED, "bell"),
-    NavItem(_("My record"), "members:me", access.AUTHENTICATED, "person-vcard"),
-    NavItem(_("My study record"), "study:mine", access.AUTHENTICATED, "journal-bookmark"),
+    NavItem(_("My record"), "members:me", access.AUTHENTICATED, "person-vcard", members_only=True),
+    NavItem(
+        _("My study record"),
+        "study:mine",
+        access.AUTHENTICATED,
+        "journal-bookmark",
+        members_only=True,
+    ),
     NavItem(
         _("My account"),
         "accounts:password_change",
@@ -97,15 +112,16 @@ def _visible(user: Any) -> tuple[int, ...]:
     """The positions in NAV_ITEMS of the items the user sees."""
     if not user.is_authenticated:
         return ()
-    return _visible_for(access.permissions_held(user))
+    return _visible_for(access.permissions_held(user), access.is_party_member(user))
 
 
 @lru_cache(maxsize=256)
-def _visible_for(held: frozenset[str]) -> tuple[int, ...]:
+def _visible_for(held: frozenset[str], party_member: bool) -> tuple[int, ...]:
     return tuple(
         i
         for i, item in enumerate(NAV_ITEMS)
-        if item.permission == access.AUTHENTICATED or item.permission in held
+        if (item.permission == access.AUTHENTICATED or item.permission in held)
+        and (party_member or not item.members_only)
     )
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from mofan.core import access
@@ -54,8 +55,74 @@ def notice_receipts(*, notice: Notice) -> QuerySet[NoticeReceipt]:
     return notice.receipts.select_related("user").order_by("read_at", "user__username")
 
 
-def message_inbox(*, actor: Any) -> QuerySet[Message]:
-    return Message.objects.filter(user=actor)
+def message_inbox(*, actor: Any, kind: str = "") -> QuerySet[Message]:
+    """The actor's messages, of one kind when `kind` is given."""
+    messages = Message.objects.filter(user=actor)
+    return messages.filter(kind=kind) if kind else messages
+
+
+def message_lines(*, actor: Any, kind: str = "") -> QuerySet[Message]:
+    """The lines of the messages page, newest first: each message, except that the automatic
+    messages about one order make one line, shown as the latest of them (`message_threads`
+    then reads the rest of each order's messages)."""
+    latest_per_order = (
+        Message.objects.filter(user=actor, kind=Message.Kind.ORDER)
+        .values("link")
+        .annotate(latest=Max("pk"))
+        .values("latest")
+    )
+    return (
+        message_inbox(actor=actor, kind=kind)
+        .filter(~Q(kind=Message.Kind.ORDER) | Q(pk__in=latest_per_order))
+        .order_by("-created_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class MessageLine:
+    """One line of the messages page: a message, or the messages about one order."""
+
+    message: Message  # the line's message: the latest about its order
+    thread: list[Message]  # the messages of the line, newest first (the message among them)
+
+    @property
+    def unread(self) -> int:
+        return sum(1 for m in self.thread if m.read_at is None)
+
+    @property
+    def ids(self) -> str:
+        """The ids of the line's messages, for the line's checkbox."""
+        return " ".join(str(m.pk) for m in self.thread)
+
+
+def message_threads(*, actor: Any, lines: list[Message]) -> list[MessageLine]:
+    """`lines` (a page of `message_lines`), each order's line with all the messages about
+    that order. One query, whatever the number of lines."""
+    links = {line.link for line in lines if line.kind == Message.Kind.ORDER}
+    threads: dict[str, list[Message]] = {}
+    if links:
+        for message in Message.objects.filter(
+            user=actor, kind=Message.Kind.ORDER, link__in=sorted(links)
+        ).order_by("-created_at", "-id"):
+            threads.setdefault(message.link, []).append(message)
+    return [
+        MessageLine(
+            line,
+            threads.get(line.link, [line]) if line.kind == Message.Kind.ORDER else [line],
+        )
+        for line in lines
+    ]
+
+
+def message_unread_by_kind(*, actor: Any) -> dict[str, int]:
+    """The actor's unread messages per kind (the filter's figures), in one query."""
+    rows = (
+        Message.objects.filter(user=actor, read_at__isnull=True)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
 
 
 def unread_counts(*, actor: Any) -> tuple[int, int]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,31 +22,58 @@ from mofan.core.paths import subtree_q
 ADMIN_ROLE_CODES = ("system_admin", "security_admin", "audit_admin")
 
 
-def notice_recipient_ids(*, org: Any) -> set[int]:
-    """Everyone in the subtree: members with a login and holders of business roles there."""
+# Roles that carry no party work: the 三员 administrators, and the partner contact role held
+# by the logins of partner units' contacts (who are reached as partners, not as party staff).
+NOT_PARTY_ROLE_CODES = (*ADMIN_ROLE_CODES, "partner_contact")
+
+
+def notice_recipient_ids(*, org: Any, audience: str = Notice.Audience.PARTY) -> set[int]:
+    """The audience in the subtree. Party: members with a login and holders of business roles
+    there. Partners: the logins of the contacts of partner units the subtree manages."""
     from mofan.accounts.models import Grant, User
     from mofan.members.models import Member
+    from mofan.orgs.models import PartnerContact
 
-    member_users = Member.objects.filter(
-        subtree_q(org.path, "org"),
-        archived_at__isnull=True,
-        user__isnull=False,
-        user__is_active=True,
-    ).values_list("user_id", flat=True)
-    grant_users = (
-        Grant.objects.filter(
-            subtree_q(org.path, "org"), revoked_at__isnull=True, user__is_active=True
+    ids: set[int] = set()
+    if audience in (Notice.Audience.PARTY, Notice.Audience.ALL):
+        member_users = Member.objects.filter(
+            subtree_q(org.path, "org"),
+            archived_at__isnull=True,
+            user__isnull=False,
+            user__is_active=True,
+        ).values_list("user_id", flat=True)
+        grant_users = (
+            Grant.objects.filter(
+                subtree_q(org.path, "org"), revoked_at__isnull=True, user__is_active=True
+            )
+            .exclude(role__code__in=NOT_PARTY_ROLE_CODES)
+            .values_list("user_id", flat=True)
         )
-        .exclude(role__code__in=ADMIN_ROLE_CODES)
-        .values_list("user_id", flat=True)
-    )
-    ids = {uid for uid in member_users if uid is not None} | set(grant_users)
+        ids |= {uid for uid in member_users if uid is not None} | set(grant_users)
+    if audience in (Notice.Audience.PARTNERS, Notice.Audience.ALL):
+        contact_users = PartnerContact.objects.filter(
+            subtree_q(org.path, "partner__org"),
+            partner__archived_at__isnull=True,
+            user__isnull=False,
+            user__is_active=True,
+        ).values_list("user_id", flat=True)
+        ids |= {uid for uid in contact_users if uid is not None}
     return set(User.objects.filter(pk__in=ids).values_list("pk", flat=True))
 
 
 @transaction.atomic
-def notice_send(*, actor: Any, sender_org: Any, org: Any, title: str, body: str) -> Notice:
+def notice_send(
+    *,
+    actor: Any,
+    sender_org: Any,
+    org: Any,
+    title: str,
+    body: str,
+    audience: str = Notice.Audience.PARTY,
+) -> Notice:
     access.require(actor, perms.SEND_NOTICE, sender_org)
+    if audience not in Notice.Audience.values:
+        raise DomainError({"audience": _("Choose who receives the notice.")})
     if not org.path.startswith(sender_org.path):
         raise DomainError(
             {"org": _("A notice goes to the sending organisation or those below it.")}
@@ -57,12 +87,13 @@ def notice_send(*, actor: Any, sender_org: Any, org: Any, title: str, body: str)
     notice = Notice.objects.create(
         sender_org=sender_org,
         org=org,
+        audience=audience,
         title=title[:200],
         body=body,
         author=actor,
         published_at=timezone.now(),
     )
-    recipients = notice_recipient_ids(org=org)
+    recipients = notice_recipient_ids(org=org, audience=audience)
     NoticeReceipt.objects.bulk_create(
         [NoticeReceipt(notice=notice, user_id=uid) for uid in sorted(recipients)]
     )
@@ -74,6 +105,7 @@ def notice_send(*, actor: Any, sender_org: Any, org: Any, title: str, body: str)
         changes={
             "title": [None, title],
             "addressed_to": [None, org.name],
+            "audience": [None, audience],
             "recipients": [None, len(recipients)],
         },
     )
@@ -97,15 +129,51 @@ def notice_mark_read(*, actor: Any, receipt: NoticeReceipt) -> NoticeReceipt:
     return receipt
 
 
+# Which kind a message is, from the page it links to, when its sender does not say (first
+# match wins). The data migration `0006_message_kind` keeps its own copy as it stood then.
+MESSAGE_KIND_BY_LINK: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^/cobuild/orders/"), Message.Kind.ORDER),
+    (re.compile(r"^/(cobuild|lawedu)/"), Message.Kind.COBUILD),
+    (re.compile(r"^/orglife/"), Message.Kind.MEETING),
+    (re.compile(r"^/volunteer/"), Message.Kind.VOLUNTEER),
+    (re.compile(r"^/(orgs|campaigns)/"), Message.Kind.REMINDER),
+)
+
+
+def message_kind_for(*, link: str) -> str:
+    """The kind of a message that links to `link` (a path as `reverse` gives it)."""
+    prefix = get_script_prefix()
+    path = "/" + link.removeprefix(prefix) if link.startswith(prefix) else link
+    for pattern, kind in MESSAGE_KIND_BY_LINK:
+        if pattern.match(path):
+            return kind
+    return Message.Kind.SYSTEM
+
+
 def message_send(
-    *, user_id: int, title: str, body: str = "", link: str = "", dedupe_key: str = ""
+    *,
+    user_id: int,
+    title: str,
+    body: str = "",
+    link: str = "",
+    dedupe_key: str = "",
+    kind: str = "",
 ) -> Message | None:
-    """An in-app message; with a dedupe key, at most one per user and key. When SMTP is
-    configured the message also goes by e-mail to the user's address, after the commit."""
+    """An in-app message; with a dedupe key, at most one per user and key. Its kind (the
+    messages page's filter) is `kind`, or else follows from the link. When SMTP is configured
+    the message also goes by e-mail to the user's address, after the commit."""
+    kind = kind or message_kind_for(link=link)
+    if kind not in Message.Kind.values:
+        raise ValueError(f"unknown message kind {kind!r}")
     try:
         with transaction.atomic():
             message = Message.objects.create(
-                user_id=user_id, title=title[:200], body=body, link=link, dedupe_key=dedupe_key
+                user_id=user_id,
+                kind=kind,
+                title=title[:200],
+                body=body,
+                link=link,
+                dedupe_key=dedupe_key,
             )
     except IntegrityError:
         return None
@@ -120,3 +188,20 @@ def message_mark_read(*, actor: Any, message: Message) -> None:
     Message.objects.filter(pk=message.pk, user=actor, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+@transaction.atomic
+def messages_mark_read(
+    *, actor: Any, kind: str = "", message_ids: Iterable[int] | None = None
+) -> int:
+    """Mark the actor's unread messages read, in one statement: all of them, those of one
+    kind, or only `message_ids` (ids of other users' messages change nothing). Like reading
+    one message, this is not audited. Returns how many were marked."""
+    if kind and kind not in Message.Kind.values:
+        raise DomainError(_("Choose a kind of message."))
+    unread = Message.objects.filter(user=actor, read_at__isnull=True)
+    if kind:
+        unread = unread.filter(kind=kind)
+    if message_ids is not None:
+        unread = unread.filter(pk__in=sorted(set(message_ids)))
+    return unread.update(read_at=timezone.now())

@@ -482,6 +482,7 @@ class MyRecordView(ScopedView):
     permission = access.AUTHENTICATED
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        access.require_party_member(request.user)
         member = selectors.own_record(actor=request.user)
         if member is None:
             return render(request, "members/my_record.html", {"member": None})

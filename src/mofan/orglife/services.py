@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from mofan.core import access, richtext
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError, refuse_duplicates
+from mofan.core.models import Message
 from mofan.core.paths import subtree_q
 from mofan.core.services import message_send
 from mofan.core.uploads import check_upload
@@ -666,7 +667,7 @@ def meeting_submit(*, actor: Any, meeting: Meeting) -> Meeting:
         else _("For review: %(org)s · %(topic)s")
     ) % {"org": meeting.org.name, "topic": meeting.topic}
     for user_id in access.holders(meeting.org, perms.REVIEW_MEETINGS, from_above=True):
-        message_send(user_id=user_id, title=title, link=link)
+        message_send(user_id=user_id, title=title, link=link, kind=Message.Kind.REVIEW)
     return meeting
 
 
@@ -711,6 +712,7 @@ def meeting_review(*, actor: Any, meeting: Meeting, approve: bool, comment: str 
                 title=_("Returned: %(topic)s") % {"topic": meeting.topic},
                 body=comment,
                 link=reverse("orglife:detail", kwargs={"meeting_id": meeting.pk}),
+                kind=Message.Kind.REVIEW,
             )
     return meeting
 

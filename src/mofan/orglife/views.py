@@ -399,6 +399,7 @@ class MyMeetingsView(ScopedView):
     def get(self, request: HttpRequest) -> HttpResponse:
         from mofan.orglife.models import CalendarFeed
 
+        access.require_party_member(request.user)
         rows = selectors.my_meetings(user=request.user)
         feed = CalendarFeed.objects.filter(user_id=int(request.user.pk or 0)).first()
         feed_url = (
@@ -810,6 +811,7 @@ class MyAppraisalView(ScopedView):
     permission = access.AUTHENTICATED
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        access.require_party_member(request.user)
         mine = selectors.my_appraisals(user=request.user)
         forms_ = [
             (item, SelfAssessmentForm(initial={"text": item.entry.self_assessment}))

@@ -404,6 +404,7 @@ class MyStudyView(ScopedView):
     permission = access.AUTHENTICATED
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        access.require_party_member(request.user)
         year = _year(request)
         member = own_record(actor=request.user)
         record = selectors.study_record(member=member, year=year) if member else None

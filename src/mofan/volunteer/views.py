@@ -152,6 +152,7 @@ class ActivityView(ScopedView):
             {
                 "activity": activity,
                 "mine": mine,
+                "party_member": member is not None,
                 "now": timezone.now(),
                 "can_manage": can_manage,
                 "roster": list(selectors.roster(activity=activity)) if can_view else [],

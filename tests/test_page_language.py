@@ -18,6 +18,7 @@ from django.test import Client
 
 from mofan.accounts.models import Role, User
 from mofan.core import access
+from mofan.core.models import NoticeReceipt
 from tests.conftest import Tree, login, make_user
 from tests.test_authorization_walk import _url, mofan_patterns, world  # noqa: F401 - a fixture
 
@@ -129,7 +130,9 @@ def test_the_check_sees_english_in_every_framed_element() -> None:
     ]
 
 
-def _readers(permission: str, tree: Tree, roles: dict[str, Role]) -> list[User | None]:
+def _readers(
+    permission: str, tree: Tree, roles: dict[str, Role], objects: dict[str, Any]
+) -> list[User | None]:
     """Who opens the page, as in the walk's last step: anonymous for public pages; for pages a
     signed-in user opens on their own records, an administrator of the whole tree (the fullest
     menu), else the world's reviewer or member (a review, a notice are theirs); otherwise a
@@ -138,6 +141,8 @@ def _readers(permission: str, tree: Tree, roles: dict[str, Role]) -> list[User |
         return [None]
     if permission == access.AUTHENTICATED:
         admin = make_user("读者", grants=[(roles["work_committee_admin"], tree.root, True)])
+        # The world's notice went out before this reader existed; it reaches them too.
+        NoticeReceipt.objects.create(notice=objects["_notice"], user=admin)
         return [admin, *User.objects.filter(username__in=["expert", "target"]).order_by("pk")]
     role = Role.objects.create(code="page-reader", name="页面读者", permissions=[permission])
     return [make_user("读者", grants=[(role, tree.root, True)])]
@@ -154,7 +159,7 @@ def test_page_speaks_chinese(
 ) -> None:
     pattern = dict(mofan_patterns())[name]
     url = _url(name, pattern, world)
-    for reader in _readers(pattern.callback.view_class.permission, tree, roles):
+    for reader in _readers(pattern.callback.view_class.permission, tree, roles, world):
         if reader is not None:
             login(client, reader)
         response = client.get(url, follow=True)

@@ -25,7 +25,8 @@ def _tabs(page: str) -> str:
 
 def _links(html: str) -> list[tuple[bool, str]]:
     """(current, url) for each link of the sidebar, in order."""
-    found = re.findall(r'<a class="nav-link( active)?"(?: aria-current="page")? href="([^"]+)">', html)
+    link = r'<a class="nav-link( active)?"(?: aria-current="page")? href="([^"]+)">'
+    found = re.findall(link, html)
     return [(bool(current), url) for current, url in found]
 
 

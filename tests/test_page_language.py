@@ -47,8 +47,13 @@ NOT_PAGES = (
     "application/json",
 )
 
+# Not pages: a stored file of an order (the world's open order has none: 404 to everyone), the
+# <option>s a picker fetches with its query string.
+FRAGMENTS = {"cobuild:order_file", "orgs:picker"}
 PAGES = sorted(
-    name for name, pattern in mofan_patterns() if hasattr(pattern.callback.view_class, "get")
+    name
+    for name, pattern in mofan_patterns()
+    if hasattr(pattern.callback.view_class, "get") and name not in FRAGMENTS
 )
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from mofan.core import access
 from mofan.core.errors import DomainError
@@ -301,7 +301,7 @@ class _MemberActionView(FormPageView):
 
 
 class MemberUpdateView(_MemberActionView):
-    title = _lazy("Edit record")
+    title = gettext_lazy("Edit record")
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         member = self.subject(request)
@@ -334,7 +334,7 @@ class MemberUpdateView(_MemberActionView):
 
 
 class MemberTransferView(_MemberActionView):
-    title = _lazy("Transfer to another branch")
+    title = gettext_lazy("Transfer to another branch")
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         return TransferForm(data, actor=request.user)
@@ -356,7 +356,7 @@ class MemberTransferView(_MemberActionView):
 
 
 class MemberMakeFullView(_MemberActionView):
-    title = _lazy("Full membership")
+    title = gettext_lazy("Full membership")
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         return MakeFullForm(data)
@@ -370,7 +370,7 @@ class MemberMakeFullView(_MemberActionView):
 
 
 class MemberArchiveView(_MemberActionView):
-    title = _lazy("Archive the record")
+    title = gettext_lazy("Archive the record")
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         return ArchiveForm(data)
@@ -461,7 +461,7 @@ class RosterTemplateView(ScopedView):
 
 
 class MemberLinkUserView(_MemberActionView):
-    title = _lazy("Login account")
+    title = gettext_lazy("Login account")
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         return LinkUserForm(data)

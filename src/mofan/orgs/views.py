@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from mofan.core import access
 from mofan.core.errors import DomainError
@@ -169,7 +169,7 @@ class OrgFormView(FormPageView):
 
 
 class OrgUpdateView(OrgFormView):
-    title = _lazy("Edit organisation")
+    title = gettext_lazy("Edit organisation")
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         org = self.subject(request)
@@ -183,7 +183,7 @@ class OrgUpdateView(OrgFormView):
 
 
 class OrgMoveView(OrgFormView):
-    title = _lazy("Move organisation")
+    title = gettext_lazy("Move organisation")
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         return OrgMoveForm(data, actor=request.user, org=self.subject(request))
@@ -201,7 +201,7 @@ class OrgMoveView(OrgFormView):
 
 
 class OrgArchiveView(OrgFormView):
-    title = _lazy("Archive organisation")
+    title = gettext_lazy("Archive organisation")
     danger = True
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
@@ -214,7 +214,7 @@ class OrgArchiveView(OrgFormView):
 
 
 class SeatAssignView(OrgFormView):
-    title = _lazy("Assign a committee seat")
+    title = gettext_lazy("Assign a committee seat")
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         return SeatForm(data, holders=selectors.member_choices(org=self.subject(request)))
@@ -256,7 +256,7 @@ class SeatEndView(ScopedView):
 
 
 class TermCreateView(OrgFormView):
-    title = _lazy("Record an election")
+    title = gettext_lazy("Record an election")
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         return TermForm(data)

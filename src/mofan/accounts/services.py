@@ -89,10 +89,10 @@ def user_create(
     user = User(
         username=username,
         full_name=full_name.strip(),
-        mobile=mobile_value,
         email=_normalise_email(email),
         must_change_password=must_change_password,
     )
+    user.mobile = mobile_value  # encrypted, with its hash and mask
     _validate_password(password, user, "password")
     user.set_password(password)
     with refuse_duplicates(_("This username is taken."), "username"):

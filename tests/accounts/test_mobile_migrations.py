@@ -10,7 +10,10 @@ from mofan.accounts.models import User
 from mofan.core import crypto
 from mofan.orgs.models import PartnerContact
 
-BEFORE = [("accounts", "0005_builtin_roles_orglife_codes"), ("orgs", "0003_established_on_backfill")]
+BEFORE = [
+    ("accounts", "0005_builtin_roles_orglife_codes"),
+    ("orgs", "0003_established_on_backfill"),
+]
 AFTER = [("accounts", "0006_encrypt_login_mobile"), ("orgs", "0004_encrypt_partner_contact_phone")]
 
 

@@ -92,3 +92,24 @@ def test_a_holder_still_sees_the_full_date_of_birth(tree: Tree, roles: dict[str,
 
 def test_the_mask_keeps_four_and_four() -> None:
     assert mask_id(NUMBER) == "6201**********5630"
+
+
+def test_only_a_holder_finds_a_member_by_the_whole_id_number(
+    tree: Tree, roles: dict[str, Role]
+) -> None:
+    """A hit would confirm a guess: with the mask and the year, a few thousand searches would
+    otherwise find the number."""
+    from mofan.members import selectors
+    from mofan.members.selectors import MemberFilters
+
+    services.member_create(actor=None, full_name="王建", org=tree.branch_a1, id_number=NUMBER)
+    secretary = make_user("secretary", grants=[(roles["branch_secretary"], tree.branch_a1, True)])
+    admin = make_user("admin", grants=[(roles["committee_admin"], tree.committee_a, True)])
+
+    def names(actor: object, query: str) -> list[str]:
+        found = selectors.member_list(actor=actor, filters=MemberFilters(query=query))
+        return [m.full_name for m in found]
+
+    assert names(secretary, NUMBER) == []
+    assert names(secretary, "王建") == ["王建"]
+    assert names(admin, NUMBER) == ["王建"]

@@ -325,7 +325,13 @@ def test_the_sample_messy_roster(tree: Tree, admin: Any) -> None:
         (11, "联系电话"),
         (12, "公民身份号码"),
     ]
-    assert plan.skipped == [15]  # 备注：…
+    assert plan.skipped == [15, 17, 18]  # 备注：…, 填表人：… 审核人：…, （支部盖章）
+    assert [r.values["job_title"] for r in plan.rows] == [  # from 工作岗位
+        "综合科科员",
+        "秘书科副科长",
+        "信息科科员",
+        "综合科科员",
+    ]
 
 
 def test_errors_name_the_columns_as_the_file_writes_them(tree: Tree, admin: Any) -> None:

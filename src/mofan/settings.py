@@ -4,6 +4,7 @@ DATABASE_URL   database (default: SQLite in WAL mode under MOFAN_DATA_DIR)
 REDIS_URL      cache, sessions and huey queue (default: local memory, database, SQLite huey)
 SECRET_KEY     signing key (default: generated once into MOFAN_DATA_DIR)
 MOFAN_DATA_DIR where the embedded default keeps its files (default: ./var)
+MOFAN_KEY_DIR  where generated keys are kept: secret, field and hash keys (default: MOFAN_DATA_DIR)
 """
 
 import os
@@ -17,6 +18,9 @@ PROJECT_DIR = Path(__file__).resolve().parent
 ROOT_DIR = PROJECT_DIR.parent.parent
 DATA_DIR = Path(os.environ.get("MOFAN_DATA_DIR", ROOT_DIR / "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+# Keys apart from the data in production, so that a copy of the data (or its backups) does not
+# carry the keys that decrypt it.
+KEY_DIR = Path(os.environ.get("MOFAN_KEY_DIR") or DATA_DIR).resolve()
 
 
 def _env_bool(name: str, default: bool = False) -> bool:
@@ -26,7 +30,8 @@ def _env_bool(name: str, default: bool = False) -> bool:
 def _secret_key() -> str:
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
-    key_file = DATA_DIR / "secret_key"
+    KEY_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    key_file = KEY_DIR / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)

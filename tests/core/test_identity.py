@@ -48,7 +48,7 @@ def test_refusals(raw: str, message: str) -> None:
 
 
 def test_masks() -> None:
-    assert mask_id("620102199001011234") == "620102********1234"
+    assert mask_id("620102199001011234") == "6201**********1234"
     assert mask_mobile("13912345678") == "139****5678"
     assert validate_mobile("+86 139-1234-5678") == "13912345678"
     with pytest.raises(DomainError):

@@ -145,8 +145,13 @@ def test_row_level_report(tree: Tree, admin: Any) -> None:
             (5, "入党时间", "2021.13.1", "该日期不存在。"),
             (6, "所在支部", "不存在支部", "导入范围内没有这个党支部。"),
             (6, "党员状态", "正试", "请填写“正式”或“预备”。"),
-            (6, "身份证号", ID1, "与第 5 行的身份证号重复。"),
-            (7, "身份证号", ID3, "该身份证号已登记；如需修改档案，请勾选“更新已登记党员的档案”。"),
+            (6, "身份证号", masked(ID1), "与第 5 行的身份证号重复。"),
+            (
+                7,
+                "身份证号",
+                masked(ID3),
+                "该身份证号已登记；如需修改档案，请勾选“更新已登记党员的档案”。",
+            ),
             (9, "身份证号", "", "请填写身份证号。"),
         ]
     )
@@ -157,7 +162,13 @@ def test_row_level_report(tree: Tree, admin: Any) -> None:
 
 
 def data_id(plan: Any, row: int) -> str:
-    return next(e.value for e in plan.errors if e.row == row)
+    value = next(e.value for e in plan.errors if e.row == row)
+    assert len(value) == 18 and value[4:14] == "*" * 10
+    return str(value)
+
+
+def masked(number: str) -> str:
+    return number[:4] + "*" * 10 + number[-4:]
 
 
 def test_commit_is_all_or_nothing(tree: Tree, admin: Any, monkeypatch: Any) -> None:
@@ -246,7 +257,7 @@ def test_job_flow_through_the_pages(
     assert "发现 1 个问题" in page
     report = client.get(f"/members/import/{job.pk}/errors/")
     rows = list(load_workbook(io.BytesIO(report.content)).worksheets[0].iter_rows(values_only=True))
-    assert rows[1][:3] == (2, "身份证号", "123")
+    assert rows[1][:3] == (2, "身份证号", "***")
 
     good = SimpleUploadedFile(
         "名册.xlsx", sheet([HEADER, ["张三", ID1, "2001.7.1", ""]]), content_type=XLSX
@@ -307,10 +318,163 @@ def test_the_sample_messy_roster(tree: Tree, admin: Any) -> None:
     assert [r.values["full_name"] for r in plan.rows] == ["马建国", "杨丽", "陈志远", "赵敏"]
     assert plan.rows[3].values["status"] == MemberStatus.PROBATIONARY
     assert plan.rows[3].values["joined_on"] == date(2024, 1, 1)  # an Excel serial number
-    assert sorted((e.row, e.column) for e in plan.errors) == [
-        (9, "身份证号"),
-        (10, "入党时间"),
+    assert sorted((e.row, e.column) for e in plan.errors) == [  # as the file names them
+        (9, "公民身份号码"),
+        (10, "入党日期"),
         (11, "性别"),
-        (11, "手机号"),
-        (12, "身份证号"),
+        (11, "联系电话"),
+        (12, "公民身份号码"),
     ]
+    assert plan.skipped == [15, 17, 18]  # 备注：…, 填表人：… 审核人：…, （支部盖章）
+    assert [r.values["job_title"] for r in plan.rows] == [  # from 工作岗位
+        "综合科科员",
+        "秘书科副科长",
+        "信息科科员",
+        "综合科科员",
+    ]
+
+
+def test_errors_name_the_columns_as_the_file_writes_them(tree: Tree, admin: Any) -> None:
+    data = sheet(
+        [
+            ["序号", "党员姓名", "公民身份号码", "联系电话"],
+            [1, "", ID1, "13900000000"],
+            [2, "乙", "123", "1390931"],
+        ],
+        titles=1,
+    )
+    plan = plan_of(admin, tree.branch_a1, data)
+    assert sorted((e.row, e.column, e.value) for e in plan.errors) == [
+        (3, "党员姓名", ""),
+        (4, "公民身份号码", "***"),
+        (4, "联系电话", "*******"),
+    ]
+
+
+def test_the_two_row_header_names_its_lower_columns(tree: Tree, admin: Any) -> None:
+    data = sheet([["甲", ID1, "2021.13.1", ""]], two_row_header=True)
+    plan = plan_of(admin, tree.branch_a1, data)
+    assert [(e.row, e.column, e.value) for e in plan.errors] == [(3, "入党日期", "2021.13.1")]
+
+
+def _with_signature(rows: list[list[Any]]) -> bytes:
+    book = Workbook()
+    ws = book.worksheets[0]
+    ws.append(["甲第一支部党员名册"])
+    ws.append(["姓名", "身份证号", "工作岗位", "联系电话"])
+    for row in rows:
+        ws.append(row)
+    ws.append([])
+    ws.append(["填表人：", None, "张书记", None])
+    ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=2)
+    ws.append(["审核人：李主任", None, "联系电话：0931-8888888", None])
+    ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=2)
+    ws.merge_cells(start_row=ws.max_row, start_column=3, end_row=ws.max_row, end_column=4)
+    ws.append(["（单位盖章）", None, None, "2022年3月1日"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_signature_block_is_skipped_and_reported(
+    tree: Tree, admin: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    data = _with_signature([["张三", ID1, "科员", ""], ["李四", ID2, "支部书记", ""]])
+    plan = plan_of(admin, tree.branch_a1, data)
+    assert plan.errors == [] and plan.ok
+    assert [r.values["full_name"] for r in plan.rows] == ["张三", "李四"]
+    assert plan.skipped == [6, 7, 8]
+    client = login(Client(), admin)
+    upload = SimpleUploadedFile("名册.xlsx", data, content_type=XLSX)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/members/import/", {"org": tree.branch_a1.pk, "file": upload})
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.READY
+    page = client.get(response.url).content.decode()
+    assert "第 6、7、8 行位于表格下方，是备注或签名，已跳过。" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/members/import/{job.pk}/confirm/")
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert Member.objects.count() == 2
+
+
+def test_a_member_row_with_a_job_title_like_a_signature_word_is_kept(
+    tree: Tree, admin: Any
+) -> None:
+    data = sheet([["姓名", "身份证号", "职务"], ["王五", "", "负责人"], ["赵六", "", "联系人"]])
+    plan = plan_of(admin, tree.branch_a1, data)
+    assert plan.skipped == []
+    assert [(e.row, e.column) for e in plan.errors] == [(2, "身份证号"), (3, "身份证号")]
+
+
+@pytest.mark.parametrize("header", ["工作岗位", "职务", "岗位", "现任职务"])
+def test_the_job_title_column_and_its_synonyms(tree: Tree, admin: Any, header: str) -> None:
+    data = sheet([["党员姓名", "公民身份号码", header], ["张三", ID1, "办公室科员"]])
+    plan = plan_of(admin, tree.branch_a1, data)
+    assert plan.ok
+    services.member_import_commit(actor=admin, target=tree.branch_a1, plan=plan)
+    assert Member.objects.get().job_title == "办公室科员"
+
+
+def test_the_job_page_and_report_never_show_full_numbers(
+    tree: Tree, roles: dict[str, Role], django_capture_on_commit_callbacks: Any
+) -> None:
+    secretary = make_user("s", grants=[(roles["branch_secretary"], tree.branch_a1, True)])
+    data = sheet(
+        [
+            ["姓名", "身份证号", "手机号", "出生日期"],
+            ["甲", ID1, "1390931000", "1980-01-02"],
+            ["乙", ID1, "", "1980-01-03"],
+        ]
+    )
+    client = login(Client(), secretary)
+    upload = SimpleUploadedFile("名册.xlsx", data, content_type=XLSX)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/members/import/", {"org": tree.branch_a1.pk, "file": upload})
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.INVALID
+    stored = str(job.errors)
+    page = client.get(response.url).content.decode()
+    report = client.get(f"/members/import/{job.pk}/errors/")
+    cells = [
+        str(v)
+        for row in load_workbook(io.BytesIO(report.content))
+        .worksheets[0]
+        .iter_rows(values_only=True)
+        for v in row
+    ]
+    for shown in (stored, page, " ".join(cells)):
+        assert ID1 not in shown and "1390931000" not in shown and "1980-01-03" not in shown
+    assert masked(ID1) in page and "139***1000" in page and "1980******" in page
+
+
+def test_the_migration_masks_stored_reports(tree: Tree, admin: Any) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    job = ImportJob.objects.create(
+        kind="members.roster",
+        org=tree.branch_a1,
+        created_by=admin,
+        file_name="名册.xlsx",
+        status=ImportJob.Status.INVALID,
+        errors=[
+            [3, "身份证号", ID1, "重复"],
+            [4, "手机号", "1390931", "位数不对"],
+            [5, "姓名", "", "请填写姓名。"],
+        ],
+    )
+    empty = ImportJob.objects.create(
+        kind="members.roster", org=tree.branch_a1, created_by=admin, file_name="b.xlsx"
+    )
+    import_module("mofan.members.migrations.0006_mask_import_error_values").mask_reports(apps, None)
+    job.refresh_from_db()
+    assert job.errors == [
+        [3, "身份证号", masked(ID1), "重复"],
+        [4, "手机号", "*******", "位数不对"],
+        [5, "姓名", "", "请填写姓名。"],
+    ]
+    empty.refresh_from_db()
+    assert empty.errors == []

@@ -40,7 +40,7 @@ def test_create_reads_birth_and_gender_from_the_id(tree: Tree) -> None:
     assert member.full_name == "张三"
     assert (member.name_pinyin, member.name_initials) == ("zhangsan", "zs")
     assert member.birth_date == date(1985, 6, 15) and member.gender == "female"
-    assert member.id_number_masked == number[:6] + "********" + number[-4:]
+    assert member.id_number_masked == number[:4] + "*" * 10 + number[-4:]
     assert member.mobile_masked == "139****5678"
     stored = Member.objects.values_list("id_number_encrypted", "mobile_encrypted").get()
     assert number not in stored[0] and "13912345678" not in stored[1]  # encrypted at rest
@@ -298,7 +298,7 @@ def test_export_is_the_filtered_list_masked_unless_asked_and_permitted(
     secretary_client = login(Client(), secretary)
     masked = rows(secretary_client, q="zs")
     assert [r[0] for r in masked[1:]] == ["张三"]  # exactly the filtered list
-    assert masked[1][5] == number[:6] + "********" + number[-4:]
+    assert masked[1][5] == number[:4] + "*" * 10 + number[-4:]
     assert masked[1][6] == "137****2222"
     assert secretary_client.get("/members/export/", {"full": "1"}).status_code == 403
     events = AuditEvent.objects.filter(action="members.member.export_unmasked")

@@ -97,3 +97,20 @@ def test_a_lost_claim_reads_the_member_and_the_wish_once_each(tree: Tree, world:
     ]
     wish.refresh_from_db()
     assert wish.claimed_by_id == world.people[0].pk
+
+
+def test_claiming_ones_own_wish_again_says_it_is_already_theirs(tree: Tree, world: World) -> None:
+    wish = _published(world)
+    url = reverse("volunteer:wish_act", args=[wish.pk])
+    claimer = _client(world.users[0])
+    claimer.post(url, {"step": "claim"})
+    wish.refresh_from_db()
+    claimed_at = wish.claimed_at
+    response = claimer.post(url, {"step": "claim"}, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("volunteer:wish", args=[wish.pk])
+    assert "您已认领该心愿。" in page
+    assert "已被他人认领" not in page
+    wish.refresh_from_db()
+    assert wish.status == WishStatus.CLAIMED
+    assert wish.claimed_by_id == world.people[0].pk and wish.claimed_at == claimed_at

@@ -285,6 +285,13 @@ def test_wish_review_claim_fulfil_return_confirm(
     with pytest.raises(DomainError) as exc:
         services.wish_claim(user=b, wish=wish)
     assert "已被" in " ".join(exc.value.messages)
+    claimed_at = Wish.objects.get(pk=wish.pk).claimed_at
+    with pytest.raises(DomainError) as exc:
+        services.wish_claim(user=a, wish=wish)
+    assert exc.value.messages == ["您已认领该心愿。"]
+    assert Wish.objects.filter(
+        pk=wish.pk, status=WishStatus.CLAIMED, claimed_by=a.member, claimed_at=claimed_at
+    ).exists()
     wish.refresh_from_db()
     assert wish.claimed_by == a.member and wish.claimed_for == tree.branch_a1
     with pytest.raises(DomainError):

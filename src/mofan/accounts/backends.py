@@ -4,13 +4,19 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from mofan.accounts.models import User
+from mofan.core import crypto
 
 
 def _resolve_username(login: str) -> str:
-    """A mobile number maps to its account's username, so both count toward one lockout."""
+    """A mobile number maps to its account's username, so both count toward one lockout.
+    The number is stored encrypted: it is found by its keyed hash."""
     login = (login or "").strip()
     if login.isdigit() and len(login) == 11:
-        username = User.objects.filter(mobile=login).values_list("username", flat=True).first()
+        username = (
+            User.objects.filter(mobile_hash=crypto.keyed_hash(login))
+            .values_list("username", flat=True)
+            .first()
+        )
         if username:
             return username
     return login

@@ -3,12 +3,18 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mofan.core import crypto, identity
+
 
 class User(AbstractUser):
     """A login. May or may not be a party member (members without a login still exist)."""
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
-    mobile = models.CharField(_("mobile number"), max_length=11, unique=True, null=True, blank=True)
+    # The login mobile number, encrypted at rest like members' (core.crypto); found by its keyed
+    # hash (sign-in by mobile, one account per number); the masked copy is what lists show.
+    mobile_encrypted = models.TextField(_("mobile number (encrypted)"), blank=True)
+    mobile_hash = models.CharField(_("mobile number (keyed hash)"), max_length=64, blank=True)
+    mobile_masked = models.CharField(_("mobile number"), max_length=11, blank=True)
     must_change_password = models.BooleanField(_("must change password"), default=True)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
 
@@ -16,15 +22,37 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mobile_hash"],
+                condition=~models.Q(mobile_hash=""),
+                name="user_mobile_once",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.username
 
     @property
+    def mobile(self) -> str | None:
+        """The full number, decrypted (None without one). Setting it (also as a keyword to
+        the constructor) sets the encrypted value, the hash and the mask together."""
+        if not self.mobile_encrypted:
+            return None
+        return crypto.decrypt(self.mobile_encrypted) or None
+
+    @mobile.setter
+    def mobile(self, value: str | None) -> None:
+        number = value or ""
+        self.mobile_encrypted = crypto.encrypt(number)
+        self.mobile_hash = crypto.keyed_hash(number)
+        self.mobile_masked = identity.mask_mobile(number)
+
+    MOBILE_FIELDS = ("mobile_encrypted", "mobile_hash", "mobile_masked")
+
+    @property
     def masked_mobile(self) -> str:
-        if not self.mobile:
-            return ""
-        return f"{self.mobile[:3]}****{self.mobile[-4:]}"
+        return self.mobile_masked
 
 
 class Role(models.Model):

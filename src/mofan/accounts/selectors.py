@@ -19,7 +19,7 @@ from mofan.accounts.models import (
     User,
     UserSession,
 )
-from mofan.core import access
+from mofan.core import access, crypto
 
 
 def user_list(*, actor: Any, query: str = "") -> QuerySet[User]:
@@ -29,10 +29,11 @@ def user_list(*, actor: Any, query: str = "") -> QuerySet[User]:
         n_grants=Count("grants", filter=Q(grants__revoked_at__isnull=True))
     ).order_by("username")
     if query:
+        # Mobile numbers are stored encrypted: a whole number is found by its keyed hash.
         qs = qs.filter(
             Q(username__icontains=query)
             | Q(full_name__icontains=query)
-            | Q(mobile__startswith=query)
+            | Q(mobile_hash=crypto.keyed_hash(query.strip()))
         )
     return qs
 

@@ -29,7 +29,7 @@ from mofan.accounts.models import (
     UserSession,
 )
 from mofan.accounts.roles import ADMIN_DUTIES, BUILTIN_ROLES, refresh_builtin_roles
-from mofan.core import access
+from mofan.core import access, crypto
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError, refuse_duplicates
 from mofan.core.registry import all_permissions, system_permissions
@@ -97,15 +97,15 @@ def user_create(
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError({"username": _("This username is taken.")})
     mobile_value = _normalise_mobile(mobile)
-    if mobile_value and User.objects.filter(mobile=mobile_value).exists():
+    if mobile_value and User.objects.filter(mobile_hash=crypto.keyed_hash(mobile_value)).exists():
         raise DomainError({"mobile": _("This mobile number belongs to another account.")})
     user = User(
         username=username,
         full_name=full_name.strip(),
-        mobile=mobile_value,
         email=_normalise_email(email),
         must_change_password=must_change_password,
     )
+    user.mobile = mobile_value  # encrypted, with its hash and mask
     _validate_password(password, user, "password")
     user.set_password(password)
     with refuse_duplicates(_("This username is taken."), "username"):
@@ -128,7 +128,8 @@ def user_update(
     access.require(actor, perms.MANAGE_USERS, None)
     user = User.objects.select_for_update().get(pk=user.pk)
     mobile_value = _normalise_mobile(mobile)
-    if mobile_value and User.objects.filter(mobile=mobile_value).exclude(pk=user.pk).exists():
+    clash = User.objects.filter(mobile_hash=crypto.keyed_hash(mobile_value or ""))
+    if mobile_value and clash.exclude(pk=user.pk).exists():
         raise DomainError({"mobile": _("This mobile number belongs to another account.")})
     if actor is not None and user.pk == actor.pk and not is_active:
         raise DomainError({"is_active": _("You cannot disable your own account.")})
@@ -140,7 +141,7 @@ def user_update(
     }
     user.full_name, user.mobile, user.is_active = full_name.strip(), mobile_value, is_active
     user.email = _normalise_email(email)
-    user.save(update_fields=["full_name", "mobile", "email", "is_active"])
+    user.save(update_fields=["full_name", *User.MOBILE_FIELDS, "email", "is_active"])
     after = {
         "full_name": user.full_name,
         "mobile": user.masked_mobile,

@@ -1,8 +1,9 @@
 """Encryption at rest for personal data (ID and mobile numbers) and keyed hashes for lookup.
 
 Keys come from the environment (MOFAN_FIELD_KEY, MOFAN_HASH_KEY; urlsafe base64 of 32 bytes).
-For the embedded default they are generated once under MOFAN_DATA_DIR. Losing the key loses the
-encrypted values: back it up beside the database (deploy.md).
+Without them, they are generated once into MOFAN_KEY_DIR (by default MOFAN_DATA_DIR, for the
+demo). Losing the field key loses the encrypted values: keep the keys apart from the database
+and its backups, and back them up separately (deploy.md).
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ def _key(env_name: str, file_name: str) -> bytes:
     value = os.environ.get(env_name, "")
     if value:
         return value.encode()
-    path = Path(settings.DATA_DIR) / file_name
+    folder = Path(settings.KEY_DIR)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / file_name
     if not path.exists():
         path.write_bytes(Fernet.generate_key())
         path.chmod(0o600)

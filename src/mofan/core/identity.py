@@ -69,9 +69,31 @@ def validate_mobile(raw: str) -> str:
 
 
 def mask_id(number: str) -> str:
+    """First four and last four: the hidden digits are more than the birth date (digits 7-14),
+    so a date of birth shown elsewhere does not complete the number."""
     if not number:
         return ""
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    if len(number) <= 8:
+        return "*" * len(number)
+    return number[:4] + "*" * (len(number) - 8) + number[-4:]
+
+
+def mask_text(text: str, keep_head: int, keep_tail: int) -> str:
+    """Any text (a value as a user typed it, valid or not), hidden but for its ends; a text too
+    short to keep both ends is hidden whole."""
+    if not text:
+        return ""
+    if len(text) <= keep_head + keep_tail:
+        return "*" * len(text)
+    tail = text[len(text) - keep_tail :]
+    return text[:keep_head] + "*" * (len(text) - keep_head - keep_tail) + tail
+
+
+def remask_id(masked: str) -> str:
+    """An ID number masked the old way (first six shown), masked as `mask_id` does now."""
+    if len(masked) == 18 and masked[6:14] == "*" * 8:
+        return masked[:4] + "*" * 10 + masked[-4:]
+    return masked
 
 
 def mask_mobile(number: str) -> str:

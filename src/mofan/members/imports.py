@@ -18,7 +18,7 @@ from mofan.core import crypto, identity
 from mofan.core.dates import parse_date
 from mofan.core.errors import DomainError
 from mofan.core.paths import subtree_q
-from mofan.core.xlsx import RowError, open_rows
+from mofan.core.xlsx import RowError, SheetRow, SkippedRows, open_rows
 from mofan.members import permissions as perms
 from mofan.members.models import Education, Gender, Member, MemberStatus
 from mofan.members.services import MemberFields, _clean
@@ -37,7 +37,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "status": ("党员状态", "党员类别", "人员类别", "类别"),
     "joined_on": ("入党时间", "入党日期", "入党年月"),
     "full_member_on": ("转正时间", "转正日期", "转正年月"),
-    "job_title": ("职务", "现任职务", "职务职级"),
+    "job_title": (
+        "职务",
+        "现任职务",
+        "职务职级",
+        "工作岗位",
+        "岗位",
+        "职位",
+        "岗位职务",
+        "现工作岗位",
+        "现任职务职级",
+    ),
     "organ": ("所属机关", "工作单位", "单位"),
     "leading_cadre": ("党员领导干部", "是否党员领导干部", "领导干部"),
     "mobile_member": ("流动党员", "是否流动党员"),
@@ -87,6 +97,7 @@ class RosterPlan:
     rows: list[PlannedMember] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     total: int = 0
+    skipped: list[int] = field(default_factory=list)  # notes and signature rows under the table
 
     @property
     def ok(self) -> bool:
@@ -205,34 +216,46 @@ def roster_plan(
     """Check every row of a roster for import under `target`; nothing is written."""
     look = _Lookups(actor, target)
     plan = RosterPlan()
+    skipped = SkippedRows(plan.skipped)
     seen: dict[str, int] = {}
-    for sheet_row in open_rows(upload, COLUMNS, REQUIRED):
+    for sheet_row in open_rows(upload, COLUMNS, REQUIRED, skipped):
         plan.total += 1
         if plan.total > MAX_ROWS:
             raise DomainError(_("A file may hold at most %(n)d rows.") % {"n": MAX_ROWS})
         if progress is not None and plan.total % 500 == 0:
             progress(plan.total)
-        _check_row(
-            sheet_row.number, sheet_row.values, sheet_row.raw, look, plan, seen, update_existing
-        )
+        _check_row(sheet_row, look, plan, seen, update_existing)
     if plan.total == 0:
         raise DomainError(_("The file holds no rows under the header."))
     return plan
 
 
+# Values of these columns are masked in the error report (kept as a job's errors, shown to
+# whoever follows the import): the row number finds the row in the user's own file.
+MASKED_COLUMNS = {"id_number": (4, 4), "mobile": (3, 4), "birth_date": (4, 0)}
+
+
+def reported_value(key: str, value: str) -> str:
+    """A cell's value as the error report shows it."""
+    if key in MASKED_COLUMNS:
+        return identity.mask_text(value, *MASKED_COLUMNS[key])
+    return value
+
+
 def _check_row(
-    number: int,
-    values: dict[str, str],
-    raw: dict[str, Any],
+    sheet_row: SheetRow,
     look: _Lookups,
     plan: RosterPlan,
     seen: dict[str, int],
     update_existing: bool,
 ) -> None:
+    number, values, raw = sheet_row.number, sheet_row.values, sheet_row.raw
     errors: list[RowError] = []
 
     def refuse(key: str, reason: str) -> None:
-        errors.append(RowError(number, LABELS[key], values.get(key, ""), reason))
+        # The column as the file names it (公民身份号码), or ours when the file lacks it.
+        column = sheet_row.headers.get(key) or LABELS[key]
+        errors.append(RowError(number, column, reported_value(key, values.get(key, "")), reason))
 
     def choice(key: str, mapping: dict[str, Any], reason: str, default: Any = "") -> Any:
         text = values.get(key, "").replace(" ", "")

@@ -51,11 +51,16 @@ class MemberFilters:
 # and every other reader of `member_list` filter by it too, so both always agree.
 
 
-def _search_terms(query: str) -> tuple[str, list[Any]] | None:
+def _search_terms(query: str, *, by_id: bool = True) -> tuple[str, list[Any]] | None:
+    """`by_id`: whether a whole ID number may be searched. Only for holders of the sensitive
+    permission: to others a hit would confirm a guess, and the masked number with the year of
+    birth leaves few enough guesses to try them all."""
     text = identity.normalise_id(query).lower()
     if not text:
         return None
     if identity.ID_PATTERN.match(text.upper()):
+        if not by_id:
+            return "1 = 0", []
         return "m.id_number_hash = %s", [crypto.keyed_hash(text.upper())]
     if identity.MOBILE_PATTERN.match(text):
         return "m.mobile_hash = %s", [crypto.keyed_hash(text)]
@@ -112,7 +117,7 @@ def _list_where(actor: Any, filters: MemberFilters) -> tuple[str, list[Any]] | N
     for term, value in bands:
         terms.append(term)
         params.append(value)
-    search = _search_terms(filters.query)
+    search = _search_terms(filters.query, by_id=access.has_permission(actor, perms.VIEW_SENSITIVE))
     if search is not None:
         terms.append(search[0])
         params += search[1]

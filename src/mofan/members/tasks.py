@@ -60,6 +60,13 @@ def _forget_file(job: ImportJob) -> None:
         default_storage.delete(name)
 
 
+def _skipped_note(plan: RosterPlan) -> str:
+    if not plan.skipped:
+        return ""
+    rows = "、".join(str(n) for n in plan.skipped[:20]) + ("…" if len(plan.skipped) > 20 else "")
+    return _("Rows %(rows)s under the table were skipped as notes or signatures.") % {"rows": rows}
+
+
 def run_roster_check(job_id: int) -> None:
     job = ImportJob.objects.select_related("org", "created_by").get(pk=job_id)
     _finish(job, total=_estimate_rows(job))
@@ -77,6 +84,7 @@ def run_roster_check(job_id: int) -> None:
         errors=errors,
         new_count=plan.new_count,
         update_count=plan.update_count,
+        message=_skipped_note(plan)[:300],
         status=ImportJob.Status.READY if plan.ok else ImportJob.Status.INVALID,
     )
     if not plan.ok:
@@ -102,8 +110,12 @@ def run_roster_commit(job_id: int) -> None:
             status=ImportJob.Status.DONE,
             new_count=created,
             update_count=updated,
-            message=_("%(created)d created, %(updated)d updated.")
-            % {"created": created, "updated": updated},
+            message=(
+                _("%(created)d created, %(updated)d updated.")
+                % {"created": created, "updated": updated}
+                + " "
+                + _skipped_note(plan)
+            ).strip()[:300],
         )
     finally:
         _forget_file(job)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mofan.core import access
+from mofan.core import access, identity
 from mofan.core.errors import DomainError
 from mofan.core.exports import xlsx_file_response, xlsx_response
 from mofan.core.views import (
@@ -53,6 +53,28 @@ def _shown(value: Any) -> Any:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     return value
+
+
+def birth_shown(born: Any, *, full: bool) -> str:
+    """The date of birth in full only to holders of the sensitive permission; to others the
+    year, so that with the masked ID number it never completes the number."""
+    if not born:
+        return ""
+    if full:
+        return f"{born.year}年{born.month}月{born.day}日"
+    return _("%(year)s (year only)") % {"year": str(born)[:4]}
+
+
+def _history_value(key: str, value: Any, *, full: bool) -> Any:
+    """A value of the record's history as the reader may see it: older masks re-masked, the
+    date of birth by year for those without the sensitive permission."""
+    if full or value is None:
+        return _shown(value)
+    if key == "birth_date":
+        return birth_shown(value, full=False)
+    if key == "id_number_masked" and isinstance(value, str):
+        return identity.remask_id(value)
+    return _shown(value)
 
 
 def _filters(request: HttpRequest) -> tuple[MemberFilterForm, selectors.MemberFilters]:
@@ -132,6 +154,7 @@ class MemberExportView(ScopedView):
         today = timezone.localdate()
         unmasked: dict[int, services.Unmasked] = {}
         members: Iterable[Member]
+        # Only a full export (the holder's, audited) gives the whole date of birth.
         if request.GET.get("full") == "1":
             if not access.has_permission(request.user, perms.VIEW_SENSITIVE):
                 raise PermissionDenied
@@ -165,7 +188,7 @@ class MemberExportView(ScopedView):
                 m.full_name,
                 m.get_gender_display(),
                 m.ethnicity,
-                m.birth_date,
+                m.birth_date if m.pk in unmasked else birth_shown(m.birth_date, full=False),
                 whole_years(m.birth_date, today),
                 unmasked[m.pk].id_number if m.pk in unmasked else m.id_number_masked,
                 unmasked[m.pk].mobile if m.pk in unmasked else m.mobile_masked,
@@ -196,15 +219,20 @@ class MemberDetailView(ScopedView):
     @staticmethod
     def _context(request: HttpRequest, member: Member, **extra: Any) -> dict[str, Any]:
         today = timezone.localdate()
+        full = access.can(request.user, perms.VIEW_SENSITIVE, member.org)
         return {
             "member": member,
             "age": whole_years(member.birth_date, today),
+            "birth": birth_shown(member.birth_date, full=full),
             "standing": whole_years(member.joined_on, today),
             "history": [
                 (
                     event,
                     [
-                        (FIELD_LABELS.get(key, key), [_shown(v) for v in change])
+                        (
+                            FIELD_LABELS.get(key, key),
+                            [_history_value(key, v, full=full) for v in change],
+                        )
                         for key, change in event.changes.items()
                         if isinstance(change, list)
                     ],
@@ -213,7 +241,7 @@ class MemberDetailView(ScopedView):
             ],
             "transfers": selectors.member_transfers(actor=request.user, member=member),
             "can_manage": access.can(request.user, perms.MANAGE, member.org),
-            "can_unmask": access.can(request.user, perms.VIEW_SENSITIVE, member.org),
+            "can_unmask": full,
             **extra,
         }
 
@@ -305,13 +333,18 @@ class MemberUpdateView(_MemberActionView):
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         member = self.subject(request)
+        # The date of birth is read from the ID number on record when left empty; those who
+        # may not see the full number do not see the full date either.
+        hide_birth = bool(member.id_number_encrypted) and not access.can(
+            request.user, perms.VIEW_SENSITIVE, member.org
+        )
         initial = {
             "full_name": member.full_name,
             "org": member.org_id,
             "group": member.group_id,
             "status": member.status,
             "gender": member.gender,
-            "birth_date": member.birth_date,
+            "birth_date": None if hide_birth else member.birth_date,
             "ethnicity": member.ethnicity,
             "education": member.education,
             "organ": member.organ,
@@ -324,6 +357,10 @@ class MemberUpdateView(_MemberActionView):
         form = MemberForm(data, actor=request.user, editing=True, initial=initial)
         form.fields["id_number"].widget.attrs["placeholder"] = member.id_number_masked
         form.fields["mobile"].widget.attrs["placeholder"] = member.mobile_masked
+        if hide_birth:
+            form.fields["birth_date"].help_text = _(
+                "On record: %(birth)s; read from the ID number when left empty."
+            ) % {"birth": birth_shown(member.birth_date, full=False)}
         return form
 
     def perform(self, request: HttpRequest, member: Member, form: Any) -> str:

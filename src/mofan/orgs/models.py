@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from mofan.core import crypto, identity
+
 
 class OrgKind(models.TextChoices):
     WORK_COMMITTEE = "work_committee", _("Work committee")  # 市直机关工委, root of a deployment
@@ -186,7 +188,9 @@ class PartnerContact(models.Model):
     )
     name = models.CharField(_("name"), max_length=50)
     position = models.CharField(_("position"), max_length=50, blank=True)
-    phone = models.CharField(_("telephone"), max_length=20, blank=True)
+    # Encrypted at rest (core.crypto); the masked copy is what those without the need see.
+    phone_encrypted = models.TextField(_("telephone (encrypted)"), blank=True)
+    phone_masked = models.CharField(_("telephone"), max_length=20, blank=True)
     user = models.OneToOneField(
         "accounts.User",
         verbose_name=_("login"),
@@ -205,3 +209,13 @@ class PartnerContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} {self.name}"
+
+    @property
+    def phone(self) -> str:
+        """The full number, decrypted; setting it sets the encrypted value and the mask."""
+        return crypto.decrypt(self.phone_encrypted)
+
+    @phone.setter
+    def phone(self, value: str) -> None:
+        self.phone_encrypted = crypto.encrypt(value or "")
+        self.phone_masked = identity.mask_text(value or "", 3, 4)

@@ -357,9 +357,9 @@ def partner_contact_add(
     access.require(actor, perms.MANAGE_PARTNERS, partner.org)
     name = _clean_name(name)
     phone = "".join(ch for ch in phone if ch.isdigit() or ch == "-")
-    contact = PartnerContact.objects.create(
-        partner=partner, name=name, position=position.strip(), phone=phone
-    )
+    contact = PartnerContact(partner=partner, name=name, position=position.strip())
+    contact.phone = phone  # encrypted, with its mask
+    contact.save()
     audit_record(
         actor=actor,
         action="orgs.partner_contact.create",

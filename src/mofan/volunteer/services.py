@@ -742,13 +742,16 @@ class ClaimRefusedError(DomainError):
     """A claim refused because the wish is no longer open; `status` is the state it was
     found in, so that the page need not read it again to tell where to send the member."""
 
-    def __init__(self, message: str, status: str) -> None:
+    def __init__(self, message: str, status: str, *, own: bool = False) -> None:
         super().__init__(message)
         self.status = status
+        self.own = own  # the member asking is the one who claimed it
 
 
-def _claim_refused(status: str) -> ClaimRefusedError:
+def _claim_refused(status: str, *, own: bool = False) -> ClaimRefusedError:
     if status in {WishStatus.CLAIMED, WishStatus.FULFILLED, WishStatus.CONFIRMED}:
+        if own:
+            return ClaimRefusedError(_("You have already claimed this wish."), status, own=True)
         return ClaimRefusedError(_("Someone else has just claimed this wish."), status)
     return ClaimRefusedError(_("This wish is not open for claiming."), status)
 
@@ -769,7 +772,7 @@ def wish_claim(*, user: Any, wish: Wish, member: Member | None = None) -> Wish:
     if not can_see_wish(member, wish):
         raise DomainError(_("This wish is offered to other organisations."))
     if wish.status != WishStatus.PUBLISHED:
-        raise _claim_refused(wish.status)
+        raise _claim_refused(wish.status, own=wish.claimed_by_id == member.pk)
     return _wish_claim_locked(user=user, member=member, wish=wish)
 
 
@@ -792,8 +795,9 @@ def _wish_claim_locked(*, user: Any, member: Member, wish: Wish) -> Wish:
         pk=wish.pk, status=WishStatus.PUBLISHED, deadline__gte=timezone.localdate()
     ).update(status=WishStatus.CLAIMED, claimed_by=member, claimed_for=member.org, claimed_at=now)
     if not won:
-        current = Wish.objects.filter(pk=wish.pk).values_list("status", flat=True).first()
-        raise _claim_refused(current or "")
+        current = Wish.objects.filter(pk=wish.pk).values_list("status", "claimed_by").first()
+        status, claimer = current or ("", None)
+        raise _claim_refused(status, own=claimer == member.pk)
     # What the update wrote (read back, it would also drop the community read with the wish).
     wish.status, wish.claimed_by, wish.claimed_for, wish.claimed_at = (
         WishStatus.CLAIMED,

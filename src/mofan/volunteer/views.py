@@ -670,7 +670,8 @@ class WishActionView(ScopedView):
                 if isinstance(exc, services.ClaimRefusedError)
                 else Wish.objects.filter(pk=wish.pk, status=WishStatus.PUBLISHED).exists()
             )
-            if not still_open:
+            own = isinstance(exc, services.ClaimRefusedError) and exc.own
+            if not still_open and not own:
                 return redirect("volunteer:mine")
         else:
             messages.success(request, _("Claimed. Fulfil it, then report it here with a photo."))

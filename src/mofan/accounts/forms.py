@@ -24,6 +24,18 @@ class LoginForm(forms.Form):
     )
 
 
+class CaptchaForm(forms.Form):
+    captcha = forms.CharField(
+        label=_("Code in the picture"),
+        max_length=10,
+        required=False,
+        help_text=_("Type the 5 digits shown in the picture."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "numeric", "autocapitalize": "off"}
+        ),
+    )
+
+
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
         label=_("Current password"),

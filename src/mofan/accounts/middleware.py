@@ -15,6 +15,7 @@ from mofan.accounts.services import session_close, session_touch
 
 LAST_ACTIVITY = "mofan_last_activity"
 LAST_TOUCH = "mofan_last_touch"
+SIGNED_IN_AT = "mofan_signed_in_at"
 TOUCH_EVERY_SECONDS = 60
 
 
@@ -26,7 +27,8 @@ def password_expired(user: Any, now: datetime) -> bool:
 
 
 class SessionSecurityMiddleware:
-    """Idle timeout, forced password change, and the online-users record."""
+    """Idle timeout, absolute session lifetime, forced password change, the online-users
+    record."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -38,6 +40,19 @@ class SessionSecurityMiddleware:
             last_raw = request.session.get(LAST_ACTIVITY)
             last = datetime.fromisoformat(last_raw) if last_raw else now
             key = request.session.session_key or ""
+            signed_in_raw = request.session.get(SIGNED_IN_AT)
+            if not signed_in_raw:
+                # A session opened without the sign-in form counts from its first request.
+                request.session[SIGNED_IN_AT] = now.isoformat()
+            elif now - datetime.fromisoformat(signed_in_raw) > settings.MOFAN_SESSION_MAX_AGE:
+                logout(request)
+                session_close(session_key=key, reason="session lifetime")
+                messages.info(
+                    request,
+                    _("You were signed out: a session lasts at most %(hours)s hours.")
+                    % {"hours": int(settings.MOFAN_SESSION_MAX_AGE.total_seconds() // 3600)},
+                )
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
             if now - last > settings.IDLE_TIMEOUT:
                 logout(request)
                 session_close(session_key=key, reason="idle timeout")

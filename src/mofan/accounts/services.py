@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 import axes.utils
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
@@ -15,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mofan.accounts import permissions as perms
-from mofan.accounts.models import Grant, LoginRecord, Role, User, UserSession
+from mofan.accounts.models import Grant, LoginRecord, PasswordHistory, Role, User, UserSession
 from mofan.accounts.roles import ADMIN_DUTIES, BUILTIN_ROLES, refresh_builtin_roles
 from mofan.core import access
 from mofan.core.audit import audit_record, diff
@@ -33,6 +35,18 @@ def _normalise_mobile(mobile: str) -> str | None:
     if not MOBILE_RE.match(digits):
         raise DomainError({"mobile": _("Enter an 11-digit mobile number starting with 1.")})
     return digits
+
+
+def _remember_password(user: User) -> None:
+    """Keep the hash just set, and only as many as the history rule looks back."""
+    keep = max(settings.MOFAN_PASSWORD_HISTORY, 1)
+    PasswordHistory.objects.create(user=user, password=user.password)
+    newest = list(
+        PasswordHistory.objects.filter(user=user)
+        .order_by("-id")
+        .values_list("pk", flat=True)[:keep]
+    )
+    PasswordHistory.objects.filter(user=user).exclude(pk__in=newest).delete()
 
 
 def _validate_password(password: str, user: User | None, field: str) -> None:
@@ -97,6 +111,7 @@ def user_create(
     user.set_password(password)
     with refuse_duplicates(_("This username is taken."), "username"):
         user.save()
+    _remember_password(user)
     audit_record(
         actor=actor,
         action="accounts.user.create",
@@ -151,6 +166,7 @@ def user_reset_password(*, actor: Any, user: User, password: str) -> User:
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
+    _remember_password(user)
     _end_sessions_of(user, reason="password reset")
     audit_record(actor=actor, action="accounts.user.reset_password", target=user)
     return user
@@ -169,6 +185,7 @@ def password_change(*, actor: User, old_password: str, new_password: str) -> Use
     user.must_change_password = False
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    _remember_password(user)
     audit_record(actor=user, action="accounts.user.change_password", target=user)
     return user
 
@@ -346,7 +363,38 @@ def session_open(*, user: User, session_key: str, ip: str | None, user_agent: st
         },
     )
     audit_record(actor=user, action="accounts.session.open", target=user)
+    _end_sessions_over_limit(user, keep=tracked, now=now)
     return tracked
+
+
+def _end_sessions_over_limit(user: User, *, keep: UserSession, now: datetime) -> None:
+    """At most MOFAN_MAX_SESSIONS_PER_USER open sessions: the oldest ones end."""
+    others = UserSession.objects.filter(user=user, ended_at__isnull=True).exclude(pk=keep.pk)
+    # Sessions nobody used within the idle timeout are over already; say so in the list.
+    others.filter(last_seen__lt=now - settings.IDLE_TIMEOUT).update(
+        ended_at=now, end_reason="idle timeout"
+    )
+    limit = settings.MOFAN_MAX_SESSIONS_PER_USER
+    if limit <= 0:
+        return
+    surplus = list(
+        others.filter(ended_at__isnull=True)
+        .order_by("-started_at", "-id")
+        .values_list("pk", "session_key")[limit - 1 :]
+    )
+    if not surplus:
+        return
+    for _pk, key in surplus:
+        _session_store(key).delete()
+    UserSession.objects.filter(pk__in=[pk for pk, _key in surplus]).update(
+        ended_at=now, end_reason="session limit"
+    )
+    audit_record(
+        actor=user,
+        action="accounts.session.end_by_limit",
+        target=user,
+        changes={"open_sessions": [limit + len(surplus), limit]},
+    )
 
 
 def session_touch(*, session_key: str) -> None:
@@ -363,8 +411,6 @@ def session_close(*, session_key: str, reason: str) -> None:
 
 def _session_store(session_key: str) -> SessionBase:
     from importlib import import_module
-
-    from django.conf import settings
 
     engine = import_module(settings.SESSION_ENGINE)
     store: SessionBase = engine.SessionStore(session_key=session_key)

@@ -272,3 +272,14 @@ def test_an_administrator_reset_cannot_reuse_a_recent_password(
     assert list(
         User.objects.filter(pk=target.pk).values_list("must_change_password", flat=True)
     ) == [True]
+
+
+def test_the_online_list_follows_a_session_through_a_password_change(tree: Tree) -> None:
+    user = make_user("gaimi", must_change_password=True)
+    client = Client()
+    post_login(client, "gaimi", PASSWORD)
+    change(client, PASSWORD, "Xin-mima-2026")
+    tracked = UserSession.objects.get(user=user)
+    assert tracked.session_key == client.session.session_key  # the new key
+    services.session_end(actor=None, tracked=tracked)
+    assert client.get("/").status_code == 302  # the forced logout reached the session

@@ -36,6 +36,17 @@ class CaptchaForm(forms.Form):
     )
 
 
+class TwoFactorForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from the authenticator app"),
+        max_length=20,
+        help_text=_("Six digits that change every 30 seconds, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
         label=_("Current password"),

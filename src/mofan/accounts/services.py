@@ -403,6 +403,14 @@ def session_touch(*, session_key: str) -> None:
     )
 
 
+def session_rekey(*, old_key: str, new_key: str) -> None:
+    """The session got a new key (a password change cycles it): keep tracking it."""
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key, ended_at__isnull=True).update(
+            session_key=new_key
+        )
+
+
 def session_close(*, session_key: str, reason: str) -> None:
     UserSession.objects.filter(session_key=session_key, ended_at__isnull=True).update(
         ended_at=timezone.now(), end_reason=reason

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from mofan.accounts import captcha, selectors, services
+from mofan.accounts import captcha, selectors, services, two_factor
 from mofan.accounts import permissions as perms
 from mofan.accounts.forms import (
     CaptchaForm,
@@ -19,12 +19,14 @@ from mofan.accounts.forms import (
     PasswordChangeForm,
     PasswordResetForm,
     RoleForm,
+    TwoFactorForm,
     UserCreateForm,
     UserUpdateForm,
 )
 from mofan.accounts.middleware import LAST_ACTIVITY, SIGNED_IN_AT
 from mofan.accounts.models import User
 from mofan.core import access
+from mofan.core.checkin import qr_svg
 from mofan.core.errors import DomainError
 from mofan.core.middleware import request_ip
 from mofan.core.views import ScopedView, apply_domain_error, paginate, query_without_page
@@ -106,6 +108,7 @@ class LoginView(ScopedView):
         login(request, user)
         request.session[LAST_ACTIVITY] = None
         request.session[SIGNED_IN_AT] = timezone.now().isoformat()
+        request.session[two_factor.SESSION_KEY] = two_factor.two_factor_state(user=user)
         request.session.save()
         services.session_open(
             user=user,
@@ -113,12 +116,94 @@ class LoginView(ScopedView):
             ip=ip,
             user_agent=_user_agent(request),
         )
+        if request.session.get(two_factor.SESSION_KEY) == two_factor.PENDING:
+            return redirect("accounts:two_factor")
         target = request.GET.get("next", "")
         if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
             target = ""
         if user.must_change_password:
             return redirect("accounts:password_change")
         return redirect(target or "core:home")
+
+
+class TwoFactorView(ScopedView):
+    """The second step of signing in: set up the authenticator the first time, then a code."""
+
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        if request.session.get(two_factor.SESSION_KEY) != two_factor.PENDING:
+            return redirect("core:home")
+        return self._render(request, TwoFactorForm())
+
+    def _render(self, request: HttpRequest, form: TwoFactorForm) -> HttpResponse:
+        user = cast(User, request.user)
+        if two_factor.two_factor_enrolled(user=user):
+            return render(request, "accounts/two_factor_verify.html", {"form": form})
+        secret = request.session.get(two_factor.PENDING_SECRET) or two_factor.new_secret()
+        request.session[two_factor.PENDING_SECRET] = secret
+        context = {
+            "form": form,
+            "qr": qr_svg(two_factor.provisioning_url(user=user, secret=secret)),
+            "secret": two_factor.secret_for_typing(secret),
+        }
+        return render(request, "accounts/two_factor_enrol.html", context)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        if request.session.get(two_factor.SESSION_KEY) != two_factor.PENDING:
+            return redirect("core:home")
+        user = cast(User, request.user)
+        form = TwoFactorForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form)
+        token = form.cleaned_data["token"]
+        if not two_factor.two_factor_enrolled(user=user):
+            secret = str(request.session.get(two_factor.PENDING_SECRET, ""))
+            try:
+                codes = two_factor.two_factor_enrol(user=user, secret=secret, token=token)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+                return self._render(request, form)
+            request.session.pop(two_factor.PENDING_SECRET, None)
+            request.session[two_factor.SESSION_KEY] = two_factor.VERIFIED
+            # Shown this once: no page offers them again.
+            return render(request, "accounts/two_factor_codes.html", {"codes": codes})
+        accepted, left = two_factor.two_factor_verify(
+            user=user, token=token, ip=request_ip(request), user_agent=_user_agent(request)
+        )
+        if not accepted:
+            form.add_error("token", _("The code is wrong or has expired."))
+            return self._render(request, form)
+        request.session[two_factor.SESSION_KEY] = two_factor.VERIFIED
+        if left is not None:
+            messages.warning(
+                request,
+                _(
+                    "You signed in with a recovery code; %(left)s are left. "
+                    "A security administrator can reset your second factor."
+                )
+                % {"left": left},
+            )
+        return redirect("core:home")
+
+
+class TwoFactorResetView(ScopedView):
+    permission = perms.MANAGE_SESSIONS
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            user = two_factor.two_factor_reset(
+                actor=request.user, username=request.POST.get("username", "")
+            )
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("The second factor of %(name)s was reset; they set up a new one at sign-in.")
+                % {"name": user.username},
+            )
+        return redirect("accounts:sessions")
 
 
 class LogoutView(ScopedView):
@@ -150,7 +235,11 @@ class PasswordChangeView(ScopedView):
             except DomainError as exc:
                 apply_domain_error(form, exc)
             else:
-                update_session_auth_hash(request, user)
+                old_key = request.session.session_key or ""
+                update_session_auth_hash(request, user)  # a new session key, the same session
+                services.session_rekey(
+                    old_key=old_key, new_key=request.session.session_key or ""
+                )
                 messages.success(request, _("Your password has been changed."))
                 return redirect("core:home")
         return render(request, "accounts/password_change.html", {"form": form})

@@ -46,12 +46,14 @@ def test_picture_code_after_three_wrong_passwords(live_server: Any, phone: Any, 
     expect(box.locator(".invalid-feedback")).to_have_count(0)
 
     phone.get_by_label("密码").fill(PASSWORD)
-    phone.get_by_label("验证码").fill("x")  # never the answer: the picture has digits only
+    phone.get_by_label("验证码", exact=True).fill(
+        "x"
+    )  # never the answer: the picture has digits only
     phone.get_by_role("button", name="登录", exact=True).click()
     expect(box.locator(".invalid-feedback")).to_have_text("验证码与图片不符，请按新图片重新输入。")
 
     phone.get_by_label("密码").fill(PASSWORD)
-    phone.get_by_label("验证码").fill(session_value(phone, captcha.SESSION_KEY))
+    phone.get_by_label("验证码", exact=True).fill(session_value(phone, captcha.SESSION_KEY))
     phone.get_by_role("button", name="登录", exact=True).click()
     phone.wait_for_url(f"{live_server.url}/")
 

@@ -237,9 +237,7 @@ class PasswordChangeView(ScopedView):
             else:
                 old_key = request.session.session_key or ""
                 update_session_auth_hash(request, user)  # a new session key, the same session
-                services.session_rekey(
-                    old_key=old_key, new_key=request.session.session_key or ""
-                )
+                services.session_rekey(old_key=old_key, new_key=request.session.session_key or "")
                 messages.success(request, _("Your password has been changed."))
                 return redirect("core:home")
         return render(request, "accounts/password_change.html", {"form": form})

@@ -191,6 +191,7 @@ def test_stale_sessions_are_closed_not_counted(tree: Tree) -> None:
         UserSession.objects.filter(user=user).order_by("id").values_list("end_reason", flat=True)
     )
     assert reasons == ["idle timeout", "", "", ""]
+    assert old.get("/").status_code == 302  # and it is gone from the session store
     assert not AuditEvent.objects.filter(action="accounts.session.end_by_limit").exists()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import axes.utils
@@ -26,6 +26,7 @@ from mofan.core.registry import all_permissions, system_permissions
 from mofan.orgs.models import Organisation
 
 MOBILE_RE = re.compile(r"^1\d{10}$")
+TOUCH_LAG = timedelta(minutes=1)  # UserSession.last_seen is written at most once a minute
 
 
 def _normalise_mobile(mobile: str) -> str | None:
@@ -370,8 +371,16 @@ def session_open(*, user: User, session_key: str, ip: str | None, user_agent: st
 def _end_sessions_over_limit(user: User, *, keep: UserSession, now: datetime) -> None:
     """At most MOFAN_MAX_SESSIONS_PER_USER open sessions: the oldest ones end."""
     others = UserSession.objects.filter(user=user, ended_at__isnull=True).exclude(pk=keep.pk)
-    # Sessions nobody used within the idle timeout are over already; say so in the list.
-    others.filter(last_seen__lt=now - settings.IDLE_TIMEOUT).update(
+    # Sessions nobody used within the idle timeout (plus the minute `last_seen` may lag) are
+    # over already: end them as such, so that they neither count nor linger in the list.
+    stale = list(
+        others.filter(last_seen__lt=now - settings.IDLE_TIMEOUT - TOUCH_LAG).values_list(
+            "pk", "session_key"
+        )
+    )
+    for _pk, key in stale:
+        _session_store(key).delete()
+    UserSession.objects.filter(pk__in=[pk for pk, _key in stale]).update(
         ended_at=now, end_reason="idle timeout"
     )
     limit = settings.MOFAN_MAX_SESSIONS_PER_USER

@@ -75,6 +75,13 @@ def huey_runs_tasks_inline() -> None:
     HUEY.immediate = True
 
 
+@pytest.fixture(autouse=True)
+def admin_two_factor_off(settings: Any) -> None:
+    """Most tests sign administrators in with `force_login`, which no second factor follows;
+    tests/accounts/test_two_factor.py turns MOFAN_ADMIN_2FA (on in production) back on."""
+    settings.MOFAN_ADMIN_2FA = False
+
+
 @pytest.fixture
 def roles(db: Any) -> dict[str, Role]:
     return {role.code: role for role in roles_ensure_builtin()}

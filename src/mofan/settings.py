@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "treebeard",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "huey.contrib.djhuey",
     "mofan.core",
     "mofan.accounts",
@@ -163,6 +166,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "mofan.accounts.validators.ComplexityValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "mofan.accounts.validators.PasswordHistoryValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -182,11 +186,27 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=10)
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# Axes sees the client address the way the rest of Mofan does (X-Real-IP only behind our proxy).
+AXES_CLIENT_IP_CALLABLE = "mofan.core.middleware.request_ip"
 AXES_USERNAME_CALLABLE = "mofan.accounts.backends.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Per address, counted over the same ten minutes: many accounts tried from one place are
+# stopped, with a higher limit than one account's, since an office shares one address.
+MOFAN_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("MOFAN_LOGIN_IP_FAILURE_LIMIT", "20"))
+# After this many wrong passwords for an account or from an address the form asks for a code.
+MOFAN_LOGIN_CAPTCHA_AFTER = int(os.environ.get("MOFAN_LOGIN_CAPTCHA_AFTER", "3"))
+# Open sessions one user may hold; signing in once more ends the oldest.
+MOFAN_MAX_SESSIONS_PER_USER = int(os.environ.get("MOFAN_MAX_SESSIONS_PER_USER", "3"))
+# A session ends this long after sign-in however active it is (the idle timeout comes first).
+MOFAN_SESSION_MAX_AGE = timedelta(hours=int(os.environ.get("MOFAN_SESSION_MAX_AGE_HOURS", "12")))
+# The last N passwords of an account cannot be chosen again.
+MOFAN_PASSWORD_HISTORY = int(os.environ.get("MOFAN_PASSWORD_HISTORY", "5"))
+# Administrators (三员) and work committee administrators confirm each sign-in with a TOTP code.
+MOFAN_ADMIN_2FA = _env_bool("MOFAN_ADMIN_2FA", True)
+OTP_TOTP_ISSUER = os.environ.get("MOFAN_TOTP_ISSUER", "Mofan")
 
 # Language, time.
 LANGUAGE_CODE = "zh-hans"

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from mofan.accounts import services
+from mofan.accounts import captcha, services
 from mofan.accounts.middleware import LAST_ACTIVITY
 from mofan.accounts.models import LoginRecord, Role, User, UserSession
 from mofan.core.errors import DomainError
@@ -18,9 +18,14 @@ LOGIN = "/accounts/login/"
 
 
 def sign_in(client: Client, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    """The login form as a person fills it in, picture code included when one is shown."""
     return client.post(
         LOGIN,
-        {"username": username, "password": password},
+        {
+            "username": username,
+            "password": password,
+            "captcha": client.session.get(captcha.SESSION_KEY, ""),
+        },
         HTTP_USER_AGENT="pytest-browser",
         REMOTE_ADDR="10.1.2.3",
     )

@@ -24,6 +24,29 @@ class LoginForm(forms.Form):
     )
 
 
+class CaptchaForm(forms.Form):
+    captcha = forms.CharField(
+        label=_("Code in the picture"),
+        max_length=10,
+        required=False,
+        help_text=_("Type the 5 digits shown in the picture."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "inputmode": "numeric", "autocapitalize": "off"}
+        ),
+    )
+
+
+class TwoFactorForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from the authenticator app"),
+        max_length=20,
+        help_text=_("Six digits that change every 30 seconds, or one of your recovery codes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(
         label=_("Current password"),

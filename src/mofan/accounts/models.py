@@ -307,3 +307,24 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's recent passwords, so that none of them is chosen again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="password_history",
+    )
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

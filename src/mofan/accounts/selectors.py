@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from mofan.accounts import permissions as perms
@@ -173,3 +174,36 @@ def locked_accounts(*, actor: Any) -> list[dict[str, Any]]:
         .order_by("username")
     )
     return [{"username": r["username"]} for r in rows]
+
+
+# Sign-in throttling: read from axes's attempts, which hold the account and the address of
+# every failure (axes itself locks by account only; the address limit is ours, in one place).
+
+
+@dataclass(frozen=True)
+class LoginGuard:
+    address_blocked: bool  # too many wrong passwords from this address: refuse outright
+    account_locked: bool  # axes's lockout of the account, known before the password is checked
+    captcha_required: bool  # enough wrong passwords for the account or the address
+
+
+def login_guard(*, username: str, ip: str | None) -> LoginGuard:
+    """What stands before a sign-in, from the wrong passwords of the last ten minutes."""
+    from axes.models import AccessAttempt
+
+    from mofan.accounts.backends import _resolve_username
+
+    account_q = Q(username=_resolve_username(username)) if username else Q(pk__in=[])
+    address_q = Q(ip_address=ip) if ip else Q(pk__in=[])
+    totals = AccessAttempt.objects.filter(
+        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME
+    ).aggregate(
+        account=Sum("failures_since_start", filter=account_q),
+        address=Sum("failures_since_start", filter=address_q),
+    )
+    account, address = int(totals["account"] or 0), int(totals["address"] or 0)
+    return LoginGuard(
+        address_blocked=address >= settings.MOFAN_LOGIN_IP_FAILURE_LIMIT,
+        account_locked=account >= settings.AXES_FAILURE_LIMIT,
+        captcha_required=max(account, address) >= settings.MOFAN_LOGIN_CAPTCHA_AFTER,
+    )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import axes.utils
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.contrib.sessions.backends.base import SessionBase
@@ -22,6 +24,7 @@ from mofan.accounts.models import (
     Grant,
     GrantRequest,
     LoginRecord,
+    PasswordHistory,
     PasswordResetRequest,
     RequestStatus,
     Role,
@@ -37,6 +40,7 @@ from mofan.core.services import message_send
 from mofan.orgs.models import Organisation
 
 MOBILE_RE = re.compile(r"^1\d{10}$")
+TOUCH_LAG = timedelta(minutes=1)  # UserSession.last_seen is written at most once a minute
 
 
 def _normalise_mobile(mobile: str) -> str | None:
@@ -46,6 +50,18 @@ def _normalise_mobile(mobile: str) -> str | None:
     if not MOBILE_RE.match(digits):
         raise DomainError({"mobile": _("Enter an 11-digit mobile number starting with 1.")})
     return digits
+
+
+def _remember_password(user: User) -> None:
+    """Keep the hash just set, and only as many as the history rule looks back."""
+    keep = max(settings.MOFAN_PASSWORD_HISTORY, 1)
+    PasswordHistory.objects.create(user=user, password=user.password)
+    newest = list(
+        PasswordHistory.objects.filter(user=user)
+        .order_by("-id")
+        .values_list("pk", flat=True)[:keep]
+    )
+    PasswordHistory.objects.filter(user=user).exclude(pk__in=newest).delete()
 
 
 def _validate_password(password: str, user: User | None, field: str) -> None:
@@ -110,6 +126,7 @@ def user_create(
     user.set_password(password)
     with refuse_duplicates(_("This username is taken."), "username"):
         user.save()
+    _remember_password(user)
     audit_record(
         actor=actor,
         action="accounts.user.create",
@@ -196,6 +213,7 @@ def user_reset_password(*, actor: Any, user: User, password: str) -> User:
 def _apply_reset(user: User) -> None:
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
+    _remember_password(user)
     _end_sessions_of(user, reason="password reset")
 
 
@@ -285,6 +303,7 @@ def password_change(*, actor: User, old_password: str, new_password: str) -> Use
     user.must_change_password = False
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    _remember_password(user)
     audit_record(actor=user, action="accounts.user.change_password", target=user)
     return user
 
@@ -622,13 +641,60 @@ def session_open(*, user: User, session_key: str, ip: str | None, user_agent: st
         },
     )
     audit_record(actor=user, action="accounts.session.open", target=user)
+    _end_sessions_over_limit(user, keep=tracked, now=now)
     return tracked
+
+
+def _end_sessions_over_limit(user: User, *, keep: UserSession, now: datetime) -> None:
+    """At most MOFAN_MAX_SESSIONS_PER_USER open sessions: the oldest ones end."""
+    others = UserSession.objects.filter(user=user, ended_at__isnull=True).exclude(pk=keep.pk)
+    # Sessions nobody used within the idle timeout (plus the minute `last_seen` may lag) are
+    # over already: end them as such, so that they neither count nor linger in the list.
+    stale = list(
+        others.filter(last_seen__lt=now - settings.IDLE_TIMEOUT - TOUCH_LAG).values_list(
+            "pk", "session_key"
+        )
+    )
+    for _pk, key in stale:
+        _session_store(key).delete()
+    UserSession.objects.filter(pk__in=[pk for pk, _key in stale]).update(
+        ended_at=now, end_reason="idle timeout"
+    )
+    limit = settings.MOFAN_MAX_SESSIONS_PER_USER
+    if limit <= 0:
+        return
+    surplus = list(
+        others.filter(ended_at__isnull=True)
+        .order_by("-started_at", "-id")
+        .values_list("pk", "session_key")[limit - 1 :]
+    )
+    if not surplus:
+        return
+    for _pk, key in surplus:
+        _session_store(key).delete()
+    UserSession.objects.filter(pk__in=[pk for pk, _key in surplus]).update(
+        ended_at=now, end_reason="session limit"
+    )
+    audit_record(
+        actor=user,
+        action="accounts.session.end_by_limit",
+        target=user,
+        changes={"open_sessions": [limit + len(surplus), limit]},
+    )
 
 
 def session_touch(*, session_key: str) -> None:
     UserSession.objects.filter(session_key=session_key, ended_at__isnull=True).update(
         last_seen=timezone.now()
     )
+
+
+def session_rekey(*, old_key: str, new_key: str) -> None:
+    """The session got a new key (a password change cycles it): keep tracking it."""
+    if old_key and new_key and old_key != new_key:
+        UserSession.objects.filter(session_key=old_key, ended_at__isnull=True).update(
+            session_key=new_key
+        )
 
 
 def session_close(*, session_key: str, reason: str) -> None:
@@ -639,8 +705,6 @@ def session_close(*, session_key: str, reason: str) -> None:
 
 def _session_store(session_key: str) -> SessionBase:
     from importlib import import_module
-
-    from django.conf import settings
 
     engine = import_module(settings.SESSION_ENGINE)
     store: SessionBase = engine.SessionStore(session_key=session_key)

@@ -12,6 +12,11 @@ import zlib
 
 import docx
 
+# The draft case of the blind-review tests (tests/campaigns/conftest.py, `draft`).
+AUTHOR = "张晓明"
+ORG = "甲机关党委"
+CLEAN_TEXT = "案例材料：建立清单制度，每月通报，群众满意度明显提升。"
+
 
 def _segment(marker: int, payload: bytes) -> bytes:
     return bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload

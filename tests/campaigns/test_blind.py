@@ -19,16 +19,19 @@ from pypdf import PdfReader, PdfWriter
 from mofan.campaigns import blind, services
 from mofan.campaigns.models import Submission, SubmissionFile
 from mofan.core.errors import DomainError
-from mofan.orgs.models import Organ
-from tests.campaigns.files import docx_bytes, jpeg_bytes, pdf_bytes, png_bytes
-from tests.campaigns.helpers import case, close_collection, manager, open_campaign, reviewer
-from tests.conftest import Tree, login, make_user
+from tests.campaigns.files import (
+    AUTHOR,
+    CLEAN_TEXT,
+    ORG,
+    docx_bytes,
+    jpeg_bytes,
+    pdf_bytes,
+    png_bytes,
+)
+from tests.campaigns.helpers import close_collection, manager, reviewer
+from tests.conftest import Tree, login
 
 pytestmark = pytest.mark.django_db
-
-AUTHOR = "张晓明"
-ORG = "甲机关党委"
-CLEAN_TEXT = "案例材料：建立清单制度，每月通报，群众满意度明显提升。"
 
 
 def _spellings(name: str) -> list[bytes]:
@@ -53,23 +56,6 @@ def assert_no_names(data: bytes, *names: str) -> None:
 def stored_files() -> set[Path]:
     root = Path(settings.MEDIA_ROOT) / "campaigns"
     return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
-
-
-@pytest.fixture
-def draft(tree: Tree, roles: Any) -> dict[str, Any]:
-    """A draft case of 甲机关党委 (its organ 市交通局) written by 张晓明, uploaded by 李华."""
-    organ = Organ.objects.create(name="市交通局")
-    tree.committee_a.organ = organ
-    tree.committee_a.save(update_fields=["organ"])
-    campaign = open_campaign(tree)
-    author = make_user("zhang", grants=[(roles["committee_admin"], tree.committee_a, True)])
-    author.full_name = AUTHOR
-    author.save(update_fields=["full_name"])
-    uploader = make_user("lihua", grants=[(roles["committee_admin"], tree.committee_a, True)])
-    uploader.full_name = "李华"
-    uploader.save(update_fields=["full_name"])
-    row = case(campaign, tree.committee_a, actor=author, submit=False)
-    return {"campaign": campaign, "case": row, "author": author, "uploader": uploader}
 
 
 def upload(draft: dict[str, Any], name: str, data: bytes, kind: str) -> SubmissionFile:

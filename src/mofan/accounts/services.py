@@ -610,7 +610,9 @@ def grant_revoke(*, actor: Any, grant: Grant) -> Grant:
 # Login security -------------------------------------------------------------------------
 
 
+@transaction.atomic
 def login_record_failure(*, username: str, ip: str | None, user_agent: str, reason: str) -> None:
+    """A refused sign-in: in the login log, and in the audit log under the name typed."""
     user = User.objects.filter(username=username).first()
     LoginRecord.objects.create(
         user=user,
@@ -619,6 +621,13 @@ def login_record_failure(*, username: str, ip: str | None, user_agent: str, reas
         reason=reason[:100],
         ip=ip,
         user_agent=user_agent[:300],
+    )
+    audit_record(
+        actor=None,
+        action="accounts.session.refuse",
+        target=user,
+        target_label=username[:150],
+        changes={"reason": [None, reason[:100]]},
     )
 
 
@@ -697,10 +706,36 @@ def session_rekey(*, old_key: str, new_key: str) -> None:
         )
 
 
+# How a session ended, in the audit log; other reasons (an administrator's reset, disabling
+# the account) are the audit event of the service that ended it.
+SESSION_END_ACTIONS = {
+    "signed out": "accounts.session.sign_out",
+    "idle timeout": "accounts.session.time_out",
+    "session lifetime": "accounts.session.expire",
+}
+
+
+@transaction.atomic
 def session_close(*, session_key: str, reason: str) -> None:
-    UserSession.objects.filter(session_key=session_key, ended_at__isnull=True).update(
-        ended_at=timezone.now(), end_reason=reason
+    tracked = (
+        UserSession.objects.select_for_update()
+        .select_related("user")
+        .filter(session_key=session_key, ended_at__isnull=True)
+        .first()
     )
+    if tracked is None:
+        return
+    tracked.ended_at = timezone.now()
+    tracked.end_reason = reason
+    tracked.save(update_fields=["ended_at", "end_reason"])
+    action = SESSION_END_ACTIONS.get(reason)
+    if action is not None:
+        audit_record(
+            actor=tracked.user,
+            action=action,
+            target=tracked.user,
+            changes={"session": [tracked.started_at, tracked.ended_at]},
+        )
 
 
 def _session_store(session_key: str) -> SessionBase:

@@ -2,26 +2,40 @@
 
 `strip_metadata` removes, by walking the file's own structure, what cameras and office programs
 write about the author: JPEG APP1 (EXIF, XMP; only the orientation survives, so portrait photos
-stay upright), APP13 (IPTC) and comments; PNG text and EXIF chunks; the PDF document information
-and XMP; the DOCX core and application properties. `text_of` reads what a PDF or a DOCX says,
-so the upload can be refused when it names the organisation or a person (`names_found`).
-Files that cannot be walked raise `UnreadableFileError`; the service turns it into a message.
+stay upright), APP13 (IPTC) and comments; PNG text and EXIF chunks; the PDF document information,
+every XMP stream, application data (PieceInfo) and the annotations' authors; the DOCX core
+properties, the people and titles of the application properties, the custom properties, the
+list of commenters (people.xml), the thumbnail and the authors of comments and tracked changes.
+`text_of` reads every piece of text left in a PDF or a DOCX (page text and every string object;
+every XML part, its text and its attribute values), so that the upload can be refused when it
+names the organisation or a person (`names_found`). The service reads the stripped file, so a
+name only in the removed metadata is no reason to refuse. Files that cannot be walked raise
+`UnreadableFileError`; the service turns it into a message.
 """
 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import struct
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from html import unescape
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
-from pypdf.generic import NameObject
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    PdfObject,
+    TextStringObject,
+)
 
 JPEG_TYPE = "image/jpeg"
 PNG_TYPE = "image/png"
@@ -43,9 +57,14 @@ def strip_metadata(data: bytes, content_type: str) -> bytes:
     return strip(data) if strip else data
 
 
+# Between pieces of text that must not run into each other (two attributes, two parts): kept
+# by `_squeeze`, which joins what spaces and line breaks split, so no name spans it.
+_APART = "\x00"
+
+
 def text_of(data: bytes, content_type: str) -> str:
-    """What a reader of the document sees (PDF page text, DOCX body, headers, footers, notes and
-    comments with their authors); "" for photos, which cannot be read."""
+    """Every piece of text in a PDF or a DOCX, what a reader sees and what only a program shows
+    (bookmarks, annotations, alt text, field values, properties); "" for photos."""
     if content_type == PDF_TYPE:
         return pdf_text(data)
     if content_type == DOCX_TYPE:
@@ -225,28 +244,82 @@ def _pdf_reader(data: bytes) -> PdfReader:
     return reader
 
 
-def pdf_strip(data: bytes) -> bytes:
+def _pdf_objects(root: PdfObject) -> Iterator[PdfObject]:
+    """Every dictionary, stream and string reachable from `root`, each indirect object once."""
+    seen: set[tuple[int, int]] = set()
+    stack: list[PdfObject] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            resolved = item.get_object()
+            if resolved is None:  # a reference to an object the file does not have
+                continue
+            item = resolved
+        if isinstance(item, DictionaryObject):  # streams too
+            yield item
+            stack.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+        elif isinstance(item, TextStringObject | ByteStringObject):
+            yield item
 
+
+_PDF_DROPPED_KEYS = (NameObject("/Metadata"), NameObject("/PieceInfo"))
+
+
+def pdf_strip(data: bytes) -> bytes:
     reader = _pdf_reader(data)
     writer = PdfWriter(clone_from=reader)
     writer.metadata = None  # the document information: Author, Creator, Producer, Title…
     writer.xmp_metadata = None
-    for page in writer.pages:
-        if NameObject("/Metadata") in page:
-            del page[NameObject("/Metadata")]
-    # What no longer hangs from the catalogue (the old XMP stream) is left out of the file.
+    dictionaries = [
+        obj for obj in _pdf_objects(writer.root_object) if isinstance(obj, DictionaryObject)
+    ]
+    for obj in dictionaries:
+        for key in _PDF_DROPPED_KEYS:  # XMP of pages, images, fonts…; applications' private data
+            if key in obj:
+                del obj[key]
+        # A markup annotation's /T is its author; a form field's (/Widget) is the field's name.
+        if obj.get("/Subtype") != "/Widget" and "/Rect" in obj and "/T" in obj:
+            del obj[NameObject("/T")]
+    # What no longer hangs from the catalogue (the old XMP streams) is left out of the file.
     writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
+def _pdf_string(value: TextStringObject | ByteStringObject) -> str:
+    if isinstance(value, TextStringObject):
+        return str(value)
+    raw = bytes(value)  # a byte string pypdf could not decode: UTF-8 or GB 18030 (old tools)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return ""
+
+
 def pdf_text(data: bytes) -> str:
+    """The text of every page, then every string of the document: bookmarks, annotations and
+    their authors, form fields, document information."""
     reader = _pdf_reader(data)
     try:
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
-    except (ValueError, KeyError, TypeError) as exc:
+        pages = [page.extract_text() or "" for page in reader.pages]
+        strings = [
+            _pdf_string(obj)
+            for root in (reader.trailer["/Root"], reader.trailer.get("/Info"))
+            if root is not None
+            for obj in _pdf_objects(root)
+            if isinstance(obj, TextStringObject | ByteStringObject)
+        ]
+    except (ValueError, KeyError, TypeError, PdfReadError) as exc:
         raise UnreadableFileError("broken PDF") from exc
+    return "\n".join(pages) + _APART + _APART.join(strings)
 
 
 # DOCX ------------------------------------------------------------------------------------------
@@ -258,13 +331,20 @@ _CORE_PEOPLE = re.compile(
     re.DOTALL,
 )
 _APP_PEOPLE = re.compile(
-    rb"(<(?P<tag>(?:Company|Manager|HyperlinkBase))(?:\s[^>]*)?>)(.*?)(</(?P=tag)>)", re.DOTALL
+    rb"(<(?P<tag>(?:Company|Manager|HyperlinkBase|Template))(?:\s[^>]*)?>)(.*?)(</(?P=tag)>)",
+    re.DOTALL,
 )
-_WORD_TEXT_PARTS = re.compile(
-    r"^word/(document|header\d*|footer\d*|footnotes|endnotes|comments)\.xml$"
-)
-_WORD_TEXT = re.compile(rb"<w:(t|delText)(?:\s[^>]*)?>([^<]*)</w:\1>|<w:p[\s>/]")
-_WORD_AUTHOR = re.compile(rb'(w:(?:author|initials)=")([^"]*)(")')
+# The titles of the parts (the document's title) and the headings that count them go together.
+_APP_TITLES = re.compile(rb"<(TitlesOfParts|HeadingPairs)(?:\s[^>]*)?>.*?</\1>", re.DOTALL)
+# Parts that are nothing but metadata: custom properties, the commenters' accounts, the picture
+# of the first page.
+_DOCX_DROPPED = re.compile(r"^(docProps/custom\.xml|docProps/thumbnail\.\w+|word/people\.xml)$")
+# Comments and tracked changes carry their authors' names (w:author, w15:author, w:initials).
+_WORD_AUTHOR = re.compile(rb'(\s[\w-]+:(?:author|initials)=")([^"]*)(")')
+_RELATIONSHIP = re.compile(rb"<Relationship\s[^>]*?/>")
+_OVERRIDE = re.compile(rb"<Override\s[^>]*?/>")
+_ATTRIBUTE = re.compile(rb"""\s([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_XML_TEXT = re.compile(rb"<[^>]*>|[^<]+")
 
 
 def _docx(data: bytes) -> zipfile.ZipFile:
@@ -287,33 +367,86 @@ def _read(archive: zipfile.ZipFile, name: str) -> bytes:
         raise UnreadableFileError("broken DOCX") from exc
 
 
+def _is_xml(name: str) -> bool:
+    return name.endswith((".xml", ".rels"))
+
+
+def _target(rels_name: str, relationship: bytes) -> str:
+    """The part a relationship of the `_rels/x.rels` part points at, as a name in the zip."""
+    match = re.search(rb'\sTarget="([^"]*)"', relationship)
+    target = unescape(match.group(1).decode("utf-8", "replace")) if match else ""
+    if target.startswith("/"):
+        return target[1:]
+    folder = posixpath.dirname(posixpath.dirname(rels_name))
+    return posixpath.normpath(posixpath.join(folder, target))
+
+
+def _without_dropped(name: str, part: bytes, dropped: set[str]) -> bytes:
+    """The package's index of parts and its relationships, without the dropped parts."""
+    if name == "[Content_Types].xml":
+        return _OVERRIDE.sub(
+            lambda m: b"" if _part_name(m.group(0)) in dropped else m.group(0), part
+        )
+    return _RELATIONSHIP.sub(
+        lambda m: b"" if _target(name, m.group(0)) in dropped else m.group(0), part
+    )
+
+
+def _part_name(override: bytes) -> str:
+    match = re.search(rb'\sPartName="/?([^"]*)"', override)
+    return match.group(1).decode("utf-8", "replace") if match else ""
+
+
+def _picture_strip(part: bytes) -> bytes:
+    if part.startswith(b"\xff\xd8"):
+        return jpeg_strip(part)
+    if part.startswith(PNG_SIGNATURE):
+        return png_strip(part)
+    return part
+
+
 def docx_strip(data: bytes) -> bytes:
     archive = _docx(data)
+    dropped = {name for name in archive.namelist() if _DOCX_DROPPED.match(name)}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as clean:
         for info in archive.infolist():
+            if info.filename in dropped:
+                continue
             part = _read(archive, info.filename)
             if info.filename == "docProps/core.xml":
                 part = _CORE_PEOPLE.sub(rb"\1\4", part)
             elif info.filename == "docProps/app.xml":
-                part = _APP_PEOPLE.sub(rb"\1\4", part)
-            elif _WORD_TEXT_PARTS.match(info.filename):
-                # Tracked changes and comments carry their authors' names.
+                part = _APP_TITLES.sub(b"", _APP_PEOPLE.sub(rb"\1\4", part))
+            elif info.filename.startswith("word/") and info.filename.endswith(".xml"):
                 part = _WORD_AUTHOR.sub(rb"\1\3", part)
+            elif info.filename.startswith("word/media/"):
+                part = _picture_strip(part)  # photos pasted in keep their EXIF otherwise
+            if info.filename == "[Content_Types].xml" or info.filename.endswith(".rels"):
+                part = _without_dropped(info.filename, part, dropped)
             clean.writestr(info.filename, part)
     return out.getvalue()
 
 
+def _xml_text(part: bytes) -> str:
+    """The text of an XML part, runs joined as a reader reads them, then each attribute value
+    apart (alt text, field instructions, document variables, link targets…)."""
+    runs: list[bytes] = []
+    values: list[bytes] = []
+    for match in _XML_TEXT.finditer(part):
+        piece = match.group(0)
+        if piece.startswith(b"<"):
+            values.extend(m.group(2) or m.group(3) or b"" for m in _ATTRIBUTE.finditer(piece))
+        else:
+            runs.append(piece)
+    decoded = [b"".join(runs), *values]
+    return _APART.join(unescape(piece.decode("utf-8", "replace")) for piece in decoded)
+
+
 def docx_text(data: bytes) -> str:
+    """The text of every XML part of the package: body, headers, footers, notes, comments,
+    text boxes, shapes, charts, SmartArt, properties and relationships."""
     archive = _docx(data)
-    pieces: list[str] = []
-    for name in archive.namelist():
-        if not _WORD_TEXT_PARTS.match(name):
-            continue
-        part = _read(archive, name)
-        for match in _WORD_TEXT.finditer(part):
-            pieces.append(match.group(2).decode("utf-8", "replace") if match.group(1) else "\n")
-        pieces.extend(
-            "\n" + m.group(2).decode("utf-8", "replace") for m in _WORD_AUTHOR.finditer(part)
-        )
-    return unescape("".join(pieces))
+    return _APART.join(
+        _xml_text(_read(archive, name)) for name in archive.namelist() if _is_xml(name)
+    )

@@ -563,8 +563,9 @@ def _blind_contents(checked: Checked, submission: Submission, actor: Any) -> byt
     data = checked.upload.read()
     content_type = checked.kind.content_type
     try:
-        text = blind.text_of(data, content_type)
         stripped = blind.strip_metadata(data, content_type)
+        # What is left once the metadata is gone is what a reviewer could read.
+        text = blind.text_of(stripped, content_type)
     except blind.UnreadableFileError as exc:
         raise DomainError(
             {

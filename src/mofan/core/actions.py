@@ -31,8 +31,17 @@ ACTIONS: dict[str, str | Promise] = {
     "accounts.reset_request.reject": _("Password reset request rejected"),
     "accounts.session.open": _("Signed in"),
     "accounts.session.end": _("Session ended by an administrator"),
+    "accounts.session.refuse": _("Sign-in refused"),
+    "accounts.session.sign_out": _("Signed out"),
+    "accounts.session.time_out": _("Signed out after inactivity"),
+    "accounts.session.expire": _("Session reached its maximum lifetime"),
+    "accounts.session.end_by_limit": _("Oldest session ended (too many sessions)"),
+    "accounts.two_factor.enrol": _("Second factor set up"),
+    "accounts.two_factor.recovery_code_used": _("Recovery code used"),
+    "accounts.two_factor.reset": _("Second factor reset"),
     # core
     "core.notice.send": _("Notice sent"),
+    "core.audit.reseal": _("Audit chain resealed with the audit key"),
     "core.notice.read": _("Notice read"),
     # orgs
     "orgs.organisation.create": _("Organisation created"),

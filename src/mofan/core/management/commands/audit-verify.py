@@ -7,7 +7,10 @@ from mofan.core.audit import audit_verify
 
 
 class Command(BaseCommand):
-    help = "Walk the audit log's hash chain and report the first entry that was tampered with."
+    help = (
+        "Walk the audit log's chain, sealed with the audit key, and report the first entry that "
+        "was tampered with."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = audit_verify()
@@ -22,6 +25,6 @@ class Command(BaseCommand):
                     "Audit chain broken at entry %(id)d (%(reason)s); "
                     "%(n)d entries before it are intact."
                 )
-                % {"id": report.first_bad_id, "reason": report.reason, "n": report.checked}
+                % {"id": report.first_bad_id, "reason": _(report.reason), "n": report.checked}
             )
-        raise CommandError(_("Audit chain broken: %(reason)s.") % {"reason": report.reason})
+        raise CommandError(_("Audit chain broken: %(reason)s.") % {"reason": _(report.reason)})

@@ -120,6 +120,124 @@ def test_demo_figures_are_counted_from_records(roles: dict) -> None:
     from tests.lawedu.demo_checks import check_lawedu_demo
 
     check_lawedu_demo()
+    check_logins_of_members_are_linked()
+    check_genders_match_names()
+    check_lawedu_volunteer_team()
+    check_other_organs_hold_meetings()
+
+
+# Logins whose role is not that of a party member of the deployment.
+NOT_MEMBERS = {"partner_contact", "reviewer", "system_admin", "security_admin", "audit_admin"}
+
+
+def check_logins_of_members_are_linked() -> None:
+    """Every demo login of a party member has a member record in the organisation of its grant
+    or below; the secretary of 第四支部 checks in to its meeting from the phone."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mofan.accounts.models import Grant
+    from mofan.orglife.models import AttendanceStatus, MeetingKind
+    from mofan.orglife.services import attendance_self_check_in, meeting_schedule
+
+    checked = set()
+    for username, _name, role, _org, subtree in DEMO_LOGINS:
+        if str(role) in NOT_MEMBERS:
+            continue
+        member = Member.objects.select_related("org").get(user__username=username)
+        grant = Grant.objects.select_related("org").get(user__username=username)
+        if subtree:
+            assert member.org.path.startswith(grant.org.path), username
+        else:
+            assert member.org == grant.org, username
+        checked.add(username)
+    assert checked == {"gongwei", "swb_admin", "zhibu4", "weiyuan4", "dangyuan", "sfj_admin"}
+
+    fourth = Organisation.objects.get(name="市委办公室机关第四支部")
+    now = timezone.now()
+    meeting = meeting_schedule(
+        actor=None,
+        org=fourth,
+        kind=MeetingKind.THEMED_PARTY_DAY,
+        topic="本月主题党日",
+        starts_at=now - timedelta(minutes=5),
+        ends_at=now + timedelta(hours=2),
+        place="机关党员活动室",
+    )
+    secretary = User.objects.get(username="zhibu4")
+    attendance, counted = attendance_self_check_in(user=secretary, meeting=meeting)
+    assert counted and attendance.status == AttendanceStatus.PRESENT
+    assert attendance.member.user == secretary
+
+
+def check_genders_match_names() -> None:
+    """Each demo person's given name is one of their gender's (陈淑珍 is a woman)."""
+    from mofan.core.management.commands.demo import GIVEN_NAMES_FEMALE, GIVEN_NAMES_MALE
+
+    given = {"female": GIVEN_NAMES_FEMALE, "male": GIVEN_NAMES_MALE}
+    # No name of one list ends a name of the other, so reading a name back is unambiguous.
+    assert not [(f, m) for f in GIVEN_NAMES_FEMALE for m in GIVEN_NAMES_MALE if f.endswith(m)]
+    assert not [(f, m) for f in GIVEN_NAMES_FEMALE for m in GIVEN_NAMES_MALE if m.endswith(f)]
+    people = list(Member.objects.values_list("full_name", "gender"))
+    assert len(people) > 100
+    wrong = [
+        (name, gender)
+        for name, gender in people
+        if not any(name.endswith(g) for g in given[gender])
+    ]
+    assert wrong == []
+    assert {gender for _name, gender in people} == {"female", "male"}
+
+
+def check_lawedu_volunteer_team() -> None:
+    """The 模法师 team is a volunteer team of the 司法局 with its members, on the teams page."""
+    from mofan.volunteer.models import VolunteerTeam
+
+    sfj = Organisation.objects.get(name="市司法局直属机关党委")
+    team = VolunteerTeam.objects.get(name="“模法师”志愿服务队")
+    assert team.org == sfj
+    names = set(team.members.values_list("full_name", flat=True))
+    teaching = set(
+        Member.objects.filter(
+            project_roles__project__name="模法师", org__path__startswith=sfj.path
+        ).values_list("full_name", flat=True)
+    )
+    assert len(teaching) == 2 and teaching < names and len(names) >= 6
+    client = Client()
+    client.force_login(User.objects.get(username="sfj_admin"))
+    page = client.get("/volunteer/teams/").content.decode()
+    assert "“模法师”志愿服务队" in page and f"{len(names)} 名队员" in page
+
+
+def check_other_organs_hold_meetings() -> None:
+    """The branches of 教育局, 司法局 and the lawyers held the past twelve months' meetings, with
+    the leading cadres' attendance: this year nothing of theirs is overdue."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mofan.orglife.models import Attendance, Meeting
+    from mofan.orglife.selectors import compliance
+
+    today = timezone.localdate()
+    admin = User.objects.get(username="gongwei")
+    rows = compliance(actor=admin, under=None, year=today.year, today=today)
+    organs = ("市教育局", "市司法局", "戒毒所", "甘肃雷诺", "市直机关工委机关支部")
+    others = [r for r in rows if r.org.name.startswith(organs)]
+    assert len(others) == 11
+    if today.month > 1:
+        assert {r.org.name: r.count("overdue", today) for r in others} == {
+            r.org.name: 0 for r in others
+        }
+        assert all(r.count("met", today) >= today.month - 1 for r in others)
+    year_ago = timezone.now() - timedelta(days=366)
+    for row in others:
+        held = Meeting.objects.filter(org_id=row.org.pk, starts_at__gte=year_ago)
+        assert held.count() >= 16, row.org.name
+        assert Attendance.objects.filter(
+            meeting__in=held, status="present", member__is_leading_cadre=True
+        ).exists(), row.org.name
 
 
 def check_orders() -> None:

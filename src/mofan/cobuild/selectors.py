@@ -28,13 +28,18 @@ from mofan.core import access
 from mofan.core.paths import subtree_q
 from mofan.orgs.models import PartnerUnit
 
+AGREEMENT_STATES = ("active", "ended")
 
-def agreement_list(*, actor: Any) -> QuerySet[Agreement]:
-    return (
-        access.scope(Agreement.objects.select_related("org"), actor, perms.VIEW)
-        .prefetch_related("parties__org", "parties__partner")
-        .order_by("-signed_on", "-id")
-    )
+
+def agreement_list(*, actor: Any, state: str = "") -> QuerySet[Agreement]:
+    """The agreements in scope, newest first; `state` "active" keeps those in force, "ended"
+    those ended early or past their end date."""
+    qs = access.scope(Agreement.objects.select_related("org"), actor, perms.VIEW)
+    if state == "active":
+        qs = qs.filter(active_q())
+    elif state == "ended":
+        qs = qs.exclude(active_q())
+    return qs.prefetch_related("parties__org", "parties__partner").order_by("-signed_on", "-id")
 
 
 def agreement_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> Agreement:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from mofan.cobuild import permissions as perms
 from mofan.cobuild import selectors, services
@@ -43,7 +44,7 @@ from mofan.cobuild.models import (
 )
 from mofan.core import access
 from mofan.core.errors import DomainError
-from mofan.core.exports import xlsx_response
+from mofan.core.exports import wants_xlsx, xlsx_response
 from mofan.core.uploads import stored_file_response
 from mofan.core.views import (
     FormPageView,
@@ -56,20 +57,62 @@ from mofan.lawedu import selectors as handouts
 from mofan.orgs.models import Organisation
 from mofan.orgs.selectors import org_get
 
+EXPORT_MAX_ROWS = 100_000
+
 
 class AgreementListView(ScopedView):
+    """The co-building agreements, all or those in force or ended; `?export=xlsx` gives the
+    same list as the 台账 in Excel."""
+
     permission = perms.VIEW
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        state = request.GET.get("state", "")
+        state = state if state in selectors.AGREEMENT_STATES else ""
+        agreements = selectors.agreement_list(actor=request.user, state=state)
+        today = timezone.localdate()
+        if wants_xlsx(request):
+            return _agreements_xlsx(agreements[:EXPORT_MAX_ROWS], today)
         return render(
             request,
             "cobuild/agreements.html",
             {
-                "agreements": selectors.agreement_list(actor=request.user)[:200],
-                "today": timezone.localdate(),
+                "agreements": agreements[:200],
+                "state": state,
+                "states": [("active", _("In force")), ("ended", _("Ended"))],
+                "query": query_without_page(request),
+                "today": today,
                 "can_manage": access.has_permission(request.user, perms.MANAGE),
             },
         )
+
+
+def _agreements_xlsx(agreements: Any, today: date) -> HttpResponse:
+    header = [
+        _("Title"),
+        _("Kept by"),
+        _("Signed on"),
+        _("Ends on"),
+        _("In force"),
+        _("Party organisations"),
+        _("Partner units"),
+        pgettext("agreement", "Summary"),
+    ]
+    yes, no = _("Yes"), _("No")
+    rows = (
+        [
+            a.title,
+            a.org.name,
+            a.signed_on,
+            a.ends_on,
+            no if a.ended_at or a.ends_on < today else yes,
+            "、".join(p.org.name for p in a.parties.all() if p.org),
+            "、".join(p.partner.name for p in a.parties.all() if p.partner),
+            a.summary,
+        ]
+        for a in agreements
+    )
+    return xlsx_response(_("Co-building agreements"), header, rows, filename="共建协议台账.xlsx")
 
 
 class AgreementCreateView(FormPageView):

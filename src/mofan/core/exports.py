@@ -1,11 +1,13 @@
 """Excel export shared by every list: a header row, then the rows, streamed into one sheet."""
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from io import BytesIO
 from typing import Any
 from urllib.parse import quote
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -17,6 +19,16 @@ def _safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def wants_xlsx(request: HttpRequest) -> bool:
+    """A list page asked for its Excel (`?export=xlsx`, with the page's own filters)."""
+    return request.GET.get("export") == "xlsx"
+
+
+def local_minutes(moment: datetime | None) -> str:
+    """A moment as Beijing wall-clock text (Excel cells hold no time zone)."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

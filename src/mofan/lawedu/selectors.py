@@ -6,7 +6,8 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mofan.cobuild.models import Order, OrderState, ProjectMember
@@ -19,16 +20,40 @@ from mofan.lawedu.models import (
     Material,
     MaterialMovement,
     MockTrial,
+    MovementKind,
     TrialAttachment,
     TrialRole,
 )
 from mofan.orgs.models import PartnerKind
 
 
-def material_list(*, actor: Any, permission: str = perms.VIEW) -> QuerySet[Material]:
-    return access.scope(
+def material_list(
+    *, actor: Any, permission: str = perms.VIEW, low_only: bool = False
+) -> QuerySet[Material]:
+    qs = access.scope(
         Material.objects.filter(archived_at__isnull=True).select_related("org"), actor, permission
-    ).order_by("org__path", "name")
+    )
+    if low_only:  # what `Material.is_low` says, in SQL
+        qs = qs.filter(low_stock_at__gte=F("stock") - F("reserved"))
+    return qs.order_by("org__path", "name")
+
+
+def material_ledger(*, actor: Any, low_only: bool, year: int) -> QuerySet[Material]:
+    """The handouts for the 台账: each with the copies received and given out in `year`."""
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(date(year, 1, 1), time.min, tzinfo=zone)
+    end = datetime.combine(date(year + 1, 1, 1), time.min, tzinfo=zone)
+    in_year = Q(movements__created_at__gte=start, movements__created_at__lt=end)
+    return material_list(actor=actor, low_only=low_only).annotate(
+        received_in_year=Coalesce(
+            Sum("movements__quantity", filter=in_year & Q(movements__kind=MovementKind.RECEIVED)),
+            0,
+        ),
+        issued_in_year=Coalesce(
+            -Sum("movements__quantity", filter=in_year & Q(movements__kind=MovementKind.ISSUED)),
+            0,
+        ),
+    )
 
 
 def material_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> Material:

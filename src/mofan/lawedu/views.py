@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from mofan.cobuild.models import OrderFormat
 from mofan.core import access
 from mofan.core.errors import DomainError
-from mofan.core.exports import xlsx_response
+from mofan.core.exports import wants_xlsx, xlsx_response
 from mofan.core.uploads import stored_file_response
-from mofan.core.views import FormPageView, ScopedView, apply_domain_error
+from mofan.core.views import FormPageView, ScopedView, apply_domain_error, query_without_page
 from mofan.lawedu import permissions as perms
 from mofan.lawedu import rules, selectors, services
 from mofan.lawedu.forms import (
@@ -32,26 +32,67 @@ from mofan.lawedu.forms import (
 from mofan.lawedu.models import ParticipantKind, TrialRole
 from mofan.orgs.selectors import org_get
 
+EXPORT_MAX_ROWS = 100_000
+
 
 class MaterialListView(ScopedView):
-    """普法资料: every handout in scope with its stock, the low ones first, and the latest
-    movements."""
+    """普法资料: every handout in scope (or only those low on stock) with its stock, the low
+    ones first, and the latest movements; `?export=xlsx` gives the 台账 in Excel, with what was
+    received and given out this year."""
 
     permission = perms.VIEW
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        materials = list(selectors.material_list(actor=request.user)[:300])
+        low_only = request.GET.get("low") == "1"
+        if wants_xlsx(request):
+            year = timezone.localdate().year
+            ledger = selectors.material_ledger(actor=request.user, low_only=low_only, year=year)
+            return _materials_xlsx(ledger[:EXPORT_MAX_ROWS], year)
+        materials = list(selectors.material_list(actor=request.user, low_only=low_only)[:300])
         materials.sort(key=lambda m: (not m.is_low, m.org.path, m.name))
         return render(
             request,
             "lawedu/materials.html",
             {
                 "materials": materials,
+                "low_only": low_only,
+                "query": query_without_page(request),
                 "low": [m for m in materials if m.is_low],
                 "movements": selectors.recent_movements(actor=request.user),
                 "can_manage": access.has_permission(request.user, perms.MANAGE),
             },
         )
+
+
+def _materials_xlsx(materials: Any, year: int) -> HttpResponse:
+    header = [
+        _("Handout"),
+        _("Unit"),
+        _("Stock kept by"),
+        _("On hand"),
+        _("Reserved"),
+        _("Available"),
+        _("Low-stock threshold"),
+        _("Received in %(year)s") % {"year": year},
+        _("Given out in %(year)s") % {"year": year},
+        _("Note"),
+    ]
+    rows = (
+        [
+            m.name,
+            m.unit,
+            m.org.name,
+            m.stock,
+            m.reserved,
+            m.available,
+            m.low_stock_at,
+            m.received_in_year,
+            m.issued_in_year,
+            m.note,
+        ]
+        for m in materials
+    )
+    return xlsx_response(_("Handouts"), header, rows, filename=f"普法资料台账-{year}.xlsx")
 
 
 class MaterialCreateView(FormPageView):

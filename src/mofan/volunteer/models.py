@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -92,6 +93,17 @@ class ActivityStatus(models.TextChoices):
     CLOSED = "closed", _("Hours confirmed")  # the organiser confirmed the hours; final
 
 
+class ActivityPhase(models.TextChoices):
+    """Where an activity stands for the people who see it: its status read with its dates."""
+
+    SIGNUP = "signup", _("Open for sign-up")  # before the sign-up deadline
+    NOT_STARTED = "not_started", _("Not started")  # sign-up closed, not begun yet
+    IN_PROGRESS = "in_progress", _("In progress")  # between its start and its end
+    ENDED = "ended", _("Ended, hours to confirm")  # over; the organiser confirms the hours
+    CLOSED = "closed", _("Hours confirmed")  # final
+    CANCELLED = "cancelled", _("Cancelled")  # called off
+
+
 class VolunteerActivity(models.Model):
     org = models.ForeignKey(
         "orgs.Organisation",
@@ -158,11 +170,39 @@ class VolunteerActivity(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def phase_at(self, now: datetime) -> ActivityPhase:
+        if self.status == ActivityStatus.CANCELLED:
+            return ActivityPhase.CANCELLED
+        if self.status == ActivityStatus.CLOSED:
+            return ActivityPhase.CLOSED
+        if now >= self.ends_at:
+            return ActivityPhase.ENDED
+        if now >= self.starts_at:
+            return ActivityPhase.IN_PROGRESS
+        if now < self.signup_deadline:
+            return ActivityPhase.SIGNUP
+        return ActivityPhase.NOT_STARTED
+
+    @property
+    def phase(self) -> ActivityPhase:
+        return self.phase_at(timezone.now())
+
 
 class ParticipationState(models.TextChoices):
     SIGNED_UP = "signed_up", _("Signed up")  # holds a place
     WAITLISTED = "waitlisted", _("On the waiting list")  # promoted in order when a place frees
     CANCELLED = "cancelled", _("Cancelled")  # gave up their place or waiting
+
+
+class ParticipationPhase(models.TextChoices):
+    """What a person's participation shows: its state read with the times and hours."""
+
+    SIGNED_UP = "signed_up", _("Signed up")  # holds a place, not checked in
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+    CHECKED_IN = "checked_in", _("Checked in")  # at the activity now
+    COMPLETED = "completed", _("Completed")  # checked out, or hours credited
+    NOT_CREDITED = "not_credited", _("No hours credited")  # hours confirmed, none earned
 
 
 class Participation(models.Model):
@@ -212,6 +252,22 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity} · {self.member}"
+
+    @property
+    def phase(self) -> ParticipationPhase:
+        if self.state == ParticipationState.CANCELLED:
+            return ParticipationPhase.CANCELLED
+        if self.state == ParticipationState.WAITLISTED:
+            return ParticipationPhase.WAITLISTED
+        if self.confirmed_at is not None:
+            return (
+                ParticipationPhase.COMPLETED if self.hours > 0 else ParticipationPhase.NOT_CREDITED
+            )
+        if self.checked_out_at is not None:
+            return ParticipationPhase.COMPLETED
+        if self.checked_in_at is not None:
+            return ParticipationPhase.CHECKED_IN
+        return ParticipationPhase.SIGNED_UP
 
 
 class Certificate(models.Model):

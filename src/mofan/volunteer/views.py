@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 
 from mofan.core import access, checkin
 from mofan.core.errors import DomainError
-from mofan.core.exports import xlsx_response
+from mofan.core.exports import local_minutes, wants_xlsx, xlsx_response
 from mofan.core.uploads import stored_file_response
 from mofan.core.views import (
     FormPageView,
@@ -80,12 +80,20 @@ def _member_of(user: Any) -> Member | None:
 # ---- Activities (staff) --------------------------------------------------------------------
 
 
+EXPORT_MAX_ROWS = 100_000
+
+
 class ActivityListView(ScopedView):
+    """The activities of a year; `?export=xlsx` gives the same list as the 台账 in Excel."""
+
     permission = perms.VIEW
 
     def get(self, request: HttpRequest) -> HttpResponse:
         year = _year(request)
-        page = paginate(request, selectors.activity_list(actor=request.user, year=year))
+        activities = selectors.activity_list(actor=request.user, year=year)
+        if wants_xlsx(request):
+            return _activities_xlsx(activities[:EXPORT_MAX_ROWS], year)
+        page = paginate(request, activities)
         return render(
             request,
             "volunteer/activities.html",
@@ -96,6 +104,42 @@ class ActivityListView(ScopedView):
                 "can_manage": access.has_permission(request.user, perms.MANAGE),
             },
         )
+
+
+def _activities_xlsx(activities: Any, year: int) -> HttpResponse:
+    now = timezone.now()
+    header = [
+        _("Starts at"),
+        _("Ends at"),
+        _("Title"),
+        _("Kind"),
+        _("Organised by"),
+        _("Community or partner served"),
+        _("Place"),
+        _("Places"),
+        _("Signed up"),
+        _("On the waiting list"),
+        _("Status"),
+    ]
+    rows = (
+        [
+            local_minutes(a.starts_at),
+            local_minutes(a.ends_at),
+            a.title,
+            a.kind.name,
+            a.org.name,
+            a.partner.name if a.partner else "",
+            a.place,
+            a.capacity,
+            a.n_signed,
+            a.n_waiting,
+            str(a.phase_at(now).label),
+        ]
+        for a in activities
+    )
+    return xlsx_response(
+        _("Volunteer activities"), header, rows, filename=f"志愿活动台账-{year}.xlsx"
+    )
 
 
 class ActivityCreateView(FormPageView):
@@ -530,7 +574,10 @@ class WishListView(ScopedView):
     def get(self, request: HttpRequest) -> HttpResponse:
         status = request.GET.get("status", "")
         status = status if status in WishStatus.values else ""
-        page = paginate(request, selectors.wish_list(actor=request.user, status=status))
+        wishes = selectors.wish_list(actor=request.user, status=status)
+        if wants_xlsx(request):
+            return _wishes_xlsx(wishes[:EXPORT_MAX_ROWS])
+        page = paginate(request, wishes)
         return render(
             request,
             "volunteer/wishes.html",
@@ -541,6 +588,39 @@ class WishListView(ScopedView):
                 "query": query_without_page(request),
             },
         )
+
+
+def _wishes_xlsx(wishes: Any) -> HttpResponse:
+    header = [
+        _("Wish"),
+        _("Community"),
+        _("Beneficiary"),
+        _("Estimated value (yuan)"),
+        _("Deadline"),
+        _("Status"),
+        _("Claimed by"),
+        _("Claimed for"),
+        _("Claimed at"),
+        _("Fulfilled on"),
+        _("Confirmed at"),
+    ]
+    rows = (
+        [
+            w.title,
+            w.community.name,
+            w.public_beneficiary,
+            w.estimated_value,
+            w.deadline,
+            w.get_status_display(),
+            w.claimed_by.full_name if w.claimed_by else "",
+            w.claimed_for.name if w.claimed_for else "",
+            local_minutes(w.claimed_at),
+            w.fulfilled_on or "",
+            local_minutes(w.confirmed_at),
+        ]
+        for w in wishes
+    )
+    return xlsx_response(_("Micro-wishes"), header, rows, filename="微心愿台账.xlsx")
 
 
 def _communities_for(user: Any) -> Any:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from faker import Faker
 
@@ -64,6 +66,86 @@ EDUCATION_WEIGHTS = (3, 6, 1)
 JOBS = ("科员", "副主任科员", "主任科员", "副科长", "科长", "副处长", "处长", "一级主任科员")
 
 
+# Given names that read as one gender only; no name in one list ends another list's name, so
+# the gender of a demo person can be read back from their name.
+GIVEN_NAMES_FEMALE = (
+    "秀英",
+    "桂兰",
+    "玉珍",
+    "淑珍",
+    "丽娟",
+    "海燕",
+    "慧敏",
+    "静怡",
+    "雪梅",
+    "晓燕",
+    "春梅",
+    "婷婷",
+    "玉兰",
+    "红梅",
+    "凤英",
+    "美玲",
+    "秀云",
+    "丽萍",
+    "淑芬",
+    "晓丽",
+    "佳怡",
+    "欣怡",
+    "雅琴",
+    "翠花",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "娟",
+    "霞",
+    "燕",
+    "婷",
+    "莉",
+)
+GIVEN_NAMES_MALE = (
+    "建国",
+    "建军",
+    "志强",
+    "国栋",
+    "志刚",
+    "海军",
+    "鹏飞",
+    "浩然",
+    "俊杰",
+    "明辉",
+    "文斌",
+    "振宇",
+    "德胜",
+    "宏伟",
+    "立新",
+    "永强",
+    "子轩",
+    "博文",
+    "天佑",
+    "家豪",
+    "国庆",
+    "卫东",
+    "伟",
+    "强",
+    "磊",
+    "军",
+    "勇",
+    "涛",
+    "刚",
+    "峰",
+    "斌",
+    "彪",
+    "鹏",
+)
+
+
+def demo_name(fake: Faker, rng: random.Random, *, female: bool) -> str:
+    """A surname from Faker and a given name of the person's gender (Faker's zh_CN given names
+    are not reliably gendered)."""
+    return fake.last_name() + rng.choice(GIVEN_NAMES_FEMALE if female else GIVEN_NAMES_MALE)
+
+
 def demo_id_number(rng: random.Random, born: date, female: bool) -> str:
     sequence = rng.randrange(0, 500) * 2 + (0 if female else 1)
     first17 = f"{rng.choice(REGIONS)}{born:%Y%m%d}{sequence:03d}"
@@ -83,7 +165,7 @@ def demo_person(fake: Faker, rng: random.Random, status: str, today: date) -> di
         joined = earliest + timedelta(days=rng.randrange(0, span))
         full_on = joined + timedelta(days=365)
     return {
-        "full_name": fake.name_female() if female else fake.name_male(),
+        "full_name": demo_name(fake, rng, female=female),
         "id_number": demo_id_number(rng, born, female),
         "mobile": f"1{rng.choice('3589')}{rng.randrange(0, 10**9):09d}",
         "ethnicity": rng.choice(("汉族",) * 9 + ("回族", "藏族", "东乡族")),
@@ -147,6 +229,7 @@ class Command(BaseCommand):
             )
 
         root = make(ROOT_NAME, OrgKind.WORK_COMMITTEE, None, "市直机关工委")
+        gongwei_branch = make("市直机关工委机关支部", OrgKind.BRANCH, root, "市直机关工委")
         swb = make("市委办公室机关党委", OrgKind.PARTY_COMMITTEE, root, "市委办公室")
         swb_branches = [
             make(f"市委办公室机关第{n}支部", OrgKind.BRANCH, swb) for n in "一二三四五六七八"
@@ -176,8 +259,10 @@ class Command(BaseCommand):
         sizes[swb_branches[6].pk] = 2  # fewer than three full members
         sizes[sfj_branches[1].pk] = 9  # seven or more full members, no committee yet
         sizes[leinuo.pk] = 6
+        sizes[gongwei_branch.pk] = 6
+        others = [gongwei_branch, *jyj_branches, *sfj_branches, leinuo]
         members: dict[int, list[Member]] = {}
-        for branch in [*swb_branches, *jyj_branches, *sfj_branches, leinuo]:
+        for branch in [*swb_branches, *jyj_branches, *sfj_branches, leinuo, gongwei_branch]:
             rows = []
             for i in range(sizes[branch.pk]):
                 status = MemberStatus.PROBATIONARY if i % 7 == 6 else MemberStatus.FULL
@@ -197,7 +282,7 @@ class Command(BaseCommand):
 
         # Committees and terms. 第七支部's term ran out half a year ago; 市委办公室机关党委's ends
         # within six months; 司法局机关第二支部 has nine full members and no committee yet.
-        for branch in [*swb_branches, *jyj_branches, *sfj_branches, leinuo]:
+        for branch in [*swb_branches, *jyj_branches, *sfj_branches, leinuo, gongwei_branch]:
             people = members[branch.pk]
             elected = years_ago(today, 1 + (branch.pk % 3) * 0.6, days=branch.pk * 11)
             if branch.pk == swb_branches[6].pk:
@@ -272,14 +357,26 @@ class Command(BaseCommand):
             users[username] = user
         load_grant_requests(fourth, users)  # one business grant awaiting gongwei's approval
         PartnerContact.objects.filter(name="王主任").update(user=users["shequ"])
-        member = members[fourth.pk][3]
-        member.user = users["dangyuan"]
-        member.save(update_fields=["user"])
+        # Every login of a party member is linked to their record: the secretary and the
+        # organisation committee member hold 第四支部's seats; the administrators are members
+        # of a branch under their grant.
+        linked = {
+            "gongwei": members[gongwei_branch.pk][1],
+            "swb_admin": members[swb_branches[7].pk][1],
+            "zhibu4": members[fourth.pk][0],
+            "weiyuan4": members[fourth.pk][1],
+            "dangyuan": members[fourth.pk][3],
+            "sfj_admin": members[sfj_branches[0].pk][3],
+        }
+        for username, member in linked.items():
+            member.user = users[username]
+            member.save(update_fields=["user"])
         remind_expiring_terms()  # what the daily task would have sent by now
-        load_organisational_life(swb_branches, fourth, today, users)
+        load_organisational_life(swb_branches, fourth, today, users, others)
         load_study(swb, swb_branches, fourth, members, today)
         load_volunteering(swb, swb_branches, members, today, users)
         load_orders(sfj, jds, lawyers, leinuo, partner_units, members, today, users)
+        load_lawedu_team(sfj, sfj_branches, members)
         load_lawedu(today)  # on the orders' delivered sessions
         load_portal(users["gongwei"])
 
@@ -303,25 +400,129 @@ class Command(BaseCommand):
         load_campaigns(users)
 
 
-def load_organisational_life(
-    branches: list[Organisation], fourth: Organisation, today: date, users: dict[str, Any]
+def hold_branch_meetings(
+    branches: list[Organisation],
+    year: int,
+    months: range,
+    *,
+    record_everyone: Organisation | None = None,
+    gap: Callable[[int, int, str, int], bool] | None = None,
 ) -> None:
-    """Two years of meetings of the 市委办公室 branches, mostly on schedule with a few gaps;
-    last year's records approved by the committee, this year's partly with it; last year's
-    democratic appraisal concluded and this year's open in 第四支部; its talks; and one fully
-    documented 支部党员大会 with minutes and a vote."""
+    """The meetings a working branch holds in the given months of a year: monthly 主题党日,
+    支委会 (where there is a committee) and 党小组会, quarterly 党员大会 and 党课, December's
+    组织生活会; attendance recorded for everyone in `record_everyone`, elsewhere for the leading
+    cadres (双重组织生活). `gap(year, index, kind, month)` names the meetings a branch skipped."""
     from datetime import datetime, time
 
     from django.utils import timezone as tz
 
-    from mofan.orglife.models import AppraisalGrade, AttendanceStatus, Meeting, MeetingKind
+    from mofan.orglife.models import AttendanceStatus, MeetingKind
+    from mofan.orglife.services import attendance_record, meeting_schedule
+    from mofan.orgs.models import CommitteeSeat
+
+    zone = tz.get_current_timezone()
+
+    def when(month: int, day: int) -> datetime:
+        return datetime.combine(date(year, month, day), time(15, 0), tzinfo=zone)
+
+    def skipped(index: int, kind: str, month: int) -> bool:
+        return gap is not None and gap(year, index, kind, month)
+
+    plan: list[tuple[str, str, int, int]] = [
+        (MeetingKind.THEMED_PARTY_DAY, f"{year}年{month}月主题党日", month, 18) for month in months
+    ]
+    for quarter_end in (3, 6, 9, 12):
+        if quarter_end in months:
+            quarter = quarter_end // 3
+            plan.append(
+                (
+                    MeetingKind.GENERAL_ASSEMBLY,
+                    f"{year}年第{quarter}季度支部党员大会",
+                    quarter_end,
+                    25,
+                )
+            )
+            plan.append((MeetingKind.PARTY_LESSON, f"{year}年第{quarter}季度党课", quarter_end, 11))
+    if year < timezone.localdate().year and 12 in months:
+        plan.append((MeetingKind.LIFE_MEETING, f"{year}年度组织生活会", 12, 28))
+    with_committee = set(
+        CommitteeSeat.objects.filter(org__in=branches, ends_on__isnull=True)
+        .values("org")
+        .annotate(n=Count("id"))
+        .filter(n__gte=3)
+        .values_list("org", flat=True)
+    )
+    for index, branch in enumerate(branches):
+        if branch.pk in with_committee:
+            for month in months:
+                if skipped(index, MeetingKind.COMMITTEE_MEETING, month):
+                    continue
+                meeting_schedule(
+                    actor=None,
+                    org=branch,
+                    kind=MeetingKind.COMMITTEE_MEETING,
+                    topic=f"{year}年{month}月支委会",
+                    starts_at=when(month, 8),
+                    ends_at=when(month, 8).replace(hour=16),
+                    place="支部办公室",
+                )
+        for group in Organisation.objects.filter(kind="group", path__startswith=branch.path):
+            for month in months:
+                meeting_schedule(
+                    actor=None,
+                    org=group,
+                    kind=MeetingKind.GROUP_MEETING,
+                    topic=f"{year}年{month}月党小组会",
+                    starts_at=when(month, 12),
+                    ends_at=when(month, 12).replace(hour=16),
+                    place="科室",
+                )
+        for kind, topic, month, day in plan:
+            if skipped(index, kind, month):
+                continue
+            meeting = meeting_schedule(
+                actor=None,
+                org=branch,
+                kind=kind,
+                topic=topic,
+                starts_at=when(month, day),
+                ends_at=when(month, day).replace(hour=17),
+                place="机关党员活动室",
+            )
+            rows = meeting.attendances.select_related("member")
+            if record_everyone is None or branch.pk != record_everyone.pk:
+                rows = rows.filter(member__is_leading_cadre=True)
+            for n, row in enumerate(rows):
+                status = (
+                    AttendanceStatus.LEAVE if (n + month) % 9 == 4 else AttendanceStatus.PRESENT
+                )
+                attendance_record(
+                    actor=None,
+                    meeting=meeting,
+                    member=row.member,
+                    status=status,
+                    leave_reason="外出公务" if status == "leave" else "",
+                )
+
+
+def load_organisational_life(
+    branches: list[Organisation],
+    fourth: Organisation,
+    today: date,
+    users: dict[str, Any],
+    others: list[Organisation],
+) -> None:
+    """Two years of meetings of the 市委办公室 branches, mostly on schedule with a few gaps, and
+    the past twelve months of the other organs' branches; last year's records of 第四支部
+    approved by the committee, this year's partly with it; last year's democratic appraisal
+    concluded and this year's open in 第四支部; its talks; and one fully documented 支部党员大会
+    with minutes and a vote."""
+    from mofan.orglife.models import AppraisalGrade, Meeting, MeetingKind
     from mofan.orglife.services import (
         appraisal_conclude,
         appraisal_open,
-        attendance_record,
         heart_talk_record,
         meeting_review,
-        meeting_schedule,
         meeting_submit,
         minutes_save,
         resolution_record,
@@ -329,108 +530,27 @@ def load_organisational_life(
     )
     from mofan.orgs.models import CommitteeSeat
 
-    zone = tz.get_current_timezone()
     secretary, committee = users["zhibu4"], users["swb_admin"]
     last_year = today.year - 1
 
+    def gap(year: int, index: int, kind: str, month: int) -> bool:
+        # This year 第七支部 skips its party lessons, 第三支部 missed the summer party days and
+        # 第六支部 May's 支委会; last year 第五支部 missed the third quarter's assembly.
+        if year == today.year:
+            return (
+                (index == 6 and kind == MeetingKind.PARTY_LESSON)
+                or (index == 2 and kind == MeetingKind.THEMED_PARTY_DAY and month in (7, 8))
+                or (index == 5 and kind == MeetingKind.COMMITTEE_MEETING and month == 5)
+            )
+        return index == 4 and kind == MeetingKind.GENERAL_ASSEMBLY and month == 9
+
     for year in (last_year, today.year):
-
-        def when(month: int, day: int, year: int = year) -> datetime:
-            return datetime.combine(date(year, month, day), time(15, 0), tzinfo=zone)
-
         months = range(1, 13) if year < today.year else range(1, today.month)
-        plan: list[tuple[str, str, int, int]] = [
-            (MeetingKind.THEMED_PARTY_DAY, f"{year}年{month}月主题党日", month, 18)
-            for month in months
-        ]
-        for quarter_end in (3, 6, 9, 12):
-            if quarter_end in months:
-                quarter = quarter_end // 3
-                plan.append(
-                    (
-                        MeetingKind.GENERAL_ASSEMBLY,
-                        f"{year}年第{quarter}季度支部党员大会",
-                        quarter_end,
-                        25,
-                    )
-                )
-                plan.append(
-                    (MeetingKind.PARTY_LESSON, f"{year}年第{quarter}季度党课", quarter_end, 11)
-                )
-        if year < today.year:
-            plan.append((MeetingKind.LIFE_MEETING, f"{year}年度组织生活会", 12, 28))
-        for index, branch in enumerate(branches):
-            if CommitteeSeat.objects.filter(org=branch, ends_on__isnull=True).count() >= 3:
-                for month in months:
-                    if year == today.year and index == 5 and month == 5:
-                        continue  # 第六支部 skipped May's 支委会
-                    meeting_schedule(
-                        actor=None,
-                        org=branch,
-                        kind=MeetingKind.COMMITTEE_MEETING,
-                        topic=f"{year}年{month}月支委会",
-                        starts_at=when(month, 8),
-                        ends_at=when(month, 8).replace(hour=16),
-                        place="支部办公室",
-                    )
-            for group in Organisation.objects.filter(kind="group", path__startswith=branch.path):
-                for month in months:
-                    meeting_schedule(
-                        actor=None,
-                        org=group,
-                        kind=MeetingKind.GROUP_MEETING,
-                        topic=f"{year}年{month}月党小组会",
-                        starts_at=when(month, 12),
-                        ends_at=when(month, 12).replace(hour=16),
-                        place="科室",
-                    )
-            for kind, topic, month, day in plan:
-                # Gaps: this year 第七支部 skips its party lessons and 第三支部 missed the
-                # summer party days; last year 第五支部 missed the third quarter's assembly.
-                if (
-                    (year == today.year and index == 6 and kind == MeetingKind.PARTY_LESSON)
-                    or (
-                        year == today.year
-                        and index == 2
-                        and kind == MeetingKind.THEMED_PARTY_DAY
-                        and month in (7, 8)
-                    )
-                    or (
-                        year == last_year
-                        and index == 4
-                        and kind == MeetingKind.GENERAL_ASSEMBLY
-                        and month == 9
-                    )
-                ):
-                    continue
-                meeting = meeting_schedule(
-                    actor=None,
-                    org=branch,
-                    kind=kind,
-                    topic=topic,
-                    starts_at=when(month, day),
-                    ends_at=when(month, day).replace(hour=17),
-                    place="机关党员活动室",
-                )
-                # 第四支部 records everyone; elsewhere the leading cadres' attendance (双重组织生活)
-                # is what the demo shows.
-                rows = meeting.attendances.select_related("member")
-                if branch.pk != fourth.pk:
-                    rows = rows.filter(member__is_leading_cadre=True)
-                if rows:
-                    for n, row in enumerate(rows):
-                        status = (
-                            AttendanceStatus.LEAVE
-                            if (n + month) % 9 == 4
-                            else AttendanceStatus.PRESENT
-                        )
-                        attendance_record(
-                            actor=None,
-                            meeting=meeting,
-                            member=row.member,
-                            status=status,
-                            leave_reason="外出公务" if status == "leave" else "",
-                        )
+        hold_branch_meetings(branches, year, months, record_everyone=fourth, gap=gap)
+    # The other organs' branches: the same generator over the past twelve months.
+    if others:
+        hold_branch_meetings(others, last_year, range(today.month, 13))
+        hold_branch_meetings(others, today.year, range(1, today.month))
 
     held = Meeting.objects.filter(org=fourth, status="held").order_by("starts_at")
     # One fully documented 支部党员大会: minutes and a vote.
@@ -906,6 +1026,31 @@ def load_volunteering(
                 )
                 if j == 0:
                     registration_task_decide(actor=None, task=task, confirm=True)
+
+
+def load_lawedu_team(
+    sfj: Organisation, branches: list[Organisation], members: dict[int, list[Member]]
+) -> None:
+    """The 模法师 volunteer team of the 司法局: the members of its own branches and of the
+    rehabilitation centre's who teach in the project, and a few more from its branches. (The
+    lawyers of the 雷诺 branch belong to another committee, so they serve in the project's
+    team but cannot be members of the 司法局's volunteer team.)"""
+    from mofan.cobuild.models import ProjectMember
+    from mofan.volunteer.services import team_create, team_members_set
+
+    team = team_create(actor=None, org=sfj, name="“模法师”志愿服务队")
+    teaching = [
+        pm.member
+        for pm in ProjectMember.objects.filter(
+            project__name="模法师", member__org__path__startswith=sfj.path
+        )
+        .select_related("member__org")
+        .order_by("pk")
+        if pm.member is not None
+    ]
+    more = [m for b in branches[:3] for m in members[b.pk][3:5]]
+    chosen = {m.pk: m for m in [*teaching, *more]}
+    team_members_set(actor=None, team=team, add=list(chosen.values()), remove=[])
 
 
 def load_agreements(

@@ -19,8 +19,13 @@ from django.test import Client
 from mofan.accounts.models import Role, User
 from mofan.core import access
 from mofan.core.models import NoticeReceipt
-from tests.conftest import Tree, login, make_user
-from tests.test_authorization_walk import _url, mofan_patterns, world  # noqa: F401 - a fixture
+from mofan.members.models import Member
+from tests.conftest import Tree, login, make_members, make_user
+from tests.test_authorization_walk import (  # noqa: F401 - walk_setup is a fixture
+    _url,
+    mofan_patterns,
+    walk_setup,
+)
 
 # Proper nouns, file formats and codes that Chinese offices write in Latin letters too.
 ALLOWED = {
@@ -135,9 +140,7 @@ def test_the_check_sees_english_in_every_framed_element() -> None:
     ]
 
 
-def _readers(
-    permission: str, tree: Tree, roles: dict[str, Role], objects: dict[str, Any]
-) -> list[User | None]:
+def _readers(permission: str, tree: Tree, objects: dict[str, Any]) -> list[User | None]:
     """Who opens the page, as in the walk's last step: anonymous for public pages; for pages a
     signed-in user opens on their own records, an administrator of the whole tree (the fullest
     menu), else the world's reviewer or member (a review, a notice are theirs); otherwise a
@@ -145,7 +148,10 @@ def _readers(
     if permission == access.PUBLIC:
         return [None]
     if permission == access.AUTHENTICATED:
-        admin = make_user("读者", grants=[(roles["work_committee_admin"], tree.root, True)])
+        role = Role.objects.get(code="work_committee_admin")
+        admin = make_user("读者", grants=[(role, tree.root, True)])
+        # A party member too, so that the members-only pages (我的档案…) open for them.
+        Member.objects.filter(pk=make_members(tree.branch_a1, 1)[0].pk).update(user=admin)
         # The world's notice went out before this reader existed; it reaches them too.
         NoticeReceipt.objects.create(notice=objects["_notice"], user=admin)
         return [admin, *User.objects.filter(username__in=["expert", "target"]).order_by("pk")]
@@ -155,16 +161,17 @@ def _readers(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", PAGES)
-def test_page_speaks_chinese(
-    name: str,
-    client: Client,
-    tree: Tree,
-    roles: dict[str, Role],
-    world: dict[str, Any],  # noqa: F811 - the walk's fixture
-) -> None:
+class TestPagesSpeakChinese:
+    """One test per page, over the walk's world built once per worker (`walk_setup`)."""
+
+    def test_page(self, name: str, client: Client, walk_setup: Any) -> None:  # noqa: F811
+        check_page(name, client, *walk_setup)
+
+
+def check_page(name: str, client: Client, tree: Tree, world: dict[str, Any]) -> None:
     pattern = dict(mofan_patterns())[name]
     url = _url(name, pattern, world)
-    for reader in _readers(pattern.callback.view_class.permission, tree, roles, world):
+    for reader in _readers(pattern.callback.view_class.permission, tree, world):
         if reader is not None:
             login(client, reader)
         response = client.get(url, follow=True)

@@ -113,7 +113,9 @@ def test_notice_and_read_receipt(
     reader = context.new_page()
     sign_in(reader, live_server.url, "reader")
     reader.wait_for_url(f"{live_server.url}/")
-    assert reader.get_by_test_id("unread-notices").inner_text().strip() == "通知公告 1"
+    # The top bar's link lays its label and count out side by side (flex items, one per line
+    # in innerText).
+    assert reader.get_by_test_id("unread-notices").inner_text().split() == ["通知公告", "1"]
     reader.get_by_role("link", name="关于召开主题党日的通知").first.click()
     expect(reader.get_by_test_id("read-receipt")).to_contain_text("已于")
     shot(reader, "notice")

@@ -31,6 +31,24 @@ FAMILIES: dict[str, list[str]] = {
 }
 
 
+# Tables of action codes that a service looks a code up in (`action = TABLE.get(reason)`).
+LOOKUPS: dict[str, list[str]] = {
+    "SESSION_END_ACTIONS": list(accounts.SESSION_END_ACTIONS.values()),
+}
+
+
+def _lookup(node: ast.AST) -> list[str] | None:
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id in LOOKUPS
+    ):
+        return LOOKUPS[node.func.value.id]
+    return None
+
+
 def _constants(node: ast.AST) -> list[str] | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
@@ -52,6 +70,8 @@ def _codes(node: ast.AST, function: ast.AST) -> list[str] | None:
                 isinstance(t, ast.Name) and t.id == node.id for t in sub.targets
             ):
                 assigned = _constants(sub.value)
+                if assigned is None:
+                    assigned = _lookup(sub.value)
                 if assigned is None:
                     return None
                 values += assigned

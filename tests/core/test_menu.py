@@ -10,9 +10,16 @@ from django.urls import reverse
 from mofan.accounts.models import Role
 from mofan.core import access
 from mofan.core.navigation import NAV_ITEMS
-from tests.conftest import Tree, login, make_user
+from mofan.members.models import Member
+from tests.conftest import Tree, login, make_members, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+def _party_member(user, org):  # type: ignore[no-untyped-def]
+    """Link the login to a member record: members-only items (我的档案…) are for members."""
+    Member.objects.filter(pk=make_members(org, 1)[0].pk).update(user=user)
+    return user
 
 
 def _sidebar(page: str) -> str:
@@ -69,8 +76,15 @@ def test_every_menu_page_marks_exactly_one_item_current(tree: Tree, roles: dict[
         "audit_admin",
     ):
         user = make_user(code, grants=[(roles[code], tree.root, True)])
+        if code in {"work_committee_admin", "committee_admin"}:
+            _party_member(user, tree.branch_a1)
         client = login(Client(), user)
-        visible = [item for item in NAV_ITEMS if access.has_permission(user, item.permission)]
+        member = access.is_party_member(user)
+        visible = [
+            item
+            for item in NAV_ITEMS
+            if access.has_permission(user, item.permission) and (member or not item.members_only)
+        ]
         tabbed = [reverse(item.url_name) for item in visible if item.in_tabs][:4]
         for item in visible:
             if item.url_name in opened:
@@ -90,6 +104,7 @@ def test_every_menu_page_marks_exactly_one_item_current(tree: Tree, roles: dict[
 
 def test_the_menu_is_grouped_and_the_current_group_open(tree: Tree, roles: dict[str, Role]) -> None:
     admin = make_user("gw", grants=[(roles["work_committee_admin"], tree.root, True)])
+    _party_member(admin, tree.branch_a1)
     page = login(Client(), admin).get("/orglife/compliance/").content.decode()
     assert _groups(_sidebar(page)) == [
         (False, "组织与党员"),
@@ -117,6 +132,7 @@ def test_the_menu_is_grouped_and_the_current_group_open(tree: Tree, roles: dict[
 def test_a_group_of_one_item_is_drawn_as_that_item(tree: Tree, roles: dict[str, Role]) -> None:
     """A member sees one item of 学习 (their study record) and of 志愿服务 (their own)."""
     member = make_user("dangyuan", grants=[(roles["member"], tree.branch_a1, False)])
+    _party_member(member, tree.branch_a1)
     page = login(Client(), member).get("/members/me/").content.decode()
     assert _groups(_sidebar(page)) == [(True, "组织与党员"), (False, "共驻共建")]
     links = _links(_sidebar(page))

@@ -286,3 +286,14 @@ def test_other_tests_hash_fast() -> None:
     from django.contrib.auth.hashers import get_hasher
 
     assert get_hasher().algorithm == "md5"
+
+
+@pytest.mark.django_db
+def test_a_mobile_number_typed_at_a_failed_sign_in_is_logged_masked(client: Client) -> None:
+    """Stored mobile numbers are encrypted; the one typed at a refused sign-in is not kept
+    whole in the login log or the audit log either."""
+    sign_in(client, "13912345678", "Wrong-pass-1")
+    record = LoginRecord.objects.get(success=False)
+    assert record.username == "139****5678"
+    event = AuditEvent.objects.get(action="accounts.session.refuse")
+    assert "13912345678" not in str(event.target_label) + str(event.changes)

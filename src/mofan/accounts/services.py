@@ -35,12 +35,16 @@ from mofan.accounts.roles import ADMIN_DUTIES, BUILTIN_ROLES, refresh_builtin_ro
 from mofan.core import access, crypto
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError, refuse_duplicates
+from mofan.core.identity import mask_mobile
 from mofan.core.registry import all_permissions, system_permissions
 from mofan.core.services import message_send
 from mofan.orgs.models import Organisation
 
 MOBILE_RE = re.compile(r"^1\d{10}$")
 TOUCH_LAG = timedelta(minutes=1)  # UserSession.last_seen is written at most once a minute
+
+# A sign-in name that is a mainland mobile number (sign-in by mobile is allowed).
+MOBILE_TYPED = re.compile(r"1\d{10}")
 
 
 def _normalise_mobile(mobile: str) -> str | None:
@@ -612,8 +616,11 @@ def grant_revoke(*, actor: Any, grant: Grant) -> Grant:
 
 @transaction.atomic
 def login_record_failure(*, username: str, ip: str | None, user_agent: str, reason: str) -> None:
-    """A refused sign-in: in the login log, and in the audit log under the name typed."""
+    """A refused sign-in: in the login log, and in the audit log under the name typed. A
+    mobile number typed for an account is kept masked, like every stored mobile number."""
     user = User.objects.filter(username=username).first()
+    if user is None and MOBILE_TYPED.fullmatch(username):
+        username = mask_mobile(username)
     LoginRecord.objects.create(
         user=user,
         username=username[:150],

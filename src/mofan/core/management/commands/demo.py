@@ -21,6 +21,7 @@ from mofan.campaigns.demo import load_campaigns
 from mofan.cobuild.demo import load_orders
 from mofan.core.errors import DomainError
 from mofan.core.identity import check_char
+from mofan.core.models import Notice
 from mofan.core.services import notice_mark_read, notice_send
 from mofan.core.tasks import refresh_planner_statistics
 from mofan.lawedu.demo import load_lawedu
@@ -396,6 +397,16 @@ class Command(BaseCommand):
             org=fourth,
             title="第四支部主题党日活动安排",
             body="本月主题党日定于第三周周五下午举行，请全体党员准时参加。",
+        )
+        # Addressed to the partner units only: their contacts read it, party members do not.
+        notice_send(
+            actor=users["sfj_admin"],
+            sender_org=sfj,
+            org=sfj,
+            title="关于联合开展“宪法宣传周”进社区进校园活动的通知",
+            body="各共建单位：\n\n12月4日国家宪法日前后，市司法局“模法师”志愿服务队将到社区和学校"
+            "开展宪法宣传。请各单位通过“按菜单点单”预约时间和场地。\n\n市司法局直属机关党委",
+            audience=Notice.Audience.PARTNERS,
         )
         load_campaigns(users)
 

@@ -34,7 +34,9 @@ def pytest_configure(config: pytest.Config) -> None:
     """Before the workers start (pytest-xdist runs this in the controller first), create the
     key files of the data folder once, so that parallel workers never race to write them."""
     if hasattr(config, "workerinput"):
-        _own_redis_database(config.workerinput["workerid"])
+        worker = config.workerinput["workerid"]
+        _own_redis_database(worker)
+        _own_media_folder(worker)
         return
     from mofan.core import crypto
 
@@ -57,6 +59,16 @@ def _own_redis_database(worker: str) -> None:
     base = int(url.path.strip("/") or 0)
     number = (base - int(worker.removeprefix("gw"))) % 16
     settings.CACHES["default"]["LOCATION"] = urlunsplit(url._replace(path=f"/{number}"))
+
+
+def _own_media_folder(worker: str) -> None:
+    """Each parallel worker stores uploads in a folder of its own: a test that compares the
+    files stored before and after its upload must not see another worker's."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = Path(settings.MEDIA_ROOT) / f"test-{worker}"
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from mofan.accounts import captcha
 from mofan.accounts.middleware import LAST_ACTIVITY
 from mofan.accounts.models import Role
 from mofan.accounts.services import user_reset_password
@@ -19,7 +20,13 @@ LOGIN = "/accounts/login/"
 
 
 def sign_in(client: Client, username: str, password: str = PASSWORD) -> None:
-    client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR="10.1.2.3")
+    """As a person fills the form in: with the picture code once one is shown."""
+    answer = client.session.get(captcha.SESSION_KEY, "")
+    client.post(
+        LOGIN,
+        {"username": username, "password": password, "captcha": answer},
+        REMOTE_ADDR="10.1.2.3",
+    )
 
 
 def session_events() -> list[tuple[str, str, str, str | None]]:

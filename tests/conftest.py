@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -69,6 +70,17 @@ def _own_media_folder(worker: str) -> None:
     from django.conf import settings
 
     settings.MEDIA_ROOT = Path(settings.MEDIA_ROOT) / f"test-{worker}"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> Iterator[None]:
+    """Every test starts and ends with an empty cache: a public page cached by one test (the
+    portal caches whole pages) must not be served to the next test a worker runs."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,22 +1,13 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from mofan.portal import services
 from mofan.portal.models import Article
 from tests.conftest import Tree
-
-
-@pytest.fixture(autouse=True)
-def empty_cache() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

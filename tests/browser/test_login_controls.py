@@ -4,7 +4,6 @@ from base64 import b32decode
 from typing import Any
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
@@ -22,8 +21,15 @@ def fill_login(page: Any, username: str, password: str) -> None:
 
 
 def session_value(page: Any, key: str) -> Any:
+    """A value of the browser's session, read from the configured session store (the database,
+    or Redis when REDIS_URL is set)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
     cookie = next(c for c in page.context.cookies() if c["name"] == "sessionid")
-    return SessionStore(session_key=cookie["value"]).get(key)
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    return store(session_key=cookie["value"]).get(key)
 
 
 def test_picture_code_after_three_wrong_passwords(live_server: Any, phone: Any, tree: Tree) -> None:

@@ -193,26 +193,9 @@ class RequestStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")  # nothing changed; the reason is kept
 
 
-class GrantRequest(models.Model):
-    """A business role requested by the security administrator; it takes effect only when a
-    work-committee administrator approves it (no administrator grants business data alone)."""
+class SecondPersonRequest(models.Model):
+    """What every change needing a second person records: who asked, who decided, when, why."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.PROTECT,
-        related_name="grant_requests",
-    )
-    role = models.ForeignKey(
-        Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="grant_requests"
-    )
-    org = models.ForeignKey(
-        "orgs.Organisation",
-        verbose_name=_("organisation"),
-        on_delete=models.PROTECT,
-        related_name="grant_requests",
-    )
-    include_subtree = models.BooleanField(_("include subordinate organisations"), default=True)
     status = models.CharField(
         _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING
     )
@@ -233,6 +216,31 @@ class GrantRequest(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class GrantRequest(SecondPersonRequest):
+    """A business role requested by the security administrator; it takes effect only when a
+    work-committee administrator approves it (no administrator grants business data alone)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="grant_requests",
+    )
+    role = models.ForeignKey(
+        Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="grant_requests"
+    )
+    org = models.ForeignKey(
+        "orgs.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="grant_requests",
+    )
+    include_subtree = models.BooleanField(_("include subordinate organisations"), default=True)
     grant = models.OneToOneField(
         Grant,
         verbose_name=_("grant"),
@@ -260,7 +268,7 @@ class GrantRequest(models.Model):
         return f"{self.user} · {self.role} · {self.org}"
 
 
-class PasswordResetRequest(models.Model):
+class PasswordResetRequest(SecondPersonRequest):
     """The system administrator's reset of an account that holds another administrator's duty
     or a business role at the top: it happens only when the security administrator approves."""
 
@@ -272,26 +280,6 @@ class PasswordResetRequest(models.Model):
     )
     # The temporary password, hashed as Django stores passwords; applied on approval.
     password = models.CharField(_("temporary password"), max_length=128)
-    status = models.CharField(
-        _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("password reset request")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any, cast
 
 from django.contrib import messages
@@ -552,10 +554,22 @@ class UnlockView(ScopedView):
         return redirect("accounts:sessions")
 
 
-def _decision(request: HttpRequest) -> tuple[bool | None, str]:
-    decision = request.POST.get("decision", "")
-    approve = {"approve": True, "reject": False}.get(decision)
-    return approve, request.POST.get("reason", "")
+def _decide(
+    request: HttpRequest, decide: Callable[..., object], approved: str, queue: str
+) -> HttpResponse:
+    """A second person's decision on a request: approve or reject (with a reason), the
+    service's refusal or its outcome in the message bar, back to the queue."""
+    approve = {"approve": True, "reject": False}.get(request.POST.get("decision", ""))
+    if approve is None:
+        messages.error(request, _("Choose to approve or to reject."))
+        return redirect(queue)
+    try:
+        decide(approve=approve, reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, approved if approve else _("The request was rejected."))
+    return redirect(queue)
 
 
 class GrantRequestListView(ScopedView):
@@ -579,24 +593,12 @@ class GrantRequestDecideView(ScopedView):
 
     def post(self, request: HttpRequest, request_id: int) -> HttpResponse:
         grant_request = selectors.grant_request_get(actor=request.user, pk=request_id)
-        approve, reason = _decision(request)
-        if approve is None:
-            messages.error(request, _("Choose to approve or to reject."))
-            return redirect("accounts:grant_requests")
-        try:
-            services.grant_request_decide(
-                actor=request.user, request=grant_request, approve=approve, reason=reason
-            )
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("Approved; the grant is in effect.")
-                if approve
-                else _("The request was rejected."),
-            )
-        return redirect("accounts:grant_requests")
+        return _decide(
+            request,
+            partial(services.grant_request_decide, actor=request.user, request=grant_request),
+            _("Approved; the grant is in effect."),
+            "accounts:grant_requests",
+        )
 
 
 class ResetRequestListView(ScopedView):
@@ -620,21 +622,9 @@ class ResetRequestDecideView(ScopedView):
 
     def post(self, request: HttpRequest, reset_id: int) -> HttpResponse:
         reset = selectors.reset_request_get(actor=request.user, pk=reset_id)
-        approve, reason = _decision(request)
-        if approve is None:
-            messages.error(request, _("Choose to approve or to reject."))
-            return redirect("accounts:reset_requests")
-        try:
-            services.password_reset_request_decide(
-                actor=request.user, request=reset, approve=approve, reason=reason
-            )
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("Approved; the password was reset.")
-                if approve
-                else _("The request was rejected."),
-            )
-        return redirect("accounts:reset_requests")
+        return _decide(
+            request,
+            partial(services.password_reset_request_decide, actor=request.user, request=reset),
+            _("Approved; the password was reset."),
+            "accounts:reset_requests",
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -179,3 +181,39 @@ def seat(org: Organisation, holders: dict[str, Member], starts_on: date) -> None
 def login(client: Client, user: User) -> Client:
     client.force_login(user)
     return client
+
+
+# The authorization walk's world: URL argument name → side A's row (names starting with "_" are
+# rows a test reads, not URL arguments). tests/<app>/walk.py adds each app's rows to it.
+World = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Post:
+    """A POST that side B makes to one of side A's objects (tests/<app>/walk.py,
+    `outsider_posts`): it must be refused and change nothing."""
+
+    url: str
+    data: dict[str, Any]
+    # Who posts: a holder of this built-in role on side B's committee, with its subtree.
+    role: str = "committee_admin"
+    # The answers that refuse it: 404 (not in the poster's scope) or 405 (no POST there).
+    answers: frozenset[int] = frozenset({404, 405})
+    # A form that names side A's organisation is answered again, with an error on this field.
+    form_error: str = ""
+
+
+def png_bytes(width: int = 40, height: int = 30) -> bytes:
+    """A real, small red PNG, written out by hand (signature, IHDR, IDAT, IEND)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + b"\xc8\x1e\x1e" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )

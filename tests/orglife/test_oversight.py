@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
 from datetime import timedelta
 from io import BytesIO
 from typing import Any
@@ -25,26 +23,10 @@ from mofan.orglife.models import (
     MeetingKind,
     ReviewState,
 )
-from tests.conftest import Tree, make_members, make_user
+from tests.conftest import Tree, make_members, make_user, png_bytes
 from tests.orglife.test_services import at, schedule
 
 pytestmark = pytest.mark.django_db
-
-
-def png_bytes(width: int = 40, height: int = 30) -> bytes:
-    """A real, small red PNG, written out by hand (signature, IHDR, IDAT, IEND)."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    rows = b"".join(b"\x00" + b"\xc8\x1e\x1e" * width for _ in range(height))
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 @pytest.fixture

@@ -216,13 +216,12 @@ def import_child(rows: int) -> None:
     from mofan.members.imports import roster_plan
     from mofan.members.services import member_import_commit
     from mofan.orgs.models import Organisation, OrgKind
-    from tests.members.test_import import sheet
-    from tests.members.test_services import an_id
+    from tests.conftest import an_id, roster_sheet
 
     user = User.objects.get(username="bench-admin")
     target = Organisation.objects.filter(kind=OrgKind.BRANCH).order_by("path").first()
     assert target is not None
-    data = sheet(
+    data = roster_sheet(
         [["姓名", "身份证号", "入党时间", "学历"]]
         + [
             [

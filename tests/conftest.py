@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import struct
+import threading
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from io import BytesIO
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from openpyxl import Workbook, load_workbook
 
 from mofan.accounts.models import Role, User
 from mofan.accounts.services import grant_create, roles_ensure_builtin
+from mofan.core.errors import DomainError
+from mofan.core.identity import check_char
 from mofan.members.models import Member, MemberStatus
 from mofan.members.services import member_create
 from mofan.orgs.models import Organisation, OrgKind
@@ -217,3 +224,91 @@ def png_bytes(width: int = 40, height: int = 30) -> bytes:
         + chunk(b"IDAT", zlib.compress(rows))
         + chunk(b"IEND", b"")
     )
+
+
+def sign_in(page: Any, base: str, username: str, password: str = PASSWORD) -> None:
+    """Signs in through the login form, as a person does (browser tests of every app)."""
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("用户名或手机号").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+
+def race(n: int, action: Callable[[], Any]) -> tuple[list[Any], list[str]]:
+    """Runs `action` in `n` threads released at once, each on its own connection: what won,
+    and the messages of the refusals (the concurrency tests of several apps)."""
+    barrier = threading.Barrier(n)
+    wins: list[Any] = []
+    refusals: list[str] = []
+    lock = threading.Lock()
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            result = action()
+            with lock:
+                wins.append(result)
+        except DomainError as exc:
+            with lock:
+                refusals.append(" ".join(exc.messages))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return wins, refusals
+
+
+def an_id(born: date, female: bool = False, region: str = "620102", seq: int = 12) -> str:
+    """A valid 18-digit citizen ID number (check character included) for a birth date."""
+    first17 = f"{region}{born:%Y%m%d}{seq * 2 + (0 if female else 1):03d}"
+    return first17 + check_char(first17)
+
+
+def roster_sheet(rows: list[list[Any]], *, titles: int = 0, two_row_header: bool = False) -> bytes:
+    """A members roster workbook: `titles` title rows above the table, optionally the two-row
+    header branches use (members tests, their browser test and bench/members_scale.py)."""
+    book = Workbook()
+    ws = book.worksheets[0]
+    for i in range(titles):
+        ws.append([f"甲第一支部党员名册（标题{i + 1}）"])
+        ws.merge_cells(start_row=i + 1, start_column=1, end_row=i + 1, end_column=6)
+    if two_row_header:
+        # 姓名 and 身份证号 merged down over two rows; 入党/转正 under a merged 党籍信息.
+        top = titles + 1
+        ws.append(["姓名", "公民身份号码", "党籍信息", None])
+        ws.append([None, None, "入党日期", "转正日期"])
+        ws.merge_cells(start_row=top, start_column=1, end_row=top + 1, end_column=1)
+        ws.merge_cells(start_row=top, start_column=2, end_row=top + 1, end_column=2)
+        ws.merge_cells(start_row=top, start_column=3, end_row=top, end_column=4)
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def org_workbook(rows: list[list[Any]], title_rows: int = 0) -> bytes:
+    """An organisation-tree import workbook with `title_rows` title rows above the table."""
+    book = Workbook()
+    sheet = book.worksheets[0]
+    for i in range(title_rows):
+        sheet.append([f"2026年组织机构导入表（第{i + 1}行标题）"])
+    for row in rows:
+        sheet.append(row)
+    if title_rows:
+        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_rows(response: Any) -> list[list[Any]]:
+    """The rows of the first sheet of an Excel download (the exports of several apps)."""
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(BytesIO(response.content), read_only=True)
+    return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]

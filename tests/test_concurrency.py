@@ -7,47 +7,18 @@ PostgreSQL (row locks and unique constraints).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from mofan.accounts.models import Grant, Role
 from mofan.accounts.services import grant_create
 from mofan.core.audit import audit_verify
-from mofan.core.errors import DomainError
 from mofan.orgs.models import Organisation, OrgKind
 from mofan.orgs.services import org_create
-from tests.conftest import Tree, make_user
+from tests.conftest import Tree, make_user, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(n: int, action: Callable[[], Any]) -> tuple[list[Any], list[str]]:
-    barrier = threading.Barrier(n)
-    wins: list[Any] = []
-    refusals: list[str] = []
-    lock = threading.Lock()
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            result = action()
-            with lock:
-                wins.append(result)
-        except DomainError as exc:
-            with lock:
-                refusals.append(" ".join(exc.messages))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return wins, refusals
 
 
 def test_double_grant_exactly_one_wins(tree: Tree, roles: dict[str, Role]) -> None:

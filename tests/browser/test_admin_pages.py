@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 from mofan.accounts.models import Role, User
 from mofan.orgs.models import Organ, PartnerContact, PartnerUnit
 from tests.browser.conftest import shot
-from tests.browser.test_core_flows import sign_in
-from tests.conftest import Tree, make_user
+from tests.conftest import Tree, make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

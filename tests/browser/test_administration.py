@@ -9,8 +9,7 @@ from playwright.sync_api import expect
 
 from mofan.accounts.models import Grant, GrantRequest, Role
 from tests.browser.conftest import PHONE, shot
-from tests.browser.test_core_flows import sign_in
-from tests.conftest import Tree, make_user
+from tests.conftest import Tree, make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

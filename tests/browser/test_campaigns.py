@@ -10,10 +10,9 @@ from mofan.accounts.models import Role
 from mofan.campaigns import services
 from mofan.campaigns.models import Campaign, Review, Submission
 from tests.browser.conftest import shot
-from tests.browser.test_core_flows import sign_in
 from tests.campaigns.files import jpeg_bytes, pdf_bytes
 from tests.campaigns.helpers import case, close_collection, open_campaign, reviewer, score_all
-from tests.conftest import Tree, make_user
+from tests.conftest import Tree, make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

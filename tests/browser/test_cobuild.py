@@ -11,8 +11,7 @@ from mofan.accounts.models import Role
 from mofan.cobuild.models import Agreement, JointMeeting
 from mofan.orgs.services import partner_create
 from tests.browser.conftest import shot
-from tests.browser.test_core_flows import sign_in
-from tests.conftest import Tree, make_user
+from tests.conftest import Tree, make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

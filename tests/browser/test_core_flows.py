@@ -9,16 +9,9 @@ from mofan.accounts.models import Role, User
 from mofan.core.models import NoticeReceipt
 from mofan.orgs.models import Organisation
 from tests.browser.conftest import shot
-from tests.conftest import PASSWORD, Tree, make_members, make_user
+from tests.conftest import PASSWORD, Tree, make_members, make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page: Any, base: str, username: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("用户名或手机号").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
 
 
 def test_login_and_home(live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role]) -> None:
@@ -131,12 +124,12 @@ def test_notice_and_read_receipt(
 def test_import_organisations_from_excel(
     live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role], tmp_path: Any
 ) -> None:
-    from tests.orgs.test_import import workbook
+    from tests.conftest import org_workbook
 
     make_user("gw", grants=[(roles["work_committee_admin"], tree.root, True)])
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(
-        workbook(
+        org_workbook(
             [
                 ["组织名称", "组织类别", "上级组织"],
                 ["甲第三支部", "党支部", "甲机关党委"],
@@ -147,7 +140,7 @@ def test_import_organisations_from_excel(
     )
     good = tmp_path / "good.xlsx"
     good.write_bytes(
-        workbook(
+        org_workbook(
             [
                 ["组织名称", "组织类别", "上级组织"],
                 ["甲第三支部", "党支部", "甲机关党委"],

@@ -10,9 +10,8 @@ from mofan.accounts.models import Role
 from mofan.cobuild.models import Demand, DemandState
 from mofan.orgs.services import partner_contact_add, partner_contact_link_user
 from tests.browser.conftest import shot
-from tests.browser.test_core_flows import sign_in
 from tests.cobuild.orders_world import build, make_user
-from tests.conftest import PASSWORD, Tree
+from tests.conftest import PASSWORD, Tree, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,8 +12,7 @@ from mofan.accounts.models import Role
 from mofan.lawedu.models import Material, MaterialMovement, MockTrial
 from mofan.lawedu.services import appointment_create, material_create
 from tests.browser.conftest import shot
-from tests.browser.test_core_flows import sign_in
-from tests.conftest import Tree, make_user
+from tests.conftest import Tree, make_user, sign_in
 from tests.lawedu.factories import legal_project, person, school, session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

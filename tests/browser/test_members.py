@@ -10,9 +10,7 @@ from mofan.accounts.models import Role
 from mofan.members.models import Member
 from mofan.members.services import member_create
 from tests.browser.conftest import shot
-from tests.browser.test_core_flows import sign_in
-from tests.conftest import Tree, make_user
-from tests.members.test_services import an_id
+from tests.conftest import Tree, an_id, make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -85,7 +83,7 @@ def test_transfer_a_member(
 def test_import_a_roster_with_its_error_report(
     live_server: Any, phone: Any, tree: Tree, roles: dict[str, Role], tmp_path: Any
 ) -> None:
-    from tests.members.test_import import sheet
+    from tests.conftest import roster_sheet
 
     make_user("gw", grants=[(roles["work_committee_admin"], tree.root, True)])
     good_id, bad_id = an_id(date(1986, 2, 3)), an_id(date(1992, 4, 5), female=True)
@@ -95,10 +93,10 @@ def test_import_a_roster_with_its_error_report(
         ["刘强", good_id, "男", "2010年7月1日"],
     ]
     messy = tmp_path / "messy.xlsx"
-    messy.write_bytes(sheet(rows, titles=1))
+    messy.write_bytes(roster_sheet(rows, titles=1))
     rows[1][1] = bad_id
     fixed = tmp_path / "fixed.xlsx"
-    fixed.write_bytes(sheet(rows, titles=1))
+    fixed.write_bytes(roster_sheet(rows, titles=1))
 
     sign_in(phone, live_server.url, "gw")
     phone.wait_for_url(f"{live_server.url}/")

@@ -11,8 +11,7 @@ from mofan.accounts.models import Role
 from mofan.members.models import Member
 from mofan.orgs.services import partner_contact_add, partner_contact_link_user, partner_create
 from tests.browser.conftest import shot
-from tests.browser.test_core_flows import sign_in
-from tests.conftest import Tree, make_members, make_user
+from tests.conftest import Tree, make_members, make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,9 +11,8 @@ from playwright.sync_api import expect
 from mofan.accounts.models import Role, User
 from mofan.cobuild.models import Order, OrderState
 from tests.browser.conftest import shot
-from tests.browser.test_core_flows import sign_in
 from tests.cobuild.orders_world import PNG, World, advance, build, place
-from tests.conftest import PASSWORD, Tree
+from tests.conftest import PASSWORD, Tree, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

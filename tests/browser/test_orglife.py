@@ -11,8 +11,7 @@ from mofan.accounts.models import Role
 from mofan.orglife.models import Attendance, Meeting, MeetingKind, MeetingStatus
 from mofan.orgs.models import Organisation
 from tests.browser.conftest import rich_text, shot
-from tests.browser.test_core_flows import sign_in
-from tests.conftest import Tree, make_members, make_user
+from tests.conftest import Tree, make_members, make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -202,7 +201,7 @@ def test_return_and_resubmit_with_a_photo(
 ) -> None:
     from mofan.orglife.services import meeting_schedule
     from tests.browser.conftest import PHONE
-    from tests.orglife.test_oversight import png_bytes
+    from tests.conftest import png_bytes
 
     make_members(tree.branch_a1, 3)
     start = timezone.now() - timedelta(days=2)

@@ -13,8 +13,7 @@ from mofan.members.models import Member
 from mofan.orglife import services
 from mofan.orglife.models import Attendance, AttendanceStatus, MeetingKind
 from tests.browser.conftest import PHONE, shot
-from tests.browser.test_core_flows import sign_in
-from tests.conftest import Tree, make_members, make_user
+from tests.conftest import Tree, make_members, make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -20,8 +20,7 @@ from mofan.accounts.models import Role
 from mofan.portal import services
 from mofan.portal.models import Article, ArticleState
 from tests.browser.conftest import rich_text, shot
-from tests.browser.test_core_flows import sign_in
-from tests.conftest import Tree, make_user
+from tests.conftest import Tree, make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -19,8 +19,7 @@ from mofan.orgs.services import partner_create
 from mofan.volunteer.models import HoursRule
 from mofan.volunteer.services import wish_post
 from tests.browser.conftest import shot
-from tests.browser.test_core_flows import sign_in
-from tests.conftest import Tree, make_members, make_user
+from tests.conftest import Tree, make_members, make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

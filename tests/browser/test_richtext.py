@@ -16,11 +16,9 @@ from mofan.orglife.models import Meeting
 from mofan.portal import services as portal
 from mofan.portal.models import Article
 from tests.browser.conftest import rich_text, shot
-from tests.browser.test_core_flows import sign_in
 from tests.browser.test_orglife import assembly_with_secretary_signed_in
 from tests.campaigns.helpers import open_campaign, submitter
-from tests.conftest import Tree, make_user
-from tests.orglife.test_oversight import png_bytes
+from tests.conftest import Tree, make_user, png_bytes, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

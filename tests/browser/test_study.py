@@ -17,8 +17,7 @@ from mofan.orglife.models import AttendanceStatus
 from mofan.study.models import Speech, StudySession
 from mofan.study.services import study_group_create
 from tests.browser.conftest import rich_text, shot
-from tests.browser.test_core_flows import sign_in
-from tests.conftest import Tree, make_members, make_user
+from tests.conftest import Tree, make_members, make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -17,8 +17,7 @@ from mofan.orgs.services import partner_create
 from mofan.volunteer.models import ActivityKind, Participation, Wish
 from mofan.volunteer.services import activity_create, wish_post, wish_review
 from tests.browser.conftest import PHONE, shot
-from tests.browser.test_core_flows import sign_in
-from tests.conftest import Tree, make_members, make_user
+from tests.conftest import Tree, make_members, make_user, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,7 +66,7 @@ def test_sign_up_and_scan_in_and_out(
 def test_claim_fulfil_and_confirm_a_wish(
     live_server: Any, browser: Any, phone: Any, tree: Tree, roles: dict[str, Role], tmp_path: Any
 ) -> None:
-    from tests.orglife.test_oversight import png_bytes
+    from tests.conftest import png_bytes
 
     _, _, community = _resident_and_community(tree)
     contact = community.contacts.get().user

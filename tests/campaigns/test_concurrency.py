@@ -15,8 +15,7 @@ from mofan.campaigns.tasks import remind_deadlines
 from mofan.core.audit import audit_verify
 from mofan.core.models import Message
 from tests.campaigns.helpers import SECTIONS_OK, case, open_campaign, submitter
-from tests.conftest import Tree
-from tests.test_concurrency import race
+from tests.conftest import Tree, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

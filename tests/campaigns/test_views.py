@@ -21,8 +21,7 @@ from tests.campaigns.helpers import (
     score_all,
     submitter,
 )
-from tests.conftest import Tree, login
-from tests.orglife.test_oversight import png_bytes
+from tests.conftest import Tree, login, png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,8 @@ from django.db.models import Sum
 from mofan.core.audit import audit_verify
 from mofan.lawedu.models import MaterialMovement
 from mofan.lawedu.services import handouts_issue, material_create
-from tests.conftest import Tree
+from tests.conftest import Tree, race
 from tests.lawedu.factories import legal_project, person, school, session
-from tests.test_concurrency import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -19,9 +19,8 @@ from mofan.core.models import AuditEvent
 from mofan.lawedu.models import HandoutReservation, Material, MaterialMovement
 from mofan.lawedu.selectors import held_for
 from mofan.lawedu.services import handouts_issue, material_adjust, material_create
-from tests.conftest import Tree
+from tests.conftest import Tree, race
 from tests.lawedu.factories import legal_project, person, school, session
-from tests.test_concurrency import race
 
 
 def _world(tree: Tree) -> dict[str, Any]:

@@ -21,8 +21,7 @@ from mofan.core.models import AuditEvent, ImportJob
 from mofan.members import services
 from mofan.members.imports import roster_plan
 from mofan.members.models import Member, MemberStatus
-from tests.conftest import Tree, login, make_user
-from tests.members.test_services import an_id
+from tests.conftest import Tree, an_id, login, make_user, roster_sheet
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,27 +30,6 @@ ID1, ID2, ID3 = (
     an_id(date(1990, 3, 4), female=True),
     an_id(date(1975, 5, 6), seq=40),
 )
-
-
-def sheet(rows: list[list[Any]], *, titles: int = 0, two_row_header: bool = False) -> bytes:
-    book = Workbook()
-    ws = book.worksheets[0]
-    for i in range(titles):
-        ws.append([f"甲第一支部党员名册（标题{i + 1}）"])
-        ws.merge_cells(start_row=i + 1, start_column=1, end_row=i + 1, end_column=6)
-    if two_row_header:
-        # 姓名 and 身份证号 merged down over two rows; 入党/转正 under a merged 党籍信息.
-        top = titles + 1
-        ws.append(["姓名", "公民身份号码", "党籍信息", None])
-        ws.append([None, None, "入党日期", "转正日期"])
-        ws.merge_cells(start_row=top, start_column=1, end_row=top + 1, end_column=1)
-        ws.merge_cells(start_row=top, start_column=2, end_row=top + 1, end_column=2)
-        ws.merge_cells(start_row=top, start_column=3, end_row=top, end_column=4)
-    for row in rows:
-        ws.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def plan_of(actor: Any, target: Any, data: bytes, update: bool = False) -> Any:
@@ -80,7 +58,7 @@ HEADER = ["姓名", "身份证号", "入党时间", "转正时间"]
     ],
 )
 def test_each_date_form(tree: Tree, admin: Any, raw: Any, expected: date) -> None:
-    plan = plan_of(admin, tree.branch_a1, sheet([HEADER, ["张三", ID1, raw, None]]))
+    plan = plan_of(admin, tree.branch_a1, roster_sheet([HEADER, ["张三", ID1, raw, None]]))
     assert plan.errors == []
     assert plan.rows[0].values["joined_on"] == expected
 
@@ -88,22 +66,22 @@ def test_each_date_form(tree: Tree, admin: Any, raw: Any, expected: date) -> Non
 def test_each_layout_quirk_alone_and_together(tree: Tree, admin: Any) -> None:
     rows = [["张三", ID1, "2001.7.1", "2002.7.1"]]
     for data in (
-        sheet([HEADER, *rows], titles=2),  # title rows above the header
-        sheet(rows, two_row_header=True),  # merged two-row header with aliases
-        sheet(
+        roster_sheet([HEADER, *rows], titles=2),  # title rows above the header
+        roster_sheet(rows, two_row_header=True),  # merged two-row header with aliases
+        roster_sheet(
             [
                 ["转正时间", "入党时间", "身份证号", "姓名"],  # any order
                 ["2002.7.1", "2001.7.1", ID1, "张三"],
             ]
         ),
-        sheet(
+        roster_sheet(
             [
                 HEADER,
                 [" 张 三 ", " ".join(ID1[:-1]) + " " + ID1[-1].lower(), "2001.7.1", "2002.7.1"],
             ]
         ),  # spaces and a lower-case x
-        sheet([HEADER, [None] * 4, *rows, [None] * 4, [None] * 4]),  # blank, trailing rows
-        sheet(rows, titles=1, two_row_header=True),  # together
+        roster_sheet([HEADER, [None] * 4, *rows, [None] * 4, [None] * 4]),  # blank, trailing rows
+        roster_sheet(rows, titles=1, two_row_header=True),  # together
     ):
         plan = plan_of(admin, tree.branch_a1, data)
         assert plan.errors == [], plan.errors
@@ -115,7 +93,9 @@ def test_each_layout_quirk_alone_and_together(tree: Tree, admin: Any) -> None:
 
 def test_full_width_digits(tree: Tree, admin: Any) -> None:
     full_width = ID1.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
-    data = sheet([["姓名", "身份证号", "手机号"], ["李四", full_width, "１３９ １２３４ ５６７８"]])
+    data = roster_sheet(
+        [["姓名", "身份证号", "手机号"], ["李四", full_width, "１３９ １２３４ ５６７８"]]
+    )
     plan = plan_of(admin, tree.branch_a1, data)
     assert plan.errors == []
     assert plan.rows[0].values["mobile_masked"] == "139****5678"
@@ -123,7 +103,7 @@ def test_full_width_digits(tree: Tree, admin: Any) -> None:
 
 def test_row_level_report(tree: Tree, admin: Any) -> None:
     services.member_create(actor=None, full_name="在册", org=tree.branch_a1, id_number=ID3)
-    data = sheet(
+    data = roster_sheet(
         [
             ["姓名", "身份证号", "性别", "入党时间", "所在支部", "党员状态"],
             ["甲", ID1[:-1] + ("0" if ID1[-1] != "0" else "1"), "", "", "", ""],
@@ -172,7 +152,7 @@ def masked(number: str) -> str:
 
 
 def test_commit_is_all_or_nothing(tree: Tree, admin: Any, monkeypatch: Any) -> None:
-    data = sheet([HEADER, ["张三", ID1, "", ""], ["李四", ID2, "", ""]])
+    data = roster_sheet([HEADER, ["张三", ID1, "", ""], ["李四", ID2, "", ""]])
     plan = plan_of(admin, tree.branch_a1, data)
     assert plan.ok
     events = AuditEvent.objects.count()
@@ -187,7 +167,7 @@ def test_commit_is_all_or_nothing(tree: Tree, admin: Any, monkeypatch: Any) -> N
 
 
 def test_import_then_update_existing(tree: Tree, admin: Any) -> None:
-    first = sheet(
+    first = roster_sheet(
         [
             ["姓名", "身份证号", "职务", "党员状态"],
             ["张三", ID1, "科员", "正式"],
@@ -200,7 +180,7 @@ def test_import_then_update_existing(tree: Tree, admin: Any) -> None:
     assert (created, updated) == (2, 0)
     assert Member.objects.get(full_name="李四").status == MemberStatus.PROBATIONARY
     assert audit_verify().ok
-    again = sheet([["姓名", "身份证号", "职务"], ["张三", ID1, "科长"]])
+    again = roster_sheet([["姓名", "身份证号", "职务"], ["张三", ID1, "科长"]])
     assert not plan_of(admin, tree.branch_a1, again).ok  # without the flag: refused
     plan = plan_of(admin, tree.branch_a1, again, update=True)
     assert plan.ok and plan.update_count == 1
@@ -217,7 +197,7 @@ def test_import_then_update_existing(tree: Tree, admin: Any) -> None:
 
 
 def test_import_under_a_committee_needs_the_branch_column(tree: Tree, admin: Any) -> None:
-    data = sheet(
+    data = roster_sheet(
         [
             ["姓名", "身份证号", "所在支部", "党小组"],
             ["张三", ID1, "甲第一支部", "甲一党小组"],
@@ -230,7 +210,7 @@ def test_import_under_a_committee_needs_the_branch_column(tree: Tree, admin: Any
 
 
 def test_out_of_scope_branch_is_not_found(tree: Tree, admin: Any) -> None:
-    data = sheet([["姓名", "身份证号", "所在支部"], ["张三", ID1, "乙第一支部"]])
+    data = roster_sheet([["姓名", "身份证号", "所在支部"], ["张三", ID1, "乙第一支部"]])
     plan = plan_of(admin, tree.committee_a, data)
     assert [e.reason for e in plan.errors] == ["导入范围内没有这个党支部。"]
 
@@ -245,7 +225,7 @@ def test_job_flow_through_the_pages(
     )
     assert header[:2] == ("姓名", "身份证号")
     bad = SimpleUploadedFile(
-        "名册.xlsx", sheet([HEADER, ["张三", "123", "", ""]]), content_type=XLSX
+        "名册.xlsx", roster_sheet([HEADER, ["张三", "123", "", ""]]), content_type=XLSX
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/members/import/", {"org": tree.branch_a1.pk, "file": bad})
@@ -260,7 +240,7 @@ def test_job_flow_through_the_pages(
     assert rows[1][:3] == (2, "身份证号", "***")
 
     good = SimpleUploadedFile(
-        "名册.xlsx", sheet([HEADER, ["张三", ID1, "2001.7.1", ""]]), content_type=XLSX
+        "名册.xlsx", roster_sheet([HEADER, ["张三", ID1, "2001.7.1", ""]]), content_type=XLSX
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/members/import/", {"org": tree.branch_a1.pk, "file": good})
@@ -281,7 +261,7 @@ def test_job_flow_through_the_pages(
 @pytest.mark.django_db(transaction=True)
 def test_two_imports_of_the_same_file_at_once(tree: Tree, roles: dict[str, Role]) -> None:
     admin = make_user("a", grants=[(roles["committee_admin"], tree.committee_a, True)])
-    data = sheet(
+    data = roster_sheet(
         [HEADER] + [[f"党员{i}", an_id(date(1980, 1, 1), seq=i), "", ""] for i in range(60)]
     )
     plans = [plan_of(admin, tree.branch_a1, data) for _ in range(2)]
@@ -335,7 +315,7 @@ def test_the_sample_messy_roster(tree: Tree, admin: Any) -> None:
 
 
 def test_errors_name_the_columns_as_the_file_writes_them(tree: Tree, admin: Any) -> None:
-    data = sheet(
+    data = roster_sheet(
         [
             ["序号", "党员姓名", "公民身份号码", "联系电话"],
             [1, "", ID1, "13900000000"],
@@ -352,7 +332,7 @@ def test_errors_name_the_columns_as_the_file_writes_them(tree: Tree, admin: Any)
 
 
 def test_the_two_row_header_names_its_lower_columns(tree: Tree, admin: Any) -> None:
-    data = sheet([["甲", ID1, "2021.13.1", ""]], two_row_header=True)
+    data = roster_sheet([["甲", ID1, "2021.13.1", ""]], two_row_header=True)
     plan = plan_of(admin, tree.branch_a1, data)
     assert [(e.row, e.column, e.value) for e in plan.errors] == [(3, "入党日期", "2021.13.1")]
 
@@ -402,7 +382,9 @@ def test_a_signature_block_is_skipped_and_reported(
 def test_a_member_row_with_a_job_title_like_a_signature_word_is_kept(
     tree: Tree, admin: Any
 ) -> None:
-    data = sheet([["姓名", "身份证号", "职务"], ["王五", "", "负责人"], ["赵六", "", "联系人"]])
+    data = roster_sheet(
+        [["姓名", "身份证号", "职务"], ["王五", "", "负责人"], ["赵六", "", "联系人"]]
+    )
     plan = plan_of(admin, tree.branch_a1, data)
     assert plan.skipped == []
     assert [(e.row, e.column) for e in plan.errors] == [(2, "身份证号"), (3, "身份证号")]
@@ -410,7 +392,7 @@ def test_a_member_row_with_a_job_title_like_a_signature_word_is_kept(
 
 @pytest.mark.parametrize("header", ["工作岗位", "职务", "岗位", "现任职务"])
 def test_the_job_title_column_and_its_synonyms(tree: Tree, admin: Any, header: str) -> None:
-    data = sheet([["党员姓名", "公民身份号码", header], ["张三", ID1, "办公室科员"]])
+    data = roster_sheet([["党员姓名", "公民身份号码", header], ["张三", ID1, "办公室科员"]])
     plan = plan_of(admin, tree.branch_a1, data)
     assert plan.ok
     services.member_import_commit(actor=admin, target=tree.branch_a1, plan=plan)
@@ -421,7 +403,7 @@ def test_the_job_page_and_report_never_show_full_numbers(
     tree: Tree, roles: dict[str, Role], django_capture_on_commit_callbacks: Any
 ) -> None:
     secretary = make_user("s", grants=[(roles["branch_secretary"], tree.branch_a1, True)])
-    data = sheet(
+    data = roster_sheet(
         [
             ["姓名", "身份证号", "手机号", "出生日期"],
             ["甲", ID1, "1390931000", "1980-01-02"],

@@ -7,19 +7,13 @@ from django.utils import timezone
 from mofan.accounts.models import Role
 from mofan.core import crypto
 from mofan.core.errors import DomainError
-from mofan.core.identity import check_char
 from mofan.core.models import AuditEvent
 from mofan.members import selectors, services
 from mofan.members.models import Member, MemberStatus, MemberTransfer
 from mofan.members.selectors import MemberFilters
-from tests.conftest import Tree, make_user
+from tests.conftest import Tree, an_id, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-def an_id(born: date, female: bool = False, region: str = "620102", seq: int = 12) -> str:
-    first17 = f"{region}{born:%Y%m%d}{seq * 2 + (0 if female else 1):03d}"
-    return first17 + check_char(first17)
 
 
 def messages(exc: pytest.ExceptionInfo[DomainError]) -> str:

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from io import BytesIO
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from mofan.accounts.models import Role
 from mofan.orglife import services
 from mofan.orglife.models import Meeting, MeetingKind
 from mofan.orgs.models import Organisation
-from tests.conftest import Tree, login, make_members, make_user
+from tests.conftest import Tree, login, make_members, make_user, xlsx_rows
 
 pytestmark = pytest.mark.django_db
 MEETING_HEADER = [
@@ -35,13 +33,6 @@ MEETING_HEADER = [
     "补录",
     "审核状态",
 ]
-
-
-def sheet(response: Any) -> list[list[Any]]:
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    book = load_workbook(BytesIO(response.content), read_only=True)
-    return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
 
 
 def held(org: Organisation, kind: str, topic: str, month: int, **extra: Any) -> Meeting:
@@ -83,7 +74,7 @@ def test_the_meeting_list_export_has_the_filtered_rows(
     login(client, user)
     page = client.get(f"/orglife/?year={year}").content.decode()
     assert f'href="/orglife/export/?year={year}"' in page
-    rows = sheet(client.get(f"/orglife/export/?year={year}"))
+    rows = xlsx_rows(client.get(f"/orglife/export/?year={year}"))
     assert rows[0] == MEETING_HEADER
     assert [r[4] for r in rows[1:]] == ["主题党日二", "主题党日一", "党课：党章"]
     lesson = rows[3]
@@ -99,11 +90,11 @@ def test_the_meeting_list_export_has_the_filtered_rows(
     ]
     assert lesson[8:13] == [3, 2, 0, 1, "已召开"]
     # The filters of the page limit the rows.
-    rows = sheet(client.get(f"/orglife/export/?year={year}&kind=party_lesson"))
+    rows = xlsx_rows(client.get(f"/orglife/export/?year={year}&kind=party_lesson"))
     assert [r[4] for r in rows[1:]] == ["党课：党章"]
-    rows = sheet(client.get(f"/orglife/export/?year={year}&org={tree.branch_a2.pk}"))
+    rows = xlsx_rows(client.get(f"/orglife/export/?year={year}&org={tree.branch_a2.pk}"))
     assert [r[4] for r in rows[1:]] == ["主题党日二"]
-    assert sheet(client.get(f"/orglife/export/?year={year - 1}"))[1:] == []
+    assert xlsx_rows(client.get(f"/orglife/export/?year={year - 1}"))[1:] == []
 
 
 def test_the_meeting_export_keeps_to_the_scope(
@@ -112,14 +103,14 @@ def test_the_meeting_export_keeps_to_the_scope(
     year = timezone.localdate().year - 1
     other = make_user("yi", grants=[(roles["committee_admin"], tree.committee_b, True)])
     login(client, other)
-    rows = sheet(client.get(f"/orglife/export/?year={year}"))
+    rows = xlsx_rows(client.get(f"/orglife/export/?year={year}"))
     assert [r[4] for r in rows[1:]] == ["乙主题党日"]
     assert client.get(f"/orglife/export/?year={year}&org={tree.branch_a1.pk}").status_code == 404
     assert (
         client.get(f"/orglife/compliance/export/?year={year}&org={tree.branch_a1.pk}").status_code
         == 404
     )
-    rows = sheet(client.get(f"/orglife/compliance/export/?year={year}"))
+    rows = xlsx_rows(client.get(f"/orglife/compliance/export/?year={year}"))
     assert {r[0] for r in rows[1:]} == {"乙第一支部"}
 
 
@@ -135,11 +126,11 @@ def test_the_meeting_export_takes_the_same_queries_for_more_rows(
     login(client, user)
     url = f"/orglife/export/?year={year}&org={tree.committee_a.pk}"
     with django_assert_max_num_queries(12) as few:
-        assert len(sheet(client.get(url))) == 4
+        assert len(xlsx_rows(client.get(url))) == 4
     for month in range(6, 12):
         held(tree.branch_a2, MeetingKind.PARTY_LESSON, f"党课{month}", month)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(sheet(client.get(url))) == 10
+        assert len(xlsx_rows(client.get(url))) == 10
 
 
 def test_the_compliance_export(
@@ -157,7 +148,7 @@ def test_the_compliance_export(
     page = client.get(f"/orglife/compliance/?year={year}").content.decode()
     assert f'href="/orglife/compliance/export/?year={year}"' in page
     with django_assert_max_num_queries(12) as few:
-        rows = sheet(client.get(f"/orglife/compliance/export/?year={year}"))
+        rows = xlsx_rows(client.get(f"/orglife/compliance/export/?year={year}"))
     first = len(few)
     assert rows[0] == ["组织", "类别", "达标期数", "应达标期数", "逾期期数"]
     by_key = {(r[0], r[1]): r[2:] for r in rows[1:]}
@@ -166,7 +157,7 @@ def test_the_compliance_export(
     assert by_key[("甲第二支部", "主题党日")] == [1, 12, 11]
     assert ("甲一党小组", "党小组会") in by_key
     assert {r[0] for r in rows[1:]} == {"甲第一支部", "甲第二支部", "甲一党小组"}
-    rows = sheet(client.get(f"/orglife/compliance/export/?year={year}&org={tree.branch_a2.pk}"))
+    rows = xlsx_rows(client.get(f"/orglife/compliance/export/?year={year}&org={tree.branch_a2.pk}"))
     assert {r[0] for r in rows[1:]} == {"甲第二支部"}
     from mofan.orgs.models import OrgKind
     from mofan.orgs.services import org_create
@@ -174,5 +165,5 @@ def test_the_compliance_export(
     for n in range(4):
         org_create(actor=None, name=f"甲新支部{n}", kind=OrgKind.BRANCH, parent=tree.committee_a)
     with django_assert_max_num_queries(first):
-        rows = sheet(client.get(f"/orglife/compliance/export/?year={year}"))
+        rows = xlsx_rows(client.get(f"/orglife/compliance/export/?year={year}"))
     assert len({r[0] for r in rows[1:]}) == 7

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from mofan.accounts.models import Role
 from mofan.core.errors import DomainError
@@ -13,24 +13,10 @@ from mofan.core.models import AuditEvent
 from mofan.orgs import services
 from mofan.orgs.imports import org_import_plan, template_xlsx
 from mofan.orgs.models import Organ, Organisation, OrgKind
-from tests.conftest import Tree, login, make_user
+from tests.conftest import Tree, login, make_user, org_workbook
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def workbook(rows: list[list[Any]], title_rows: int = 0) -> bytes:
-    book = Workbook()
-    sheet = book.worksheets[0]
-    for i in range(title_rows):
-        sheet.append([f"2026年组织机构导入表（第{i + 1}行标题）"])
-    for row in rows:
-        sheet.append(row)
-    if title_rows:
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=5)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def upload(data: bytes, name: str = "orgs.xlsx") -> SimpleUploadedFile:
@@ -43,7 +29,7 @@ def admin_a(tree: Tree, roles: dict[str, Role]) -> Any:
 
 
 def test_real_world_file_is_imported(tree: Tree, admin_a: Any) -> None:
-    data = workbook(
+    data = org_workbook(
         [
             ["上级党组织", "党组织名称", "类型", "所属单位", "是否联合支部"],  # any order, aliases
             ["甲机关党委", "甲第三支部", "党支部", "甲局", "否"],
@@ -74,7 +60,7 @@ def test_real_world_file_is_imported(tree: Tree, admin_a: Any) -> None:
 
 def test_every_row_is_checked_and_nothing_written(tree: Tree, admin_a: Any) -> None:
     before = Organisation.objects.count()
-    data = workbook(
+    data = org_workbook(
         [
             ["组织名称", "组织类别", "上级组织", "所属机关", "联合党支部"],
             ["甲新支部", "支队", "甲机关党委", "", ""],
@@ -131,16 +117,16 @@ def test_hostile_and_broken_files_are_refused(
         data = buffer.getvalue()
         assert len(data) < 2 * 1024 * 1024
     elif data == "formula":
-        data = workbook(
+        data = org_workbook(
             [
                 ["组织名称", "组织类别", "上级组织"],
                 ['=HYPERLINK("http://x")', "党支部", "甲机关党委"],
             ]
         )
     elif data == "no-header":
-        data = workbook([["姓名", "性别"], ["张三", "男"]])
+        data = org_workbook([["姓名", "性别"], ["张三", "男"]])
     elif data == "empty":
-        data = workbook([["组织名称", "组织类别", "上级组织"]])
+        data = org_workbook([["组织名称", "组织类别", "上级组织"]])
     with pytest.raises(DomainError, match=message):
         org_import_plan(actor=admin_a, upload=upload(data))
 
@@ -160,7 +146,7 @@ def test_template_round_trip_and_pages(tree: Tree, admin_a: Any) -> None:
     assert header == ("组织名称", "组织类别", "上级组织", "所属机关", "联合党支部")
     assert len(template_xlsx()) > 1000
 
-    bad = workbook([["组织名称", "组织类别", "上级组织"], ["甲新支部", "支队", "甲机关党委"]])
+    bad = org_workbook([["组织名称", "组织类别", "上级组织"], ["甲新支部", "支队", "甲机关党委"]])
     page = client.post("/orgs/import/", {"file": upload(bad), "commit": "1"})
     assert "发现 1 个问题，未导入任何数据" in page.content.decode()
     report = client.get("/orgs/import/errors/")
@@ -168,7 +154,9 @@ def test_template_round_trip_and_pages(tree: Tree, admin_a: Any) -> None:
     assert rows[0] == ("行号", "列", "填写内容", "原因")
     assert rows[1][:3] == (2, "组织类别", "支队")
 
-    good = workbook([["组织名称", "组织类别", "上级组织"], ["甲新支部", "党支部", "甲机关党委"]])
+    good = org_workbook(
+        [["组织名称", "组织类别", "上级组织"], ["甲新支部", "党支部", "甲机关党委"]]
+    )
     page = client.post("/orgs/import/", {"file": upload(good), "commit": "0"})
     assert "已检查 1 行，没有问题" in page.content.decode()
     assert not Organisation.objects.filter(name="甲新支部").exists()  # check only

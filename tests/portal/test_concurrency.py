@@ -9,7 +9,7 @@ import pytest
 from mofan.core.models import AuditEvent
 from mofan.portal import selectors, services
 from mofan.portal.models import Article, ArticleState, Topic
-from tests.test_concurrency import race
+from tests.conftest import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,8 +14,7 @@ from django.utils import timezone
 
 from mofan.portal import services
 from mofan.portal.models import Article, ArticleState
-from tests.conftest import login, make_user
-from tests.orglife.test_oversight import png_bytes
+from tests.conftest import login, make_user, png_bytes
 from tests.portal.conftest import publish
 
 pytestmark = pytest.mark.django_db

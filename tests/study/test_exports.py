@@ -11,8 +11,7 @@ from django.utils import timezone
 from mofan.accounts.models import Role
 from mofan.orglife.models import Attendance, AttendanceStatus
 from mofan.study.models import StudyKind
-from tests.conftest import Tree, login, make_members, make_user
-from tests.orglife.test_exports import sheet
+from tests.conftest import Tree, login, make_members, make_user, xlsx_rows
 from tests.study.test_services import at, group_of, session_of
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +52,7 @@ def test_hours_export_of_the_groups_listed(
     login(client, make_user("dw", grants=[(roles["committee_admin"], tree.committee_a, True)]))
     page = client.get(f"/study/?year={year}").content.decode()
     assert f'href="/study/hours/export/?year={year}"' in page
-    rows = sheet(client.get(f"/study/hours/export/?year={year}"))
+    rows = xlsx_rows(client.get(f"/study/hours/export/?year={year}"))
     assert rows[0] == HEADER
     assert rows[1:] == [
         ["甲一双周学习", "双周学习", "甲第一支部", a1[0].full_name, "甲第一支部", 2, 4.5],
@@ -61,12 +60,12 @@ def test_hours_export_of_the_groups_listed(
         ["甲二双周学习", "双周学习", "甲第二支部", study["a2"][0].full_name, "甲第二支部", 1, 2],
     ]
     # The organisation filter limits the rows; so does one group's page.
-    rows = sheet(client.get(f"/study/hours/export/?year={year}&org={tree.branch_a2.pk}"))
+    rows = xlsx_rows(client.get(f"/study/hours/export/?year={year}&org={tree.branch_a2.pk}"))
     assert [r[0] for r in rows[1:]] == ["甲二双周学习"]
     group = study["central"]
     detail = client.get(f"/study/groups/{group.pk}/?year={year}").content.decode()
     assert f'href="/study/hours/export/?group={group.pk}&amp;year={year}"' in detail
-    rows = sheet(client.get(f"/study/hours/export/?group={group.pk}&year={year - 1}"))
+    rows = xlsx_rows(client.get(f"/study/hours/export/?group={group.pk}&year={year - 1}"))
     assert [(r[3], r[5], r[6]) for r in rows[1:]] == [
         (a1[0].full_name, 1, 2),
         (a1[1].full_name, 1, 2),
@@ -78,7 +77,7 @@ def test_hours_export_keeps_to_the_scope(
 ) -> None:
     year = study["year"]
     login(client, make_user("yi", grants=[(roles["committee_admin"], tree.committee_b, True)]))
-    rows = sheet(client.get(f"/study/hours/export/?year={year}"))
+    rows = xlsx_rows(client.get(f"/study/hours/export/?year={year}"))
     assert [r[0] for r in rows[1:]] == ["乙一双周学习"]
     assert client.get(f"/study/hours/export/?org={tree.branch_a1.pk}").status_code == 404
     assert client.get(f"/study/hours/export/?group={study['central'].pk}").status_code == 404
@@ -95,10 +94,10 @@ def test_hours_export_queries_do_not_grow_with_rows(
     login(client, make_user("dw", grants=[(roles["committee_admin"], tree.committee_a, True)]))
     url = f"/study/hours/export/?year={year}"
     with django_assert_max_num_queries(12) as few:
-        assert len(sheet(client.get(url))) == 4
+        assert len(xlsx_rows(client.get(url))) == 4
     more = make_members(tree.branch_a2, 5)
     group = group_of(tree.branch_a2, StudyKind.CENTRAL_GROUP, more, name="甲二中心组")
     session = session_of(group, at(year, 6, 1), hours=2)
     Attendance.objects.filter(meeting=session.meeting).update(status=AttendanceStatus.PRESENT)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(sheet(client.get(url))) == 9
+        assert len(xlsx_rows(client.get(url))) == 9

@@ -38,7 +38,8 @@ def test_workflow_names_are_unique_and_states_are_choices() -> None:
     names = [w.name for w in workflows]
     assert len(names) == len(set(names))
     for workflow in workflows:
-        choices = {value for value, _label in workflow.model._meta.get_field(workflow.field).choices}
+        field = workflow.model._meta.get_field(workflow.field)
+        choices = {value for value, _label in field.choices}
         assert workflow.states <= choices, (workflow.name, workflow.states - choices)
         assert workflow.transitions(), workflow.name
 

@@ -3,7 +3,13 @@ business data by their role alone). Which codes each role holds is declared by t
 the codes (`ROLES` in each `permissions.py`, merged by `core.registry.builtin_roles()`); the
 roles themselves, their names and the three duties are defined here and in `Role.Builtin`."""
 
+from typing import Any
+
+from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.apps.registry import Apps
 from django.core.exceptions import ImproperlyConfigured
+from django.db import router
 
 from mofan.accounts.models import Role
 from mofan.core import registry
@@ -55,3 +61,20 @@ def refresh_builtin_roles(role_model: type, using: str | None = None) -> None:
                 "is_builtin": True,
             },
         )
+
+
+def builtin_roles_follow_declarations(
+    app_config: AppConfig, using: str, apps: Apps = global_apps, **kwargs: Any
+) -> None:
+    """`post_migrate` (as Django creates its permissions): after every `migrate`, on a new
+    database or a deployed one, the built-in roles hold what the apps declare now. The data
+    migrations that used to do this read this module live, so an old migration's effect
+    changed with the list; they are no-ops now and this is the one place that writes them.
+    `flush` sends the signal without `apps`: the current models then."""
+    try:
+        role_model = apps.get_model("accounts", "Role")
+    except LookupError:  # migrated back before the roles' table exists
+        return
+    if not router.allow_migrate_model(using, role_model):
+        return
+    refresh_builtin_roles(role_model, using=using)

@@ -546,6 +546,13 @@ class TestAuthorizationWalk:
         assert _snapshot() == before, name
         if permission in SELF_SERVICE:
             return
+        if isinstance(permission, access.Policy):
+            # 2. signed in, but not whom the policy lets in (no grant, no member record)
+            login(client, make_user("walk-nobody"))
+            before = _snapshot()
+            assert method(url).status_code in {403, 404}, name
+            assert _snapshot() == before, name
+            return
 
         # 2. signed in, without the permission
         login(client, make_user("walk-nobody"))

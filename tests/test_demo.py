@@ -173,7 +173,7 @@ def check_logins_of_members_are_linked() -> None:
 
 def check_genders_match_names() -> None:
     """Each demo person's given name is one of their gender's (陈淑珍 is a woman)."""
-    from mofan.core.management.commands.demo import GIVEN_NAMES_FEMALE, GIVEN_NAMES_MALE
+    from mofan.members.demo import GIVEN_NAMES_FEMALE, GIVEN_NAMES_MALE
 
     given = {"female": GIVEN_NAMES_FEMALE, "male": GIVEN_NAMES_MALE}
     # No name of one list ends a name of the other, so reading a name back is unambiguous.

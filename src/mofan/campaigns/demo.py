@@ -8,13 +8,13 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from mofan.campaigns import services
 from mofan.campaigns.models import Campaign, Review, Submission, SubmissionVersion
+from mofan.core.demos import DemoContext, DemoStep
 from mofan.orgs.models import Organisation
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -140,7 +140,8 @@ INTRO = (
 )
 
 
-def load_campaigns(users: dict[str, Any]) -> Campaign:
+def load_campaigns(ctx: DemoContext) -> None:
+    users = ctx.users
     boss = users["gongwei"]
     root = Organisation.objects.filter(depth=1).order_by("path").get()
     campaign = services.campaign_open(
@@ -209,4 +210,7 @@ def load_campaigns(users: dict[str, Any]) -> Campaign:
     )
     portal.article_submit(boss, article)
     portal.article_publish(boss, article, at=_at(2022, 3, 29, 14, 42))
-    return campaign
+
+
+# The selected cases become an article of the portal's topic; the authors are logins.
+STEPS = (DemoStep("campaigns", load_campaigns, after=("accounts.logins", "portal")),)

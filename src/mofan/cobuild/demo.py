@@ -1,6 +1,7 @@
-"""Demo of the order loop: the 司法局's 模法师 project, its team from four party organisations
-and its menu of the seed's five topics, demands of a school and a community, and a school
-year of orders in every state (at least one mock trial that took place)."""
+"""Demo of co-building: the 司法局's partner units (two communities and a school) and its two
+five-party agreements; then the order loop: the 模法师 project, its team from four party
+organisations and its menu of the seed's five topics, demands of a school and a community, and
+a school year of orders in every state (at least one mock trial that took place)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from django.utils import timezone
 
 from mofan.cobuild import services
 from mofan.cobuild.models import Order, OrderFormat, OrderState, ProjectKind
-from mofan.orgs.models import Organisation, PartnerContact
-from mofan.orgs.services import partner_contact_link_user
+from mofan.core.demos import DemoContext, DemoStep
+from mofan.orgs.demo import JDS, LAWYERS, LEINUO, SFJ
+from mofan.orgs.models import Organisation, PartnerContact, PartnerKind
+from mofan.orgs.services import partner_contact_add, partner_contact_link_user, partner_create
 
 SCHOOL = "兰州市第三十二中学"
 COMMUNITY = "临夏路街道桥门社区"
@@ -39,16 +42,82 @@ def _pdf(name: str) -> SimpleUploadedFile:
     )
 
 
-def load_orders(
+# The partner units the 司法局 builds with: (name, kind, address, contact, position).
+PARTNERS = [
+    ("临夏路街道桥门社区", PartnerKind.COMMUNITY, "城关区临夏路街道", "王主任", "社区书记"),
+    ("东岗街道深沟桥社区", PartnerKind.COMMUNITY, "城关区东岗街道", "李主任", "社区主任"),
+    ("兰州市第三十二中学", PartnerKind.SCHOOL, "兰州市城关区", "赵老师", "德育主任"),
+]
+
+
+def load_partners_and_agreements(ctx: DemoContext) -> None:
+    sfj = ctx.orgs[SFJ]
+    for name, kind, address, contact, position in PARTNERS:
+        partner = partner_create(actor=None, org=sfj, name=name, kind=kind, address=address)
+        ctx.partners[name] = partner
+        partner_contact_add(
+            actor=None,
+            partner=partner,
+            name=contact,
+            position=position,
+            phone="0931-8" + str(abs(hash(name)) % 1000000).zfill(6),
+        )
+    load_agreements(
+        sfj, ctx.orgs[JDS], ctx.orgs[LAWYERS], ctx.orgs[LEINUO], ctx.partners, ctx.today
+    )
+
+
+def load_agreements(
     sfj: Organisation,
     jds: Organisation,
     lawyers: Organisation,
     leinuo: Organisation,
     partners: dict[str, Any],
-    members: dict[int, list[Any]],
     today: date,
-    users: dict[str, Any],
 ) -> None:
+    """The seed's two five-party agreements on legal education of young people: the 司法局's
+    committee, the compulsory-rehabilitation centre's committee, the lawyers' committee and the
+    雷诺 law firm's branch, each time with one community."""
+    signed = date(2021, 9, 1) if today > date(2021, 9, 1) else today - timedelta(days=30)
+    duties = {
+        sfj.pk: "牵头组织“模法师”志愿服务队，统筹安排普法授课和模拟法庭",
+        jds.pk: "派出司法警察讲授禁毒知识，提供禁毒宣传资料",
+        lawyers.pk: "组织执业律师参加普法授课",
+        leinuo.pk: "派律师担任法治辅导员，参与模拟法庭指导",
+    }
+    for community_name in ["临夏路街道桥门社区", "东岗街道深沟桥社区"]:
+        community = partners[community_name]
+        agreement = services.agreement_create(
+            actor=None,
+            org=sfj,
+            title=f"城市区域青少年法治宣传五方协议（{community_name}）",
+            signed_on=signed,
+            ends_on=date(today.year + 2, 8, 31),
+            party_orgs=[sfj, jds, lawyers, leinuo],
+            party_partners=[community],
+            summary="五方共同在共驻共建街道（社区）中小学开展“模法师”志愿服务，"
+            "由学校和学生“点餐”，志愿服务队按“菜单”备课、授课。",
+        )
+        for party in agreement.parties.select_related("partner"):
+            services.party_duties_save(
+                actor=None,
+                party=party,
+                duties=duties.get(party.org_id or 0, "提供活动场地，组织青少年参加，反馈需求"),
+            )
+        services.joint_meeting_record(
+            actor=None,
+            agreement=agreement,
+            held_on=min(today, date(today.year, 3, 15)),
+            place=f"{community_name}党群服务中心",
+            attendees="五方联络人",
+            minutes="<p>通报上学期普法授课情况，商定本学期授课菜单。</p>",
+            decisions="本学期开展模拟法庭 2 场、禁毒知识讲座 1 场。",
+        )
+
+
+def load_orders(ctx: DemoContext) -> None:
+    sfj, jds, lawyers, leinuo = (ctx.orgs[name] for name in (SFJ, JDS, LAWYERS, LEINUO))
+    partners, members, today, users = ctx.partners, ctx.members, ctx.today, ctx.users
     project = services.project_create(
         actor=None,
         org=sfj,
@@ -62,16 +131,16 @@ def load_orders(
     jds_branch = Organisation.objects.get(name="戒毒所第一支部")
     team = [
         services.project_member_add(
-            actor=None, project=project, member=members[sfj_branch.pk][1], role="普法讲师"
+            actor=None, project=project, member=members[sfj_branch.name][1], role="普法讲师"
         ),
         services.project_member_add(
-            actor=None, project=project, member=members[jds_branch.pk][2], role="司法警察"
+            actor=None, project=project, member=members[jds_branch.name][2], role="司法警察"
         ),
         services.project_member_add(
-            actor=None, project=project, member=members[leinuo.pk][0], role="律师"
+            actor=None, project=project, member=members[leinuo.name][0], role="律师"
         ),
         services.project_member_add(
-            actor=None, project=project, member=members[leinuo.pk][1], role="律师"
+            actor=None, project=project, member=members[leinuo.name][1], role="律师"
         ),
         services.project_member_add(
             actor=None,
@@ -230,3 +299,15 @@ def _advance(
         comment=comments[i % len(comments)],
         at=session + timedelta(days=2),
     )
+
+
+STEPS = (
+    DemoStep("cobuild.agreements", load_partners_and_agreements, after=("orgs.tree",)),
+    # The school's login and the members of the team; after volunteering only to keep the
+    # order in which the scenario has always been loaded (the ids and the audit chain).
+    DemoStep(
+        "cobuild.orders",
+        load_orders,
+        after=("accounts.logins", "cobuild.agreements", "volunteer.activities"),
+    ),
+)

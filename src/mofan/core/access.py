@@ -8,14 +8,18 @@ else in Mofan checks roles; views declare `permission` and call these functions.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mofan.core.paths import subtree_bounds, subtree_q
 
@@ -24,7 +28,27 @@ if TYPE_CHECKING:
 
 # View declarations that are not permission codes.
 PUBLIC = "public"  # anyone, signed in or not
-AUTHENTICATED = "authenticated"  # any signed-in user acting on their own records
+AUTHENTICATED = "authenticated"  # any signed-in user: only for pages that truly need no more
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A named rule for who may open a view, where that is not one permission code held
+    somewhere: a party member's own pages, a partner unit's contacts. Views declare it as their
+    `permission`; `has_permission` asks it. Each app writes its rules in its `policies.py` from
+    the functions of this module, so that a newcomer finds "who may do this" in one place."""
+
+    code: str  # a name for lists and tests, e.g. "party_member"
+    allows: Callable[[Any], bool]  # the signed-in user → whether they may open the view
+    refusal: str | Promise = ""  # the 403 page's reason
+
+    def __str__(self) -> str:
+        return self.code
+
+    def check(self, actor: Any) -> None:
+        if not self.allows(actor):
+            raise PermissionDenied(self.refusal or _("You do not have permission to do this here."))
+
 
 M = TypeVar("M", bound=Model)
 
@@ -125,14 +149,26 @@ def require_party_member(actor: Any) -> None:
         )
 
 
-def has_permission(actor: Any, permission: str) -> bool:
-    """Whether the actor holds `permission` on at least one organisation."""
+PARTY_MEMBER = Policy(
+    "party_member",
+    is_party_member,
+    gettext_lazy(
+        "This page is for party members themselves: your login is not linked to a member record."
+    ),
+)
+
+
+def has_permission(actor: Any, permission: str | Policy) -> bool:
+    """Whether the actor holds `permission` on at least one organisation (or, for a `Policy`,
+    whether the policy lets them in)."""
     if permission == PUBLIC:
         return True
     if actor is None or not actor.is_authenticated:
         return False
     if permission == AUTHENTICATED:
         return True
+    if isinstance(permission, Policy):
+        return permission.allows(actor)
     return permission in permissions_held(actor)
 
 
@@ -228,7 +264,10 @@ def path_scope(actor: Any, permission: str) -> PathScope:
     return PathScope(tuple(subtree_bounds(path) for path in kept), tuple(exact))
 
 
-def _scope_q(actor: Any, permission: str, field: str) -> Q:
+def scope_q(actor: Any, permission: str, field: str = "org") -> Q:
+    """The actor's scope for `permission` as a condition on any path to an organisation
+    (`field`: "org", "wish__community__org", "" for organisations themselves). Combine it
+    with other conditions where one list shows rows reached in more than one way."""
     found = path_scope(actor, permission)
     prefix = f"{field}__" if field else ""
     condition = Q(pk__in=[])  # nothing, unless a grant adds to it
@@ -246,7 +285,7 @@ def scope(queryset: QuerySet[M], actor: Any, permission: str) -> QuerySet[M]:
     itself, "org" by default).
     """
     field: str = getattr(queryset.model, "scope_field", "org")
-    return queryset.filter(_scope_q(actor, permission, field))
+    return queryset.filter(scope_q(actor, permission, field))
 
 
 def get_for_actor(queryset: QuerySet[M], actor: Any, permission: str, **lookup: Any) -> M:
@@ -262,8 +301,8 @@ def is_partner_contact(actor: Any, partner: Any) -> bool:
     it: posts and confirms its micro-wishes). Partner units carry no grants of their own."""
     if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return False
-    from mofan.orgs.models import PartnerContact
-
+    # orgs builds on core: its model is looked up by name, not imported.
+    PartnerContact = django_apps.get_model("orgs", "PartnerContact")
     return PartnerContact.objects.filter(user_id=actor.pk, partner_id=partner.pk).exists()
 
 
@@ -275,21 +314,35 @@ def require_partner_or(actor: Any, partner: Any, permission: str) -> None:
         raise PermissionDenied(_("You do not have permission to do this here."))
 
 
+def holders_by_org(
+    orgs: Iterable[Organisation], permission: str, *, from_above: bool = False
+) -> dict[int, list[int]]:
+    """`holders` for many organisations at once, in one query: organisation id → user ids."""
+    orgs = list(orgs)
+    if not orgs:
+        return {}
+    # accounts builds on core: its model is looked up by name, not imported.
+    Grant = django_apps.get_model("accounts", "Grant")
+    wanted: dict[str, list[Organisation]] = {}
+    for org in orgs:
+        end = len(org.path) if from_above else len(org.path) + 1
+        for i in range(org.steplen, end, org.steplen):
+            wanted.setdefault(org.path[:i], []).append(org)
+    rows = Grant.objects.filter(
+        revoked_at__isnull=True, org__path__in=sorted(wanted), user__is_active=True
+    ).values_list("user_id", "role__permissions", "org__path", "org_id", "include_subtree")
+    found: dict[int, set[int]] = {org.pk: set() for org in orgs}
+    for user_id, codes, path, org_id, subtree in rows:
+        if permission not in (codes or ()):
+            continue
+        for org in wanted[path]:
+            if subtree or org_id == org.pk:
+                found[org.pk].add(user_id)
+    return {pk: sorted(users) for pk, users in found.items()}
+
+
 def holders(org: Organisation, permission: str, *, from_above: bool = False) -> list[int]:
     """The active users who hold `permission` on `org`: through a grant on it or a subtree
     grant above it — or, with `from_above`, only through a subtree grant on an ancestor (the
     level above, as `can_from_above`). For telling the right people; one query."""
-    from mofan.accounts.models import Grant
-
-    end = len(org.path) if from_above else len(org.path) + 1
-    ancestors = [org.path[:i] for i in range(org.steplen, end, org.steplen)]
-    rows = Grant.objects.filter(
-        revoked_at__isnull=True, org__path__in=ancestors, user__is_active=True
-    ).values_list("user_id", "role__permissions", "org_id", "include_subtree")
-    return sorted(
-        {
-            user_id
-            for user_id, codes, org_id, subtree in rows
-            if permission in (codes or ()) and (subtree or org_id == org.pk)
-        }
-    )
+    return holders_by_org([org], permission, from_above=from_above)[org.pk]

@@ -253,3 +253,35 @@ class ImportJob(models.Model):
         if self.status == self.Status.CHECKING and self.total:
             return min(99, int(100 * self.processed / self.total))
         return 100 if not self.is_running else 0
+
+
+class StoredFile(models.Model):
+    """A file kept with a record (a meeting's attachment, a session photo, a case's evidence):
+    checked by `core.uploads` on the way in, served only after the record's scope check.
+
+    A concrete model adds the foreign key to its record, redeclares `file` with its own
+    `upload_to`, and sets `scope_field` through that key."""
+
+    file = models.FileField(_("file"), max_length=200)
+    name = models.CharField(_("file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("type"), max_length=100)  # DOCX: 71 characters
+    size = models.PositiveIntegerField(_("size"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name or self.file.name or ""
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -1,11 +1,11 @@
 """What each app declares about itself, collected here so that adding an app touches only that
 app: its permission codes and which built-in roles hold them (`<app>/permissions.py`), and its
-menu items (`<app>/menu.py`)."""
+menu items (`<app>/menu.py`), its workflows (`<app>/workflows.py`)."""
 
 from collections.abc import Iterator
 from importlib import import_module
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.utils.functional import Promise
@@ -59,3 +59,10 @@ def menu_items() -> "tuple[NavItem, ...]":
     """Every app's `MENU`, in menu order: by the group's position, then the item's."""
     items = [item for module in _declarations("menu") for item in getattr(module, "MENU", ())]
     return tuple(sorted(items, key=lambda item: (item.group.order, item.order)))
+
+
+def workflows() -> list[Any]:
+    """Every workflow declared in an app's `workflows.py` (`WORKFLOWS`), in app order."""
+    return [
+        flow for module in _declarations("workflows") for flow in getattr(module, "WORKFLOWS", ())
+    ]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from mofan.core import access
 from mofan.core import permissions as perms
 from mofan.core.audit import audit_record
+from mofan.core.deferred import after_commit
 from mofan.core.errors import DomainError
 from mofan.core.models import Message, Notice, NoticeReceipt
 from mofan.core.paths import subtree_q
@@ -178,9 +179,7 @@ def message_send(
     except IntegrityError:
         return None
     if settings.MOFAN_EMAIL_ENABLED:
-        from mofan.core.tasks import email_message_task
-
-        transaction.on_commit(lambda: email_message_task(message.pk))
+        after_commit("mofan.core.tasks.email_message_task", message.pk)
     return message
 
 

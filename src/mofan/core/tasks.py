@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from mofan.core.workflow import lookup
+
 
 def refresh_planner_statistics(*, full: bool = False) -> None:
     """SQLite plans well only with statistics (`ANALYZE`); PostgreSQL's autovacuum keeps its
@@ -46,3 +48,9 @@ def email_message(message_id: int) -> bool:
 @db_task(retries=3, retry_delay=300)
 def email_message_task(message_id: int) -> None:
     email_message(message_id)
+
+
+@db_task()
+def workflow_notify(workflow: str, pk: int, step: str) -> int:
+    """Tell the audience of a workflow step that has been committed (`core.workflow`)."""
+    return lookup(workflow).notify(pk, step)

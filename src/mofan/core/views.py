@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from functools import cache
 from typing import Any, cast
@@ -13,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -33,14 +35,16 @@ class ScopedView(View):
     or out of scope).
     """
 
-    permission: str = ""
+    permission: str | access.Policy = ""
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not self.permission:
             raise UndeclaredPermissionError(type(self).__name__)
         if self.permission != access.PUBLIC and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not access.has_permission(request.user, self.permission):
+        if isinstance(self.permission, access.Policy):
+            self.permission.check(request.user)
+        elif not access.has_permission(request.user, self.permission):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -55,6 +59,50 @@ def apply_domain_error(form: djforms.BaseForm, error: DomainError) -> None:
             form.add_error(field if field in form.fields else None, errs)
     else:
         form.add_error(None, error.messages)
+
+
+def act(
+    request: HttpRequest,
+    call: Callable[[], Any],
+    *,
+    done: str | Promise | Callable[[Any], str],
+    to: str,
+    back: str = "",
+) -> HttpResponse:
+    """A button that posts no fields: call the service; when it succeeds say `done` (or
+    `done(result)`) and go to `to`; when it refuses (`DomainError`), say why at the top of the
+    page the button was on (`back`, else `to`) — the service changed nothing."""
+    try:
+        result = call()
+    except DomainError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back or to)
+    messages.success(request, done(result) if callable(done) else str(done))
+    return redirect(to)
+
+
+def submit(
+    request: HttpRequest,
+    form: djforms.BaseForm,
+    call: Callable[[Any], Any],
+    *,
+    done: str | Promise | Callable[[Any], str],
+    to: str | Callable[[Any], str],
+    page: Callable[[Any], HttpResponse],
+) -> HttpResponse:
+    """A posted form: when it is valid, call the service with it (`call(form)`); on success
+    say `done` and go to `to`; otherwise — invalid, or refused by the service — draw the page
+    again with `page(form)`, each message next to its field (a `DomainError` keyed by field
+    name) or at the top of the form, and what was typed kept."""
+    if form.is_valid():
+        try:
+            result = call(form)
+        except DomainError as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, done(result) if callable(done) else str(done))
+            return redirect(to(result) if callable(to) else to)
+    return page(form)
 
 
 class FormPageView(ScopedView):
@@ -96,16 +144,14 @@ class FormPageView(ScopedView):
         return self.render_form(request, self.make_form(request))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = self.make_form(request, request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                message, url = self.save(request, form)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, message)
-                return redirect(url)
-        return self.render_form(request, form)
+        return submit(
+            request,
+            self.make_form(request, request.POST, request.FILES),
+            lambda form: self.save(request, form),
+            done=lambda saved: saved[0],
+            to=lambda saved: saved[1],
+            page=lambda form: self.render_form(request, form),
+        )
 
 
 @cache

@@ -21,6 +21,7 @@ from mofan.cobuild.models import (
     ProjectMember,
     ServiceProject,
 )
+from mofan.core.demos import DemoContext, DemoStep
 from mofan.lawedu import rules, services
 from mofan.lawedu.models import CounsellorTitle, Material
 from mofan.orgs.models import Organisation, PartnerKind, PartnerUnit
@@ -54,7 +55,8 @@ SEATS = [
 ]
 
 
-def load_lawedu(today: date) -> None:
+def load_lawedu(ctx: DemoContext) -> None:
+    today = ctx.today
     sfj = Organisation.objects.get(name="市司法局直属机关党委")
     jds = Organisation.objects.get(name="市强制隔离戒毒所党委")
     school = PartnerUnit.objects.get(name=SCHOOL)
@@ -241,3 +243,7 @@ def _load_appointments(project: ServiceProject, partners: list[PartnerUnit], tod
                 if i == 0 and partner.kind == PartnerKind.SCHOOL
                 else CounsellorTitle.COUNSELLOR,
             )
+
+
+# On the co-building orders' delivered sessions (it puts its own in place without them).
+STEPS = (DemoStep("lawedu", load_lawedu, after=("cobuild.orders",)),)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -247,3 +248,25 @@ def own_record(*, actor: Any) -> Member | None:
         .filter(user_id=actor.pk, archived_at__isnull=True)
         .first()
     )
+
+
+def member_of_user(user: Any, *, related: tuple[str, ...] = ("org",)) -> Member | None:
+    """The current member record of a login (a login has at most one), with `related` read
+    along; None for a login that is no party member. Every "my …" page starts here."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Member.objects.filter(user_id=user.pk, archived_at__isnull=True)
+        .select_related(*related)
+        .first()
+    )
+
+
+def require_member_of_user(user: Any, *, related: tuple[str, ...] = ("org",)) -> Member:
+    """`member_of_user` for services and views that act as the member: 403 with the reason
+    when the login has no current member record."""
+    member = member_of_user(user, related=related)
+    if member is None:
+        access.require_party_member(user)  # says why
+        raise PermissionDenied  # linked a moment ago and archived since
+    return member

@@ -5,9 +5,9 @@ plus one draft and one article in review for the back office."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
+from mofan.core.demos import DemoContext, DemoStep
 from mofan.portal import services
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -145,7 +145,8 @@ ARTICLES: list[tuple[str, bool, str, str, str, tuple[int, int, int, int], tuple[
 ]
 
 
-def load_portal(actor: Any) -> None:
+def load_portal(ctx: DemoContext) -> None:
+    actor = ctx.users["gongwei"]
     columns = {
         name: services.column_ensure(actor, name, position=i) for i, name in enumerate(COLUMNS)
     }
@@ -176,3 +177,7 @@ def load_portal(actor: Any) -> None:
         column=columns["基层党建"],
     )
     services.article_submit(actor, review)
+
+
+# The work committee's administrator writes and publishes the articles.
+STEPS = (DemoStep("portal", load_portal, after=("accounts.logins",)),)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from mofan.accounts.models import Role
 from mofan.core import access
-from mofan.core.navigation import NAV_ITEMS
+from mofan.core.navigation import nav_items
 from mofan.members.models import Member
 from tests.conftest import Tree, login, make_members, make_user
 
@@ -50,7 +50,7 @@ def test_sidebar_and_tabs_follow_the_grants(tree: Tree, roles: dict[str, Role]) 
     # party member's own pages: the secretary's login is not linked to a member record).
     expected = [
         {"url": reverse(item.url_name), "in_tabs": item.in_tabs}
-        for item in NAV_ITEMS
+        for item in nav_items()
         if access.has_permission(user, item.permission) and not item.members_only
     ]
     sidebar = _links(_sidebar(page))
@@ -82,7 +82,7 @@ def test_every_menu_page_marks_exactly_one_item_current(tree: Tree, roles: dict[
         member = access.is_party_member(user)
         visible = [
             item
-            for item in NAV_ITEMS
+            for item in nav_items()
             if access.has_permission(user, item.permission) and (member or not item.members_only)
         ]
         tabbed = [reverse(item.url_name) for item in visible if item.in_tabs][:4]
@@ -99,7 +99,7 @@ def test_every_menu_page_marks_exactly_one_item_current(tree: Tree, roles: dict[
                 lit.append("more")
             # The tab of the page, or "More" when the page lives in the drawer.
             assert lit == ([url] if url in tabbed else ["more"]), item.url_name
-    assert opened == {item.url_name for item in NAV_ITEMS}
+    assert opened == {item.url_name for item in nav_items()}
 
 
 def test_the_menu_is_grouped_and_the_current_group_open(tree: Tree, roles: dict[str, Role]) -> None:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,14 @@ class AccountsConfig(AppConfig):
     name = "mofan.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from mofan.accounts.roles import builtin_roles_follow_declarations
+
+        # Sent once per app after each `migrate` (and `flush`); only accounts' own sending
+        # refreshes the roles, so they are written once per run.
+        post_migrate.connect(
+            builtin_roles_follow_declarations,
+            sender=self,
+            dispatch_uid="mofan.accounts.builtin_roles",
+        )

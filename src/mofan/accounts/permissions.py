@@ -21,3 +21,18 @@ PERMISSIONS = {
 # business grant is the business side's own check on the security administrator: it belongs to
 # the work committee's administrator, so it is not a system code.
 SYSTEM_PERMISSIONS = frozenset(PERMISSIONS) - {APPROVE_GRANTS}
+
+# Which codes each built-in role holds, by the role's code (`accounts.Role.Builtin`; a string,
+# since this module imports no models). `core.registry.builtin_roles()` merges every app's.
+# 三员分立: each administrator's duty is its own role and holds system codes only.
+ROLES: dict[str, tuple[str, ...]] = {
+    "work_committee_admin": (APPROVE_GRANTS,),
+    "system_admin": (MANAGE_USERS,),
+    "security_admin": (
+        MANAGE_ROLES,
+        MANAGE_GRANTS,
+        VIEW_LOGIN_LOG,
+        MANAGE_SESSIONS,
+        APPROVE_RESETS,
+    ),
+}

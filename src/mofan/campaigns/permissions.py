@@ -9,3 +9,12 @@ PERMISSIONS = {
     SUBMIT: _("Submit cases to case campaigns"),
     REVIEW: _("Score assigned cases blind"),
 }
+
+# Which codes each built-in role holds, by the role's code (`accounts.Role.Builtin`; a string,
+# since this module imports no models). `core.registry.builtin_roles()` merges every app's.
+ROLES: dict[str, tuple[str, ...]] = {
+    "work_committee_admin": (MANAGE,),
+    "committee_admin": (SUBMIT,),
+    "branch_secretary": (SUBMIT,),
+    "reviewer": (REVIEW,),
+}

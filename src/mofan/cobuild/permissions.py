@@ -11,3 +11,11 @@ PERMISSIONS = {
     COORDINATE: _("Dispatch service orders to teams"),
     SERVE: _("Accept, schedule, prepare and deliver service orders"),
 }
+
+# Which codes each built-in role holds, by the role's code (`accounts.Role.Builtin`; a string,
+# since this module imports no models). `core.registry.builtin_roles()` merges every app's.
+ROLES: dict[str, tuple[str, ...]] = {
+    "work_committee_admin": (VIEW, MANAGE, COORDINATE, SERVE),
+    "committee_admin": (VIEW, MANAGE, COORDINATE, SERVE),
+    "branch_secretary": (VIEW, SERVE),
+}

@@ -1,7 +1,7 @@
 """The role-aware menu: an item shows only to users who hold its permission somewhere (and,
 for a party member's own pages, only to party members: `access.is_party_member`)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
@@ -12,35 +12,30 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from mofan.accounts import permissions as acc
-from mofan.campaigns import permissions as campaigns
-from mofan.cobuild import permissions as cobuild
-from mofan.core import access
-from mofan.core import permissions as core
-from mofan.lawedu import permissions as lawedu
-from mofan.members import permissions as members
-from mofan.orglife import permissions as orglife
-from mofan.orgs import permissions as orgs
-from mofan.portal import permissions as portal
-from mofan.study import permissions as study
-from mofan.volunteer import permissions as volunteer
+from mofan.core import access, registry
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: one object per group
 class NavGroup:
-    """A heading of the menu; its items fold under it (a `<details>`), the current one open."""
+    """A section of the menu, in `order`. A section with a label is a heading whose items fold
+    under it (a `<details>`, the current one open); the two without one (the personal items at
+    the top, the account at the bottom) draw their items on their own."""
 
-    label: str | Promise
+    label: str | Promise | None
     icon: str
+    order: int
 
 
-PEOPLE = NavGroup(_("Organisations and members"), "diagram-3")
-ORGLIFE = NavGroup(_("Organisational life"), "calendar-event")
-STUDY = NavGroup(_("Study"), "book")
-VOLUNTEER = NavGroup(_("Volunteer service"), "heart")
-COBUILD = NavGroup(_("Co-building"), "people")
-PUBLISHING = NavGroup(_("Campaigns and portal"), "newspaper")
-SYSTEM = NavGroup(_("System"), "gear")
+# The sections, in menu order; each app's `menu.py` places its items in them.
+PERSONAL = NavGroup(None, "", 0)
+PEOPLE = NavGroup(_("Organisations and members"), "diagram-3", 10)
+ORGLIFE = NavGroup(_("Organisational life"), "calendar-event", 20)
+STUDY = NavGroup(_("Study"), "book", 30)
+VOLUNTEER = NavGroup(_("Volunteer service"), "heart", 40)
+COBUILD = NavGroup(_("Co-building"), "people", 50)
+PUBLISHING = NavGroup(_("Campaigns and portal"), "newspaper", 60)
+SYSTEM = NavGroup(_("System"), "gear", 70)
+ACCOUNT = NavGroup(None, "", 80)
 
 
 @dataclass(frozen=True)
@@ -50,148 +45,21 @@ class NavItem:
     permission: str  # who sees the item: a permission code held anywhere, or AUTHENTICATED
     icon: str  # a Bootstrap Icons name (vendored font)
     in_tabs: bool = False
-    group: NavGroup | None = None  # None: a top-level item
+    # Where the item stands: its section and its place there (unique in the section, checked
+    # by tests/core/test_registry.py). Keyword-only and required, so no item lands by default.
+    group: NavGroup = field(kw_only=True)
+    order: int = field(kw_only=True)
     members_only: bool = False  # a party member's own page: not for partner contacts or staff
 
 
-# The menu's order. A group is drawn where its first visible item is; a group of which a user
-# sees one item only is drawn as that item.
-NAV_ITEMS = (
-    NavItem(_("Home"), "core:home", access.AUTHENTICATED, "house", in_tabs=True),
-    NavItem(_("Notices"), "core:notice_inbox", access.AUTHENTICATED, "envelope"),
-    NavItem(_("Messages"), "core:messages", access.AUTHENTICATED, "bell"),
-    NavItem(
-        _("My tasks"),
-        "orglife:mine",
-        access.AUTHENTICATED,
-        "list-check",
-        in_tabs=True,
-        members_only=True,
-    ),
-    NavItem(_("Organisations"), "orgs:tree", orgs.VIEW, "diagram-3", in_tabs=True, group=PEOPLE),
-    NavItem(
-        _("Party members"),
-        "members:list",
-        members.VIEW,
-        "person-vcard",
-        in_tabs=True,
-        group=PEOPLE,
-    ),
-    NavItem(_("Transfers"), "members:transfers", members.VIEW, "arrow-left-right", group=PEOPLE),
-    NavItem(_("Terms"), "orgs:terms", orgs.VIEW, "hourglass-split", group=PEOPLE),
-    NavItem(_("Branch checks"), "orgs:flags", orgs.VIEW, "flag", group=PEOPLE),
-    NavItem(
-        _("My record"),
-        "members:me",
-        access.AUTHENTICATED,
-        "person-vcard",
-        group=PEOPLE,
-        members_only=True,
-    ),
-    NavItem(_("Meetings"), "orglife:list", orglife.VIEW, "calendar-event", group=ORGLIFE),
-    NavItem(_("Compliance"), "orglife:compliance", orglife.VIEW, "check2-square", group=ORGLIFE),
-    NavItem(
-        _("Reviews"), "orglife:reviews", orglife.REVIEW_MEETINGS, "clipboard-check", group=ORGLIFE
-    ),
-    NavItem(_("Yearly work"), "orglife:appraisals", orglife.VIEW, "award", group=ORGLIFE),
-    NavItem(_("Theory study"), "study:groups", study.VIEW, "book", group=STUDY),
-    NavItem(
-        _("My study record"),
-        "study:mine",
-        access.AUTHENTICATED,
-        "journal-bookmark",
-        group=STUDY,
-        members_only=True,
-    ),
-    NavItem(_("My volunteering"), "volunteer:mine", access.AUTHENTICATED, "heart", group=VOLUNTEER),
-    NavItem(
-        _("Volunteer activities"),
-        "volunteer:activities",
-        volunteer.VIEW,
-        "people-fill",
-        group=VOLUNTEER,
-    ),
-    NavItem(_("Micro-wishes"), "volunteer:wishes", volunteer.VIEW, "gift", group=VOLUNTEER),
-    NavItem(_("Volunteer teams"), "volunteer:teams", volunteer.VIEW, "people", group=VOLUNTEER),
-    NavItem(
-        _("Community registration"),
-        "volunteer:registrations",
-        volunteer.VIEW,
-        "house-heart",
-        group=VOLUNTEER,
-    ),
-    NavItem(
-        _("Volunteer statistics"),
-        "volunteer:statistics",
-        volunteer.VIEW,
-        "bar-chart",
-        group=VOLUNTEER,
-    ),
-    NavItem(_("Partner units"), "orgs:partners", orgs.VIEW, "building", group=COBUILD),
-    NavItem(
-        _("Co-building agreements"),
-        "cobuild:agreements",
-        cobuild.VIEW,
-        "file-earmark-text",
-        group=COBUILD,
-    ),
-    NavItem(_("Service orders"), "cobuild:orders", access.AUTHENTICATED, "basket", group=COBUILD),
-    NavItem(_("Service projects"), "cobuild:projects", cobuild.VIEW, "grid", group=COBUILD),
-    NavItem(_("Demands"), "cobuild:demands", cobuild.VIEW, "megaphone", group=COBUILD),
-    NavItem(_("Handouts"), "lawedu:materials", lawedu.VIEW, "book-half", group=COBUILD),
-    NavItem(
-        _("Legal counsellors"),
-        "lawedu:appointments",
-        lawedu.VIEW,
-        "person-badge",
-        group=COBUILD,
-    ),
-    NavItem(
-        _("Case campaigns"),
-        "campaigns:called",
-        campaigns.SUBMIT,
-        "journal-richtext",
-        group=PUBLISHING,
-    ),
-    NavItem(_("Run campaigns"), "campaigns:managed", campaigns.MANAGE, "trophy", group=PUBLISHING),
-    NavItem(
-        _("Case reviews"),
-        "campaigns:reviews",
-        campaigns.REVIEW,
-        "star-half",
-        in_tabs=True,
-        group=PUBLISHING,
-    ),
-    NavItem(_("Sent notices"), "core:notice_sent", core.SEND_NOTICE, "send", group=PUBLISHING),
-    NavItem(_("Portal articles"), "portal:manage", portal.EDIT, "newspaper", group=PUBLISHING),
-    NavItem(
-        _("Users"), "accounts:users", acc.MANAGE_USERS, "person-badge", in_tabs=True, group=SYSTEM
-    ),
-    NavItem(_("Roles"), "accounts:roles", acc.MANAGE_ROLES, "shield-lock", group=SYSTEM),
-    NavItem(_("Grants"), "accounts:grants", acc.MANAGE_GRANTS, "key", in_tabs=True, group=SYSTEM),
-    NavItem(
-        _("Grant requests"),
-        "accounts:grant_requests",
-        acc.APPROVE_GRANTS,
-        "person-check",
-        group=SYSTEM,
-    ),
-    NavItem(
-        _("Reset requests"), "accounts:reset_requests", acc.APPROVE_RESETS, "unlock", group=SYSTEM
-    ),
-    NavItem(_("Login log"), "accounts:login_log", acc.VIEW_LOGIN_LOG, "journal-text", group=SYSTEM),
-    NavItem(_("Online users"), "accounts:sessions", acc.MANAGE_SESSIONS, "broadcast", group=SYSTEM),
-    NavItem(
-        _("Audit log"), "core:audit", core.VIEW_AUDIT, "clipboard-check", in_tabs=True, group=SYSTEM
-    ),
-    NavItem(
-        _("My account"),
-        "accounts:password_change",
-        access.AUTHENTICATED,
-        "person-gear",
-        in_tabs=True,
-    ),
-)
+@cache
+def nav_items() -> tuple[NavItem, ...]:
+    """Every app's `MENU` in menu order (`registry.menu_items`). A group is drawn where its
+    first visible item is; a group of which a user sees one item only is drawn as that item.
+    Read once: the apps' declarations do not change while the process runs."""
+    return registry.menu_items()
+
+
 TABS = 4  # the phone's tab bar: the first four tab items a user sees, then "More" (the drawer)
 
 
@@ -202,7 +70,7 @@ def _url(name: str) -> str:
 
 
 def _visible(user: Any) -> tuple[int, ...]:
-    """The positions in NAV_ITEMS of the items the user sees."""
+    """The positions in `nav_items()` of the items the user sees."""
     if not user.is_authenticated:
         return ()
     return _visible_for(access.permissions_held(user), access.is_party_member(user))
@@ -212,7 +80,7 @@ def _visible(user: Any) -> tuple[int, ...]:
 def _visible_for(held: frozenset[str], party_member: bool) -> tuple[int, ...]:
     return tuple(
         i
-        for i, item in enumerate(NAV_ITEMS)
+        for i, item in enumerate(nav_items())
         if (item.permission == access.AUTHENTICATED or item.permission in held)
         and (party_member or not item.members_only)
     )
@@ -223,7 +91,7 @@ def _current(visible: tuple[int, ...], path: str) -> int | None:
     (`/orglife/compliance/…` is Compliance, not Meetings at `/orglife/`); Home only at `/`."""
     best, length = None, 0
     for i in visible:
-        url = _url(NAV_ITEMS[i].url_name)
+        url = _url(nav_items()[i].url_name)
         if (path == url if url == "/" else path.startswith(url)) and len(url) > length:
             best, length = i, len(url)
     return best
@@ -243,7 +111,7 @@ def _icon(name: str) -> str:
 
 
 def _link(i: int, current: int | None) -> str:
-    item = NAV_ITEMS[i]
+    item = nav_items()[i]
     state = ' active" aria-current="page' if i == current else ""
     return (
         f'<li class="nav-item"><a class="nav-link{state}" href="{escape(_url(item.url_name))}">'
@@ -254,13 +122,11 @@ def _link(i: int, current: int | None) -> str:
 def _sidebar(visible: tuple[int, ...], current: int | None) -> str:
     groups: dict[NavGroup, list[int]] = {}
     for i in visible:
-        group = NAV_ITEMS[i].group
-        if group is not None:
-            groups.setdefault(group, []).append(i)
+        groups.setdefault(nav_items()[i].group, []).append(i)
     parts, drawn = [], set()
     for i in visible:
-        group = NAV_ITEMS[i].group
-        if group is None or len(groups[group]) == 1:
+        group = nav_items()[i].group
+        if group.label is None or len(groups[group]) == 1:
             parts.append(_link(i, current))
         elif group not in drawn:
             drawn.add(group)
@@ -277,10 +143,10 @@ def _sidebar(visible: tuple[int, ...], current: int | None) -> str:
 
 
 def _tabs(visible: tuple[int, ...], current: int | None) -> str:
-    shown = [i for i in visible if NAV_ITEMS[i].in_tabs][:TABS]
+    shown = [i for i in visible if nav_items()[i].in_tabs][:TABS]
     parts = []
     for i in shown:
-        item = NAV_ITEMS[i]
+        item = nav_items()[i]
         state = ' class="active" aria-current="page"' if i == current else ""
         parts.append(
             f'<a href="{escape(_url(item.url_name))}"{state}>{_icon(item.icon)}'

@@ -8,3 +8,12 @@ PERMISSIONS = {
     SEND_NOTICE: _("Send notices"),
 }
 SYSTEM_PERMISSIONS = frozenset({VIEW_AUDIT})
+
+# Which codes each built-in role holds, by the role's code (`accounts.Role.Builtin`; a string,
+# since this module imports no models). `core.registry.builtin_roles()` merges every app's.
+ROLES: dict[str, tuple[str, ...]] = {
+    "work_committee_admin": (SEND_NOTICE,),
+    "committee_admin": (SEND_NOTICE,),
+    "branch_secretary": (SEND_NOTICE,),
+    "audit_admin": (VIEW_AUDIT,),
+}

@@ -9,3 +9,12 @@ PERMISSIONS = {
     MANAGE: _("Organise volunteer activities, confirm hours and issue certificates"),
     REVIEW_WISHES: _("Review and publish micro-wishes of partner communities"),
 }
+
+# Which codes each built-in role holds, by the role's code (`accounts.Role.Builtin`; a string,
+# since this module imports no models). `core.registry.builtin_roles()` merges every app's.
+ROLES: dict[str, tuple[str, ...]] = {
+    "work_committee_admin": (VIEW, MANAGE, REVIEW_WISHES),
+    "committee_admin": (VIEW, MANAGE, REVIEW_WISHES),
+    "branch_secretary": (VIEW, MANAGE),
+    "branch_committee": (VIEW, MANAGE),
+}

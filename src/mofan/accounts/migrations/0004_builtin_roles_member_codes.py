@@ -1,14 +1,15 @@
-"""Existing deployments take the built-in roles' new member-record codes."""
+"""Existing deployments take the built-in roles' new member-record codes.
+
+This migration once refreshed the built-in roles from accounts/roles.py, read live, so what it
+did changed whenever that list changed. The built-in roles now follow the apps' declarations
+after every `migrate` (a post_migrate handler, accounts.roles.builtin_roles_follow_declarations),
+so it does nothing; it stays because deployed databases have applied it and later migrations
+depend on it.
+"""
 
 from django.db import migrations
 
 
-def refresh_roles(apps, schema_editor):
-    from mofan.accounts.roles import refresh_builtin_roles
-
-    refresh_builtin_roles(apps.get_model("accounts", "Role"))
-
-
 class Migration(migrations.Migration):
     dependencies = [("accounts", "0003_builtin_roles")]
-    operations = [migrations.RunPython(refresh_roles, migrations.RunPython.noop)]
+    operations = []

@@ -1,13 +1,14 @@
 """Existing deployments: committee administrators coordinate service orders; branch
-secretaries see them and serve in the teams."""
+secretaries see them and serve in the teams.
+
+This migration once refreshed the built-in roles from accounts/roles.py, read live, so what it
+did changed whenever that list changed. The built-in roles now follow the apps' declarations
+after every `migrate` (a post_migrate handler, accounts.roles.builtin_roles_follow_declarations),
+so it does nothing; it stays because deployed databases have applied it and later migrations
+depend on it.
+"""
 
 from django.db import migrations
-
-
-def refresh_roles(apps, schema_editor):
-    from mofan.accounts.roles import refresh_builtin_roles
-
-    refresh_builtin_roles(apps.get_model("accounts", "Role"))
 
 
 class Migration(migrations.Migration):
@@ -15,4 +16,4 @@ class Migration(migrations.Migration):
         ("cobuild", "0003_orders"),
         ("accounts", "0005_builtin_roles_orglife_codes"),
     ]
-    operations = [migrations.RunPython(refresh_roles, migrations.RunPython.noop)]
+    operations = []

@@ -13,9 +13,8 @@ def load(apps, schema_editor):
         effective_from=datetime.date(2021, 1, 1),
         defaults={"term_years": 5, "reminder_days": 60},
     )
-    from mofan.accounts.roles import refresh_builtin_roles
-
-    refresh_builtin_roles(apps.get_model("accounts", "Role"))
+    # The built-in roles' codes came from accounts/roles.py here, read live; they follow the
+    # apps' declarations after every `migrate` now (accounts.roles, a post_migrate handler).
 
 
 class Migration(migrations.Migration):

@@ -30,9 +30,8 @@ def load(apps, schema_editor):
             "open_claims_per_member": 3,
         },
     )
-    from mofan.accounts.roles import refresh_builtin_roles
-
-    refresh_builtin_roles(apps.get_model("accounts", "Role"))
+    # The built-in roles' codes came from accounts/roles.py here, read live; they follow the
+    # apps' declarations after every `migrate` now (accounts.roles, a post_migrate handler).
 
 
 class Migration(migrations.Migration):

@@ -15,7 +15,7 @@ def _nothing(ctx: DemoContext) -> None:
 def test_every_app_with_demo_data_is_collected_and_waits_for_what_it_needs() -> None:
     steps = demos.demo_steps()
     apps_seen = {step.name.split(".")[0] for step in steps}
-    assert {"core", "accounts", "orgs", "members", "orglife", "volunteer", "cobuild"} <= apps_seen
+    assert {"accounts", "orgs", "members", "orglife", "volunteer", "cobuild"} <= apps_seen
     assert {"study", "lawedu", "portal", "campaigns"} <= apps_seen
     position = {step.name: i for i, step in enumerate(steps)}
     for step in steps:

@@ -10,7 +10,17 @@ from typing import Any
 from mofan.accounts.models import Role
 from mofan.accounts.services import grant_create, grant_request_create, user_create
 from mofan.core.demos import DemoContext, DemoStep
-from mofan.orgs.demo import FOURTH, GONGWEI_BRANCH, ROOT_NAME, sfj_branches, swb_branches
+from mofan.core.models import Notice
+from mofan.core.services import notice_mark_read, notice_send
+from mofan.orgs.demo import (
+    FOURTH,
+    GONGWEI_BRANCH,
+    ROOT_NAME,
+    SFJ,
+    SWB,
+    sfj_branches,
+    swb_branches,
+)
 from mofan.orgs.models import Organisation, PartnerContact
 
 DEMO_PASSWORD = "Mofan@2026"  # noqa: S105 - published with the demo, never for production
@@ -84,4 +94,43 @@ def load_grant_requests(branch: Organisation, users: dict[str, Any]) -> None:
 
 # The logins are linked to member records, and 王主任's to the contact made with the
 # co-building partners.
-STEPS = (DemoStep("accounts.logins", load_logins, after=("members", "cobuild.agreements")),)
+# The notices are core's, but they are sent and read by the demo's logins, made above.
+def load_notices(ctx: DemoContext) -> None:
+    users, root = ctx.users, ctx.orgs[ROOT_NAME]
+    notice = notice_send(
+        actor=users["gongwei"],
+        sender_org=root,
+        org=root,
+        title="关于做好2026年度基层党组织组织生活会准备工作的通知",
+        body="各机关党委（党组）、各党支部：\n\n请于12月底前完成组织生活会会前学习、谈心谈话和"
+        "征求意见等准备工作，并将会议方案报市直机关工委。\n\n市直机关工委",
+    )
+    receipt = notice.receipts.get(user=users["zhibu4"])
+    notice_mark_read(actor=users["zhibu4"], receipt=receipt)
+    notice_send(
+        actor=users["swb_admin"],
+        sender_org=ctx.orgs[SWB],
+        org=ctx.orgs[FOURTH],
+        title="第四支部主题党日活动安排",
+        body="本月主题党日定于第三周周五下午举行，请全体党员准时参加。",
+    )
+    # Addressed to the partner units only: their contacts read it, party members do not.
+    notice_send(
+        actor=users["sfj_admin"],
+        sender_org=ctx.orgs[SFJ],
+        org=ctx.orgs[SFJ],
+        title="关于联合开展“宪法宣传周”进社区进校园活动的通知",
+        body="各共建单位：\n\n12月4日国家宪法日前后，市司法局“模法师”志愿服务队将到社区和学校"
+        "开展宪法宣传。请各单位通过“按菜单点单”预约时间和场地。\n\n市司法局直属机关党委",
+        audience=Notice.Audience.PARTNERS,
+    )
+
+
+# The receipts go to the logins there are: the school's contact is linked by the orders; after
+# the portal only to keep the order in which the scenario has always been loaded.
+
+
+STEPS = (
+    DemoStep("accounts.logins", load_logins, after=("members", "cobuild.agreements")),
+    DemoStep("accounts.notices", load_notices, after=("cobuild.orders", "portal")),
+)

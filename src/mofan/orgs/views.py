@@ -14,6 +14,7 @@ from mofan.core import access
 from mofan.core.errors import DomainError
 from mofan.core.exports import xlsx_file_response, xlsx_response
 from mofan.core.paths import subtree_q
+from mofan.core.registry import all_permissions
 from mofan.core.views import FormPageView, ScopedView, apply_domain_error, paginate
 from mofan.orgs import permissions as perms
 from mofan.orgs import selectors, services
@@ -220,10 +221,8 @@ class SeatAssignView(OrgFormView):
         return SeatForm(data, holders=selectors.member_choices(org=self.subject(request)))
 
     def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
-        from mofan.members.models import Member
-
         org, data = self.subject(request), form.cleaned_data
-        holder = Member.objects.select_related("org").get(pk=data["holder"])
+        holder = selectors.seat_holder_get(pk=data["holder"])
         services.seat_assign(
             actor=request.user,
             org=org,
@@ -484,8 +483,6 @@ class OrgPickerOptionsView(ScopedView):
     permission = access.AUTHENTICATED
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        from mofan.core.registry import all_permissions
-
         code = request.GET.get("permission", "")
         kinds = {k for k in request.GET.get("kinds", "").split(",") if k in OrgKind.values}
         if code not in all_permissions():

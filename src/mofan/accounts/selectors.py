@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mofan.accounts import permissions as perms
+from mofan.accounts.backends import _resolve_username
 from mofan.accounts.models import (
     Grant,
     GrantRequest,
@@ -193,9 +195,6 @@ class LoginGuard:
 
 def login_guard(*, username: str, ip: str | None) -> LoginGuard:
     """What stands before a sign-in, from the wrong passwords of the last ten minutes."""
-    from axes.models import AccessAttempt
-
-    from mofan.accounts.backends import _resolve_username
 
     account_q = Q(username=_resolve_username(username)) if username else Q(pk__in=[])
     address_q = Q(ip_address=ip) if ip else Q(pk__in=[])

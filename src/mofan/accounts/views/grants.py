@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from mofan.accounts import permissions as perms
@@ -14,9 +15,8 @@ from mofan.accounts.forms import (
     RoleForm,
 )
 from mofan.accounts.models import GrantRequest
-from mofan.core.errors import DomainError
 from mofan.core.registry import all_permissions
-from mofan.core.views import ScopedView, act, apply_domain_error, paginate, query_without_page
+from mofan.core.views import ScopedView, act, paginate, query_without_page, submit
 from mofan.orgs.models import Organisation
 
 
@@ -40,16 +40,14 @@ class RoleCreateView(ScopedView):
         return render(request, "accounts/role_form.html", {"form": RoleForm()})
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = RoleForm(request.POST)
-        if form.is_valid():
-            try:
-                services.role_create(actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("The role was created."))
-                return redirect("accounts:roles")
-        return render(request, "accounts/role_form.html", {"form": form})
+        return submit(
+            request,
+            RoleForm(request.POST),
+            lambda form: services.role_create(actor=request.user, **form.cleaned_data),
+            done=_("The role was created."),
+            to="accounts:roles",
+            page=lambda form: render(request, "accounts/role_form.html", {"form": form}),
+        )
 
 
 class RoleUpdateView(ScopedView):
@@ -65,21 +63,21 @@ class RoleUpdateView(ScopedView):
 
     def post(self, request: HttpRequest, role_id: int) -> HttpResponse:
         role = selectors.role_get(actor=request.user, pk=role_id)
-        form = RoleForm(request.POST, initial={"code": role.code}, editing=True)
-        if form.is_valid():
-            try:
-                services.role_update(
-                    actor=request.user,
-                    role=role,
-                    name=form.cleaned_data["name"],
-                    permissions=form.cleaned_data["permissions"],
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("The role was saved."))
-                return redirect("accounts:roles")
-        return render(request, "accounts/role_form.html", {"form": form, "role": role})
+        return submit(
+            request,
+            RoleForm(request.POST, initial={"code": role.code}, editing=True),
+            lambda form: services.role_update(
+                actor=request.user,
+                role=role,
+                name=form.cleaned_data["name"],
+                permissions=form.cleaned_data["permissions"],
+            ),
+            done=_("The role was saved."),
+            to="accounts:roles",
+            page=lambda form: render(
+                request, "accounts/role_form.html", {"form": form, "role": role}
+            ),
+        )
 
 
 class GrantListView(ScopedView):
@@ -113,33 +111,33 @@ class GrantCreateView(ScopedView):
         return render(request, "accounts/grant_form.html", {"form": GrantForm(actor=request.user)})
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = GrantForm(request.POST, actor=request.user)
-        if form.is_valid():
-            data = form.cleaned_data
-            org = Organisation.objects.get(pk=data["org"])
-            try:
-                done = services.grant_submit(
-                    actor=request.user,
-                    user=data["user"],
-                    role=data["role"],
-                    org=org,
-                    include_subtree=data["include_subtree"],
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                if isinstance(done, GrantRequest):
-                    messages.success(
-                        request,
-                        _(
-                            "The grant was requested; it takes effect when a work committee "
-                            "administrator approves it."
-                        ),
-                    )
-                else:
-                    messages.success(request, _("The grant was created."))
-                return redirect("accounts:grants")
-        return render(request, "accounts/grant_form.html", {"form": form})
+        return submit(
+            request,
+            GrantForm(request.POST, actor=request.user),
+            lambda form: self._submit(request, form.cleaned_data),
+            done=_granted_message,
+            to="accounts:grants",
+            page=lambda form: render(request, "accounts/grant_form.html", {"form": form}),
+        )
+
+    @staticmethod
+    def _submit(request: HttpRequest, data: dict[str, Any]) -> Any:
+        return services.grant_submit(
+            actor=request.user,
+            user=data["user"],
+            role=data["role"],
+            org=Organisation.objects.get(pk=data["org"]),
+            include_subtree=data["include_subtree"],
+        )
+
+
+def _granted_message(done: Any) -> str:
+    if isinstance(done, GrantRequest):
+        return _(
+            "The grant was requested; it takes effect when a work committee administrator "
+            "approves it."
+        )
+    return _("The grant was created.")
 
 
 class GrantRevokeView(ScopedView):

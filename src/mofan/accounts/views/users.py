@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from mofan.accounts import permissions as perms
@@ -17,8 +16,7 @@ from mofan.accounts.forms import (
     UserUpdateForm,
 )
 from mofan.accounts.models import PasswordResetRequest
-from mofan.core.errors import DomainError
-from mofan.core.views import ScopedView, apply_domain_error, paginate, query_without_page
+from mofan.core.views import ScopedView, paginate, query_without_page, submit
 
 
 class UserListView(ScopedView):
@@ -41,18 +39,14 @@ class UserCreateView(ScopedView):
         return render(request, "accounts/user_form.html", {"form": UserCreateForm()})
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = UserCreateForm(request.POST)
-        if form.is_valid():
-            try:
-                user = services.user_create(actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(
-                    request, _("The account %(name)s was created.") % {"name": user.username}
-                )
-                return redirect("accounts:users")
-        return render(request, "accounts/user_form.html", {"form": form})
+        return submit(
+            request,
+            UserCreateForm(request.POST),
+            lambda form: services.user_create(actor=request.user, **form.cleaned_data),
+            done=lambda user: _("The account %(name)s was created.") % {"name": user.username},
+            to="accounts:users",
+            page=lambda form: render(request, "accounts/user_form.html", {"form": form}),
+        )
 
 
 class UserUpdateView(ScopedView):
@@ -77,16 +71,14 @@ class UserUpdateView(ScopedView):
 
     def post(self, request: HttpRequest, user_id: int) -> HttpResponse:
         user = selectors.user_get(actor=request.user, pk=user_id)
-        form = UserUpdateForm(request.POST)
-        if form.is_valid():
-            try:
-                services.user_update(actor=request.user, user=user, **form.cleaned_data)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("The account was saved."))
-                return redirect("accounts:users")
-        return self._render(request, user, form, PasswordResetForm())
+        return submit(
+            request,
+            UserUpdateForm(request.POST),
+            lambda form: services.user_update(actor=request.user, user=user, **form.cleaned_data),
+            done=_("The account was saved."),
+            to="accounts:users",
+            page=lambda form: self._render(request, user, form, PasswordResetForm()),
+        )
 
 
 class UserPasswordResetView(ScopedView):
@@ -94,29 +86,18 @@ class UserPasswordResetView(ScopedView):
 
     def post(self, request: HttpRequest, user_id: int) -> HttpResponse:
         user = selectors.user_get(actor=request.user, pk=user_id)
-        form = PasswordResetForm(request.POST)
-        if form.is_valid():
-            try:
-                done = services.password_reset_submit(
-                    actor=request.user, user=user, password=form.cleaned_data["password"]
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                if isinstance(done, PasswordResetRequest):
-                    messages.success(
-                        request,
-                        _(
-                            "The reset was requested; it takes effect when the security "
-                            "administrator approves it."
-                        ),
-                    )
-                else:
-                    messages.success(
-                        request,
-                        _("The password was reset; the user must change it at the next sign-in."),
-                    )
-                return redirect("accounts:users")
+        return submit(
+            request,
+            PasswordResetForm(request.POST),
+            lambda form: services.password_reset_submit(
+                actor=request.user, user=user, password=form.cleaned_data["password"]
+            ),
+            done=_reset_message,
+            to="accounts:users",
+            page=lambda form: self._render(request, user, form),
+        )
+
+    def _render(self, request: HttpRequest, user: Any, form: Any) -> HttpResponse:
         update = UserUpdateForm(
             initial={
                 "full_name": user.full_name,
@@ -130,3 +111,11 @@ class UserPasswordResetView(ScopedView):
             "accounts/user_edit.html",
             {"account": user, "form": update, "reset_form": form},
         )
+
+
+def _reset_message(done: Any) -> str:
+    if isinstance(done, PasswordResetRequest):
+        return _(
+            "The reset was requested; it takes effect when the security administrator approves it."
+        )
+    return _("The password was reset; the user must change it at the next sign-in.")

@@ -43,8 +43,6 @@ OVERSIZE: set[str] = {
     "mofan/campaigns/services.py",
     "mofan/orglife/services.py",
     "mofan/orglife/views.py",
-    "mofan/accounts/services.py",
-    "mofan/accounts/views.py",
     "mofan/lawedu/services.py",
 }
 

@@ -140,13 +140,20 @@ def test_the_check_sees_english_in_every_framed_element() -> None:
     ]
 
 
-def _readers(permission: str, tree: Tree, objects: dict[str, Any]) -> list[User | None]:
+def _readers(
+    permission: str | access.Policy, tree: Tree, objects: dict[str, Any]
+) -> list[User | None]:
     """Who opens the page, as in the walk's last step: anonymous for public pages; for pages a
     signed-in user opens on their own records, an administrator of the whole tree (the fullest
     menu), else the world's reviewer or member (a review, a notice are theirs); otherwise a
-    holder of the page's code from the top."""
+    holder of the page's code from the top. A page behind a policy: those of the signed-in
+    readers whom it lets in."""
     if permission == access.PUBLIC:
         return [None]
+    if isinstance(permission, access.Policy):
+        # The same readers as a page any signed-in user opens, as far as the policy lets in.
+        readers = _readers(access.AUTHENTICATED, tree, objects)
+        return [reader for reader in readers if permission.allows(reader)]
     if permission == access.AUTHENTICATED:
         role = Role.objects.get(code="work_committee_admin")
         admin = make_user("读者", grants=[(role, tree.root, True)])

@@ -324,3 +324,10 @@ def test_a_large_tree_opens_level_by_level(tree: Tree, roles: dict[str, Role]) -
     found = selectors.org_tree(actor=admin, query="第7支部")  # a search is never cut
     matches = [b.org.name for r in found for c in r.children for b in c.children if b.matched]
     assert matches == ["合成机关001第7支部", "合成机关002第7支部", "合成机关003第7支部"]
+
+
+def test_the_branch_rules_count_the_full_members_status() -> None:
+    from mofan.members.models import MemberStatus
+    from mofan.orgs.selectors import FULL_MEMBER
+
+    assert FULL_MEMBER == MemberStatus.FULL

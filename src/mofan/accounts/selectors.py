@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mofan.accounts import permissions as perms
+from mofan.accounts.backends import _resolve_username
 from mofan.accounts.models import (
     Grant,
     GrantRequest,
@@ -21,6 +25,8 @@ from mofan.accounts.models import (
     UserSession,
 )
 from mofan.core import access, crypto
+from mofan.core.models import Notice
+from mofan.core.paths import subtree_q
 
 
 def user_list(*, actor: Any, query: str = "") -> QuerySet[User]:
@@ -189,9 +195,6 @@ class LoginGuard:
 
 def login_guard(*, username: str, ip: str | None) -> LoginGuard:
     """What stands before a sign-in, from the wrong passwords of the last ten minutes."""
-    from axes.models import AccessAttempt
-
-    from mofan.accounts.backends import _resolve_username
 
     account_q = Q(username=_resolve_username(username)) if username else Q(pk__in=[])
     address_q = Q(ip_address=ip) if ip else Q(pk__in=[])
@@ -207,3 +210,39 @@ def login_guard(*, username: str, ip: str | None) -> LoginGuard:
         account_locked=account >= settings.AXES_FAILURE_LIMIT,
         captcha_required=max(account, address) >= settings.MOFAN_LOGIN_CAPTCHA_AFTER,
     )
+
+
+ADMIN_ROLE_CODES = ("system_admin", "security_admin", "audit_admin")
+
+# Roles that carry no party work: the 三员 administrators, and the partner contact role held
+# by the logins of partner units' contacts (who are reached as partners, not as party staff).
+NOT_PARTY_ROLE_CODES = (*ADMIN_ROLE_CODES, "partner_contact")
+
+
+def notice_audience(*, org: Any, audience: str) -> set[int]:
+    """Party: the holders of business roles in the subtree (`core.registry.provided`)."""
+    if audience not in (Notice.Audience.PARTY, Notice.Audience.ALL):
+        return set()
+    return set(
+        Grant.objects.filter(
+            subtree_q(org.path, "org"), revoked_at__isnull=True, user__is_active=True
+        )
+        .exclude(role__code__in=NOT_PARTY_ROLE_CODES)
+        .values_list("user_id", flat=True)
+    )
+
+
+def figures_for_home(*, actor: Any) -> list[dict[str, Any]]:
+    """The home page's figure about logins (`core.registry.provided`)."""
+    if not access.has_permission(actor, perms.MANAGE_SESSIONS):
+        return []
+    since = timezone.now() - settings.IDLE_TIMEOUT
+    online = UserSession.objects.filter(ended_at__isnull=True, last_seen__gte=since)
+    return [
+        {
+            "label": _("Users online"),
+            "value": online.count(),
+            "url": reverse("accounts:sessions"),
+            "rank": 20,
+        }
+    ]

@@ -21,6 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mofan.accounts import permissions as perms
 from mofan.accounts.models import Grant, LoginRecord, Role, User
+from mofan.accounts.services.sessions import _end_sessions_of
 from mofan.core import access
 from mofan.core.audit import audit_record
 from mofan.core.errors import DomainError
@@ -140,8 +141,6 @@ def two_factor_verify(
 def two_factor_reset(*, actor: Any, username: str) -> User:
     """A security administrator removes a user's second factor (a lost phone); the user sets
     up a new one at the next sign-in, and is signed out everywhere now."""
-    from mofan.accounts.services import _end_sessions_of
-
     access.require(actor, perms.MANAGE_SESSIONS, None)
     user = User.objects.select_for_update().filter(username=(username or "").strip()).first()
     if user is None:

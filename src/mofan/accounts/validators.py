@@ -36,6 +36,8 @@ class PasswordHistoryValidator:
     def validate(self, password: str, user: Any = None) -> None:
         if user is None or user.pk is None or settings.MOFAN_PASSWORD_HISTORY <= 0:
             return
+        # Django loads the password validators before the app registry is ready (settings),
+        # so the model is imported when a password is checked.
         from mofan.accounts.models import PasswordHistory
 
         recent = list(

@@ -12,6 +12,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mofan.core.registry import all_permissions
+
 ACTIONS: dict[str, str | Promise] = {
     # accounts
     "accounts.user.create": _("Account created"),
@@ -255,8 +257,6 @@ def describe_changes(event: Any) -> list[tuple[str, str, str]]:
     """(field, before, after) in words: the target's field names, choice labels for stored
     codes (a state change reads 已交付 → 已确认, not delivered → confirmed) and permission
     labels for role codes."""
-    from mofan.core.registry import all_permissions
-
     model = _model(event.target_type)
     permissions = all_permissions()
     rows = []

@@ -2,7 +2,8 @@
 app: its permission codes and which built-in roles hold them (`<app>/permissions.py`), and its
 menu items (`<app>/menu.py`), its workflows (`<app>/workflows.py`)."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import cache
 from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -66,3 +67,17 @@ def workflows() -> list[Any]:
     return [
         flow for module in _declarations("workflows") for flow in getattr(module, "WORKFLOWS", ())
     ]
+
+
+@cache
+def provided(module: str, name: str) -> tuple[Callable[..., Any], ...]:
+    """The function `name` of each app's `module` (e.g. "selectors"), for the apps that define
+    one, in app order. Core asks the apps above it for their part this way (the home page's
+    figures, the people a notice reaches) instead of importing them: they build on core.
+
+    The hooks: `selectors.figures_for_home(*, actor)` → the home page's figures counted from
+    the app's records (dicts of label, value, url and `rank`, the figure's place on the page);
+    `selectors.notice_audience(*, org, audience)` → the ids of the users in `org`'s subtree
+    whom a notice to `audience` reaches."""
+    hooks = (getattr(loaded, name, None) for loaded in _declarations(module))
+    return tuple(hook for hook in hooks if callable(hook))

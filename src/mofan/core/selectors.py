@@ -9,8 +9,11 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from mofan.core import access
+from mofan.core import access, registry
 from mofan.core import permissions as perms
 from mofan.core.models import AuditEvent, Message, Notice, NoticeReceipt
 
@@ -165,50 +168,11 @@ def audit_list(
 
 
 def home_figures(*, actor: Any) -> list[dict[str, Any]]:
-    """The figures on the home page, each counted from records in the actor's scope."""
-    from django.conf import settings
-    from django.urls import reverse
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
-    from mofan.accounts import permissions as acc
-    from mofan.accounts.models import UserSession
-    from mofan.members.models import Member
-    from mofan.orgs import permissions as org_perms
-    from mofan.orgs import selectors as org_selectors
-
+    """The figures on the home page, each counted from records in the actor's scope: those of
+    the apps above core (their `figures_for_home`) and core's own, in the order of `rank`."""
     figures: list[dict[str, Any]] = []
-    if access.has_permission(actor, org_perms.VIEW):
-        orgs = org_selectors.org_list(actor=actor)
-        members = access.scope(
-            Member.objects.filter(archived_at__isnull=True), actor, org_perms.VIEW
-        )
-        watch = org_selectors.term_watchlist(actor=actor)
-        figures += [
-            {"label": _("Organisations"), "value": orgs.count(), "url": reverse("orgs:tree")},
-            {"label": _("Party members"), "value": members.count(), "url": reverse("orgs:tree")},
-            {
-                "label": _("Terms expired or ending soon"),
-                "value": sum(1 for row in watch if row.state in {"expired", "expiring"}),
-                "url": reverse("orgs:terms"),
-            },
-            {
-                "label": _("Branches to check"),
-                "value": len(org_selectors.branch_flags(actor=actor)),
-                "url": reverse("orgs:flags"),
-            },
-        ]
-    if access.has_permission(actor, acc.MANAGE_SESSIONS):
-        since = timezone.now() - settings.IDLE_TIMEOUT
-        figures.append(
-            {
-                "label": _("Users online"),
-                "value": UserSession.objects.filter(
-                    ended_at__isnull=True, last_seen__gte=since
-                ).count(),
-                "url": reverse("accounts:sessions"),
-            }
-        )
+    for hook in registry.provided("selectors", "figures_for_home"):
+        figures += hook(actor=actor)
     if access.has_permission(actor, perms.VIEW_AUDIT):
         today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         figures.append(
@@ -216,6 +180,7 @@ def home_figures(*, actor: Any) -> list[dict[str, Any]]:
                 "label": _("Audit events today"),
                 "value": AuditEvent.objects.filter(created_at__gte=today).count(),
                 "url": reverse("core:audit"),
+                "rank": 30,
             }
         )
     figures.append(
@@ -223,6 +188,7 @@ def home_figures(*, actor: Any) -> list[dict[str, Any]]:
             "label": _("Unread notices"),
             "value": notice_unread_count(actor=actor),
             "url": reverse("core:notice_inbox"),
+            "rank": 40,
         }
     )
-    return figures
+    return sorted(figures, key=lambda figure: figure["rank"])

@@ -12,54 +12,22 @@ from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mofan.core import access
+from mofan.core import access, registry
 from mofan.core import permissions as perms
 from mofan.core.audit import audit_record
 from mofan.core.deferred import after_commit
 from mofan.core.errors import DomainError
 from mofan.core.models import Message, Notice, NoticeReceipt
-from mofan.core.paths import subtree_q
-
-ADMIN_ROLE_CODES = ("system_admin", "security_admin", "audit_admin")
-
-
-# Roles that carry no party work: the 三员 administrators, and the partner contact role held
-# by the logins of partner units' contacts (who are reached as partners, not as party staff).
-NOT_PARTY_ROLE_CODES = (*ADMIN_ROLE_CODES, "partner_contact")
 
 
 def notice_recipient_ids(*, org: Any, audience: str = Notice.Audience.PARTY) -> set[int]:
-    """The audience in the subtree. Party: members with a login and holders of business roles
-    there. Partners: the logins of the contacts of partner units the subtree manages."""
-    from mofan.accounts.models import Grant, User
-    from mofan.members.models import Member
-    from mofan.orgs.models import PartnerContact
-
+    """The audience in the subtree, as each app above core counts its part of it
+    (`notice_audience`). Party: members with a login and holders of business roles there.
+    Partners: the logins of the contacts of partner units the subtree manages."""
     ids: set[int] = set()
-    if audience in (Notice.Audience.PARTY, Notice.Audience.ALL):
-        member_users = Member.objects.filter(
-            subtree_q(org.path, "org"),
-            archived_at__isnull=True,
-            user__isnull=False,
-            user__is_active=True,
-        ).values_list("user_id", flat=True)
-        grant_users = (
-            Grant.objects.filter(
-                subtree_q(org.path, "org"), revoked_at__isnull=True, user__is_active=True
-            )
-            .exclude(role__code__in=NOT_PARTY_ROLE_CODES)
-            .values_list("user_id", flat=True)
-        )
-        ids |= {uid for uid in member_users if uid is not None} | set(grant_users)
-    if audience in (Notice.Audience.PARTNERS, Notice.Audience.ALL):
-        contact_users = PartnerContact.objects.filter(
-            subtree_q(org.path, "partner__org"),
-            partner__archived_at__isnull=True,
-            user__isnull=False,
-            user__is_active=True,
-        ).values_list("user_id", flat=True)
-        ids |= {uid for uid in contact_users if uid is not None}
-    return set(User.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    for hook in registry.provided("selectors", "notice_audience"):
+        ids |= hook(org=org, audience=audience)
+    return ids
 
 
 @transaction.atomic

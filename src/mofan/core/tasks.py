@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from mofan.core.models import Message
 from mofan.core.workflow import lookup
 
 
@@ -27,8 +28,6 @@ def refresh_planner_statistics_nightly() -> None:
 def email_message(message_id: int) -> bool:
     """Send one in-app message by e-mail to its user, if they have an address. Returns whether
     a mail went out."""
-    from mofan.core.models import Message
-
     message = Message.objects.select_related("user").filter(pk=message_id).first()
     if message is None or not message.user.is_active or not message.user.email:
         return False

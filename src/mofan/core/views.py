@@ -65,19 +65,22 @@ def act(
     request: HttpRequest,
     call: Callable[[], Any],
     *,
-    done: str | Promise | Callable[[Any], str],
+    done: str | Promise | Callable[[Any], str] = "",
     to: str,
     back: str = "",
 ) -> HttpResponse:
     """A button that posts no fields: call the service; when it succeeds say `done` (or
-    `done(result)`) and go to `to`; when it refuses (`DomainError`), say why at the top of the
-    page the button was on (`back`, else `to`) — the service changed nothing."""
+    `done(result)`; nothing when empty: the page it goes to shows the outcome) and go to `to`;
+    when it refuses (`DomainError`), say why at the top of the page the button was on (`back`,
+    else `to`) — the service changed nothing."""
     try:
         result = call()
     except DomainError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(back or to)
-    messages.success(request, done(result) if callable(done) else str(done))
+    said = done(result) if callable(done) else str(done)
+    if said:
+        messages.success(request, said)
     return redirect(to)
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from mofan.core import crypto, identity
+from mofan.core import access, crypto, identity
 from mofan.core.dates import parse_date
 from mofan.core.errors import DomainError
 from mofan.core.paths import subtree_q
@@ -177,8 +177,6 @@ class _Lookups:
     """Everything a row is checked against, read once for the whole file."""
 
     def __init__(self, actor: Any, target: Organisation) -> None:
-        from mofan.core import access
-
         orgs = access.scope(
             Organisation.objects.filter(subtree_q(target.path), archived_at__isnull=True),
             actor,

@@ -14,8 +14,8 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from mofan.core import access, crypto, identity
-from mofan.core.models import AuditEvent, ImportJob
-from mofan.core.paths import PINYIN_MAX
+from mofan.core.models import AuditEvent, ImportJob, Notice
+from mofan.core.paths import PINYIN_MAX, subtree_q
 from mofan.members import permissions as perms
 from mofan.members.models import Member, MemberTransfer
 from mofan.members.rules import AGE_BANDS, STANDING_BANDS, band_date_range
@@ -270,3 +270,16 @@ def require_member_of_user(user: Any, *, related: tuple[str, ...] = ("org",)) ->
         access.require_party_member(user)  # says why
         raise PermissionDenied  # linked a moment ago and archived since
     return member
+
+
+def notice_audience(*, org: Organisation, audience: str) -> set[int]:
+    """Party: the members of the subtree who have a login (`core.registry.provided`)."""
+    if audience not in (Notice.Audience.PARTY, Notice.Audience.ALL):
+        return set()
+    member_users = Member.objects.filter(
+        subtree_q(org.path, "org"),
+        archived_at__isnull=True,
+        user__isnull=False,
+        user__is_active=True,
+    ).values_list("user_id", flat=True)
+    return {uid for uid in member_users if uid is not None}

@@ -10,8 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mofan.accounts.models import User
 from mofan.core import access, crypto, identity
 from mofan.core.audit import audit_record, audit_record_many, diff
+from mofan.core.deferred import after_commit
 from mofan.core.errors import DomainError, refuse_duplicates
 from mofan.core.models import ImportJob
 from mofan.core.xlsx import MAX_UPLOAD_BYTES
@@ -447,9 +449,7 @@ def roster_import_start(
         org=target,
         changes={"file_name": [None, job.file_name], "update_existing": [None, update_existing]},
     )
-    from mofan.members.tasks import roster_check
-
-    transaction.on_commit(lambda: roster_check(job.pk))
+    after_commit("mofan.members.tasks.roster_check", job.pk)
     return job
 
 
@@ -462,9 +462,7 @@ def roster_import_confirm(*, actor: Any, job: ImportJob) -> ImportJob:
         raise DomainError(_("This import is not waiting for confirmation."))
     job.status = ImportJob.Status.IMPORTING
     job.save(update_fields=["status"])
-    from mofan.members.tasks import roster_commit
-
-    transaction.on_commit(lambda: roster_commit(job.pk))
+    after_commit("mofan.members.tasks.roster_commit", job.pk)
     return job
 
 
@@ -494,8 +492,6 @@ def members_unmask_for_export(*, actor: Any, members: list[Member]) -> dict[int,
 @transaction.atomic
 def member_link_user(*, actor: Any, member: Member, username: str) -> Member:
     """Link the record to a login (or unlink it with an empty username)."""
-    from mofan.accounts.models import User
-
     access.require(actor, perms.MANAGE, member.org)
     member = Member.objects.select_for_update().get(pk=member.pk)
     if member.archived_at is not None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from mofan.core.exports import xlsx_file_response, xlsx_response
 from mofan.core.views import (
     FormPageView,
     ScopedView,
+    act,
     apply_domain_error,
     counted_page,
     page_number,
@@ -472,11 +472,12 @@ class ImportJobConfirmView(ScopedView):
 
     def post(self, request: HttpRequest, job_id: int) -> HttpResponse:
         job = selectors.import_job_get(actor=request.user, pk=job_id)
-        try:
-            services.roster_import_confirm(actor=request.user, job=job)
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("members:import_job", job_id=job.pk)
+        # No message on success: the job's page shows its progress.
+        return act(
+            request,
+            lambda: services.roster_import_confirm(actor=request.user, job=job),
+            to=reverse("members:import_job", kwargs={"job_id": job.pk}),
+        )
 
 
 class ImportJobErrorsView(ScopedView):

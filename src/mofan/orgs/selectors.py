@@ -10,12 +10,13 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mofan.core import access
+from mofan.core.models import Notice
 from mofan.core.paths import subtree_q
-from mofan.members.models import Member, MemberStatus
 from mofan.orgs import permissions as perms
 from mofan.orgs.models import (
     CommitteeSeat,
@@ -32,6 +33,21 @@ from mofan.orgs.rules import (
     BRANCH_MAX_MEMBERS,
     BRANCH_MIN_FULL_MEMBERS,
 )
+
+# A member's status as the branch regulations count it: `members.models.MemberStatus.FULL`
+# (tests/orgs check that the two agree).
+FULL_MEMBER = "full"
+
+
+def _member_records() -> QuerySet[Any]:
+    """Every member record. The tree counts members and a committee seat is held by one, but
+    members builds on orgs: orgs reaches the model through the relation its seats declare
+    (`CommitteeSeat.holder`) instead of importing it."""
+    return CommitteeSeat._meta.get_field("holder").related_model._default_manager.all()
+
+
+def _current_members() -> QuerySet[Any]:
+    return _member_records().filter(archived_at__isnull=True)
 
 
 def org_list(
@@ -90,7 +106,7 @@ def _subtree_member_counts(actor: Any, orgs: list[OrgRow]) -> dict[int, int]:
     if not orgs:
         return {}
     own = dict(
-        access.scope(Member.objects.filter(archived_at__isnull=True), actor, perms.VIEW)
+        access.scope(_current_members(), actor, perms.VIEW)
         .values("org_id")
         .annotate(n=Count("id"))
         .values_list("org_id", "n")
@@ -291,7 +307,8 @@ def branch_flags(*, actor: Any, orgs: QuerySet[Organisation] | None = None) -> l
     ids = [b.pk for b in branches]
     members: dict[int, dict[str, int]] = {}
     for org_id, status, n in (
-        Member.objects.filter(org__in=ids, archived_at__isnull=True)
+        _current_members()
+        .filter(org__in=ids)
         .values("org_id", "status")
         .annotate(n=Count("id"))
         .values_list("org_id", "status", "n")
@@ -307,7 +324,7 @@ def branch_flags(*, actor: Any, orgs: QuerySet[Organisation] | None = None) -> l
     flags = []
     for org in branches:
         counts = members.get(org.pk, {})
-        n_full = counts.get(MemberStatus.FULL, 0)
+        n_full = counts.get(FULL_MEMBER, 0)
         n_members = sum(counts.values())
         n_seats = seats.get(org.pk, 0)
         reasons = []
@@ -347,18 +364,22 @@ def partner_contact_get(
 
 def member_choices(*, org: Organisation) -> list[tuple[int, str]]:
     return list(
-        Member.objects.filter(subtree_q(org.path, "org"), archived_at__isnull=True)
+        _current_members()
+        .filter(subtree_q(org.path, "org"))
         .order_by("full_name")
         .values_list("pk", "full_name")
     )
 
 
-def org_members(*, org: Organisation) -> QuerySet[Member]:
+def seat_holder_get(*, pk: int) -> Any:
+    """The member record chosen to hold a seat (the service checks that it may)."""
+    return _member_records().select_related("org").get(pk=pk)
+
+
+def org_members(*, org: Organisation) -> QuerySet[Any]:
     """Current members recorded directly in this organisation (or in this party group)."""
     field = "group" if org.kind == OrgKind.GROUP else "org"
-    return Member.objects.filter(**{field: org}, archived_at__isnull=True).order_by(
-        "status", "full_name"
-    )
+    return _current_members().filter(**{field: org}).order_by("status", "full_name")
 
 
 def org_ledger(*, actor: Any) -> list[list[Any]]:
@@ -371,7 +392,8 @@ def org_ledger(*, actor: Any) -> list[list[Any]]:
         [OrgRow(o.pk, o.name, o.kind, o.is_joint, o.path, o.depth, o.archived_at) for o in orgs],
     )
     full = dict(
-        Member.objects.filter(org__in=ids, archived_at__isnull=True, status=MemberStatus.FULL)
+        _current_members()
+        .filter(org__in=ids, status=FULL_MEMBER)
         .values("org_id")
         .annotate(n=Count("id"))
         .values_list("org_id", "n")
@@ -406,3 +428,51 @@ def org_ledger(*, actor: Any) -> list[list[Any]]:
             ]
         )
     return rows
+
+
+def figures_for_home(*, actor: Any) -> list[dict[str, Any]]:
+    """The home page's figures about the tree (`core.registry.provided`)."""
+    if not access.has_permission(actor, perms.VIEW):
+        return []
+    members = access.scope(_current_members(), actor, perms.VIEW)
+    watch = term_watchlist(actor=actor)
+    return [
+        {
+            "label": _("Organisations"),
+            "value": org_list(actor=actor).count(),
+            "url": reverse("orgs:tree"),
+            "rank": 10,
+        },
+        {
+            "label": _("Party members"),
+            "value": members.count(),
+            "url": reverse("orgs:tree"),
+            "rank": 10,
+        },
+        {
+            "label": _("Terms expired or ending soon"),
+            "value": sum(1 for row in watch if row.state in {"expired", "expiring"}),
+            "url": reverse("orgs:terms"),
+            "rank": 10,
+        },
+        {
+            "label": _("Branches to check"),
+            "value": len(branch_flags(actor=actor)),
+            "url": reverse("orgs:flags"),
+            "rank": 10,
+        },
+    ]
+
+
+def notice_audience(*, org: Organisation, audience: str) -> set[int]:
+    """Partners: the logins of the contacts of partner units the subtree manages
+    (`core.registry.provided`)."""
+    if audience not in (Notice.Audience.PARTNERS, Notice.Audience.ALL):
+        return set()
+    contact_users = PartnerContact.objects.filter(
+        subtree_q(org.path, "partner__org"),
+        partner__archived_at__isnull=True,
+        user__isnull=False,
+        user__is_active=True,
+    ).values_list("user_id", flat=True)
+    return {uid for uid in contact_users if uid is not None}

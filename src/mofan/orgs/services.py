@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -14,7 +15,6 @@ from mofan.core import access
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError, refuse_duplicates
 from mofan.core.paths import subtree_q
-from mofan.members.models import Member
 from mofan.orgs import permissions as perms
 from mofan.orgs.imports import ImportPlan
 from mofan.orgs.models import (
@@ -30,6 +30,9 @@ from mofan.orgs.models import (
 )
 from mofan.orgs.rules import ALLOWED_PARENTS, default_term_end
 from mofan.orgs.selectors import org_list
+
+if TYPE_CHECKING:
+    from mofan.members.models import Member
 
 
 def _clean_name(name: str, field: str = "name") -> str:
@@ -211,7 +214,7 @@ def org_archive(*, actor: Any, org: Organisation, reason: str) -> Organisation:
         raise DomainError({"reason": _("Give the reason for archiving.")})
     if _children(org).filter(archived_at__isnull=True).exists():
         raise DomainError(_("Move or archive its subordinate organisations first."))
-    if Member.objects.filter(org=org, archived_at__isnull=True).exists():
+    if org.members.filter(archived_at__isnull=True).exists():
         raise DomainError(_("Transfer its members to another organisation first."))
     org.archived_at = timezone.now()
     org.archive_reason = reason
@@ -377,8 +380,6 @@ def partner_contact_link_user(
     """Link a partner's contact to a login (or unlink it with an empty username). The login
     then acts for the partner unit: it sees the unit's demands, orders and ratings, and orders
     from the menus. The people who manage partner units do this."""
-    from mofan.accounts.models import User
-
     contact = (
         PartnerContact.objects.select_for_update(of=("self",))
         .select_related("partner__org", "user")
@@ -390,7 +391,8 @@ def partner_contact_link_user(
     if username:
         if contact.partner.archived_at is not None:
             raise DomainError(_("The partner unit is archived."))
-        user = User.objects.filter(username=username, is_active=True).first()
+        # accounts builds on orgs: the login model is the one Django is configured with.
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise DomainError({"username": _("No active account has this username.")})
         if PartnerContact.objects.filter(user=user).exclude(pk=contact.pk).exists():

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from mofan.accounts.models import Grant
+from mofan.core import access
 from mofan.core.services import message_send
 from mofan.orgs import permissions as perms
 from mofan.orgs.selectors import terms_expiring
@@ -18,22 +18,12 @@ from mofan.orgs.selectors import terms_expiring
 def remind_expiring_terms(today: Any = None) -> int:
     """Tell the managers of the level above (and the organisation itself) about terms that end
     within six months. Each term is reminded once."""
-    # Everyone who may manage organisations, read once: (user, path, subtree, organisation).
-    holders = [
-        (user_id, path, subtree, org_id)
-        for user_id, path, subtree, org_id, codes in Grant.objects.filter(
-            revoked_at__isnull=True
-        ).values_list("user_id", "org__path", "include_subtree", "org_id", "role__permissions")
-        if perms.MANAGE in (codes or [])
-    ]
+    terms = list(terms_expiring(today=today))
+    managers_of = access.holders_by_org([term.org for term in terms], perms.MANAGE)
     sent = 0
-    for term in terms_expiring(today=today):
+    for term in terms:
         org = term.org
-        managers = {
-            user_id
-            for user_id, path, subtree, org_id in holders
-            if org_id == org.pk or (subtree and org.path.startswith(path))
-        }
+        managers = managers_of[org.pk]
         with transaction.atomic():
             for user_id in sorted(managers):
                 message = message_send(

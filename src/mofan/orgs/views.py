@@ -14,7 +14,8 @@ from mofan.core import access
 from mofan.core.errors import DomainError
 from mofan.core.exports import xlsx_file_response, xlsx_response
 from mofan.core.paths import subtree_q
-from mofan.core.views import FormPageView, ScopedView, apply_domain_error, paginate
+from mofan.core.registry import all_permissions
+from mofan.core.views import FormPageView, ScopedView, act, apply_domain_error, paginate
 from mofan.orgs import permissions as perms
 from mofan.orgs import selectors, services
 from mofan.orgs.forms import (
@@ -220,10 +221,8 @@ class SeatAssignView(OrgFormView):
         return SeatForm(data, holders=selectors.member_choices(org=self.subject(request)))
 
     def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
-        from mofan.members.models import Member
-
         org, data = self.subject(request), form.cleaned_data
-        holder = Member.objects.select_related("org").get(pk=data["holder"])
+        holder = selectors.seat_holder_get(pk=data["holder"])
         services.seat_assign(
             actor=request.user,
             org=org,
@@ -241,18 +240,18 @@ class SeatEndView(ScopedView):
     def post(self, request: HttpRequest, seat_id: int) -> HttpResponse:
         seat = selectors.seat_get(actor=request.user, pk=seat_id)
         form = SeatEndForm(request.POST)
-        if form.is_valid():
-            try:
-                services.seat_end(
-                    actor=request.user, seat=seat, ends_on=form.cleaned_data["ends_on"]
-                )
-            except DomainError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, _("The seat was ended."))
-        else:
+        back = reverse("orgs:detail", kwargs={"org_id": seat.org_id})
+        if not form.is_valid():
             messages.error(request, _("Enter a valid end date."))
-        return redirect("orgs:detail", org_id=seat.org_id)
+            return redirect(back)
+        return act(
+            request,
+            lambda: services.seat_end(
+                actor=request.user, seat=seat, ends_on=form.cleaned_data["ends_on"]
+            ),
+            done=_("The seat was ended."),
+            to=back,
+        )
 
 
 class TermCreateView(OrgFormView):
@@ -400,28 +399,27 @@ class PartnerContactLoginView(ScopedView):
     def post(self, request: HttpRequest, partner_contact_id: int) -> HttpResponse:
         contact = selectors.partner_contact_get(actor=request.user, pk=partner_contact_id)
         username = "" if request.POST.get("unlink") else request.POST.get("username", "")
+        back = reverse("orgs:partner_detail", kwargs={"partner_id": contact.partner_id})
         if not username.strip() and not request.POST.get("unlink"):
             messages.error(request, _("Enter the login username."))
-        else:
-            try:
-                linked = services.partner_contact_link_user(
-                    actor=request.user, contact=contact, username=username
-                )
-            except DomainError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                if linked.user is None:
-                    messages.success(
-                        request,
-                        _("%(name)s no longer signs in for the unit.") % {"name": linked.name},
-                    )
-                else:
-                    messages.success(
-                        request,
-                        _("%(name)s signs in as %(login)s and acts for the unit.")
-                        % {"name": linked.name, "login": linked.user.username},
-                    )
-        return redirect("orgs:partner_detail", partner_id=contact.partner_id)
+            return redirect(back)
+        return act(
+            request,
+            lambda: services.partner_contact_link_user(
+                actor=request.user, contact=contact, username=username
+            ),
+            done=_linked_message,
+            to=back,
+        )
+
+
+def _linked_message(linked: Any) -> str:
+    if linked.user is None:
+        return _("%(name)s no longer signs in for the unit.") % {"name": linked.name}
+    return _("%(name)s signs in as %(login)s and acts for the unit.") % {
+        "name": linked.name,
+        "login": linked.user.username,
+    }
 
 
 IMPORT_ERRORS_KEY = "orgs_import_errors"
@@ -481,11 +479,11 @@ class OrgPickerOptionsView(ScopedView):
     """The options of a long organisation picker, fetched by mofan.js after the page loads:
     only the organisations in the actor's scope for the named permission."""
 
+    # Any form's picker asks: what is shown is already limited to the actor's scope for the
+    # permission named (nothing without it), so a login is all the view itself needs.
     permission = access.AUTHENTICATED
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        from mofan.core.registry import all_permissions
-
         code = request.GET.get("permission", "")
         kinds = {k for k in request.GET.get("kinds", "").split(",") if k in OrgKind.values}
         if code not in all_permissions():

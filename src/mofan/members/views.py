@@ -517,10 +517,9 @@ class MemberLinkUserView(_MemberActionView):
 class MyRecordView(ScopedView):
     """A member's own record (self-service): their facts, masked, and their transfers."""
 
-    permission = access.AUTHENTICATED
+    permission = access.PARTY_MEMBER
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        access.require_party_member(request.user)
         member = selectors.own_record(actor=request.user)
         if member is None:
             return render(request, "members/my_record.html", {"member": None})

@@ -1,0 +1,371 @@
+"""The pages of volunteer activities: list, form, sign-up, check-in, times and hours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from mofan.core import access, checkin
+from mofan.core.errors import DomainError
+from mofan.core.exports import local_minutes, wants_xlsx, xlsx_response
+from mofan.core.views import (
+    FormPageView,
+    ScopedView,
+    paginate,
+    query_without_page,
+)
+from mofan.orgs.selectors import org_get
+from mofan.volunteer import permissions as perms
+from mofan.volunteer import selectors, services
+from mofan.volunteer.forms import (
+    ActivityForm,
+    HoursCorrectForm,
+    TimesForm,
+)
+from mofan.volunteer.models import (
+    Participation,
+    ParticipationState,
+)
+from mofan.volunteer.views.common import EXPORT_MAX_ROWS, member_of, year_of
+
+CHECKIN_KIND = "volunteer.activity"
+
+
+class ActivityListView(ScopedView):
+    """The activities of a year; `?export=xlsx` gives the same list as the 台账 in Excel."""
+
+    permission = perms.VIEW
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year = year_of(request)
+        activities = selectors.activity_list(actor=request.user, year=year)
+        if wants_xlsx(request):
+            return _activities_xlsx(activities[:EXPORT_MAX_ROWS], year)
+        page = paginate(request, activities)
+        return render(
+            request,
+            "volunteer/activities.html",
+            {
+                "page": page,
+                "year": year,
+                "query": query_without_page(request),
+                "can_manage": access.has_permission(request.user, perms.MANAGE),
+            },
+        )
+
+
+def _activities_xlsx(activities: Any, year: int) -> HttpResponse:
+    now = timezone.now()
+    header = [
+        _("Starts at"),
+        _("Ends at"),
+        _("Title"),
+        _("Kind"),
+        _("Organised by"),
+        _("Community or partner served"),
+        _("Place"),
+        _("Places"),
+        _("Signed up"),
+        _("On the waiting list"),
+        _("Status"),
+    ]
+    rows = (
+        [
+            local_minutes(a.starts_at),
+            local_minutes(a.ends_at),
+            a.title,
+            a.kind.name,
+            a.org.name,
+            a.partner.name if a.partner else "",
+            a.place,
+            a.capacity,
+            a.n_signed,
+            a.n_waiting,
+            str(a.phase_at(now).label),
+        ]
+        for a in activities
+    )
+    return xlsx_response(
+        _("Volunteer activities"), header, rows, filename=f"志愿活动台账-{year}.xlsx"
+    )
+
+
+class ActivityCreateView(FormPageView):
+    permission = perms.MANAGE
+    template_name = "volunteer/activity_form.html"
+
+    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
+        return ActivityForm(data, actor=request.user)
+
+    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
+        data = form.cleaned_data
+        org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE)
+        activity = services.activity_create(
+            actor=request.user,
+            org=org,
+            kind=data["kind"],
+            title=data["title"],
+            place=data["place"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            capacity=data["capacity"],
+            description=data["description"],
+            partner=data["partner"],
+            team=data["team"],
+            signup_deadline=data["signup_deadline"],
+            cancel_deadline=data["cancel_deadline"],
+        )
+        return _("The activity is published."), reverse("volunteer:activity", args=[activity.pk])
+
+
+class ActivityView(ScopedView):
+    """An activity as a member sees it (sign up, cancel); its organisers also see the roster,
+    the check-in code, the times and the hours."""
+
+    permission = access.AUTHENTICATED
+
+    def get(self, request: HttpRequest, activity_id: int) -> HttpResponse:
+        activity = selectors.activity_public(pk=activity_id)
+        if activity is None:
+            raise Http404
+        member = member_of(request.user)
+        mine = (
+            Participation.objects.filter(activity=activity, member=member)
+            .exclude(state=ParticipationState.CANCELLED)
+            .first()
+            if member
+            else None
+        )
+        can_manage = access.can(request.user, perms.MANAGE, activity.org)
+        can_view = can_manage or access.can(request.user, perms.VIEW, activity.org)
+        return render(
+            request,
+            "volunteer/activity.html",
+            {
+                "activity": activity,
+                "mine": mine,
+                "party_member": member is not None,
+                "now": timezone.now(),
+                "can_manage": can_manage,
+                "roster": list(selectors.roster(activity=activity)) if can_view else [],
+                "is_over": activity.ends_at < timezone.now(),
+            },
+        )
+
+
+class SignupView(ScopedView):
+    permission = access.AUTHENTICATED
+
+    def post(self, request: HttpRequest, activity_id: int) -> HttpResponse:
+        activity = selectors.activity_public(pk=activity_id)
+        if activity is None:
+            raise Http404
+        try:
+            participation, changed = services.signup(user=request.user, activity=activity)
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            if not changed:
+                messages.info(request, _("You have already signed up."))
+            elif participation.state == ParticipationState.WAITLISTED:
+                messages.warning(request, _("The places are taken; you are on the waiting list."))
+            else:
+                messages.success(request, _("You have a place."))
+        return redirect("volunteer:activity", activity_id=activity_id)
+
+
+class SignupCancelView(ScopedView):
+    permission = access.AUTHENTICATED
+
+    def post(self, request: HttpRequest, activity_id: int) -> HttpResponse:
+        member = member_of(request.user)
+        participation = (
+            Participation.objects.filter(activity_id=activity_id, member=member)
+            .select_related("activity")
+            .first()
+            if member
+            else None
+        )
+        if participation is None:
+            raise Http404
+        try:
+            services.signup_cancel(user=request.user, participation=participation)
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Your sign-up is cancelled."))
+        return redirect("volunteer:activity", activity_id=activity_id)
+
+
+class ActivityCancelView(ScopedView):
+    permission = perms.MANAGE
+
+    def post(self, request: HttpRequest, activity_id: int) -> HttpResponse:
+        activity = selectors.activity_get(
+            actor=request.user, pk=activity_id, permission=perms.MANAGE
+        )
+        try:
+            services.activity_cancel(
+                actor=request.user, activity=activity, reason=request.POST.get("reason", "")
+            )
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The activity is cancelled; those signed up are told."))
+        return redirect("volunteer:activity", activity_id=activity.pk)
+
+
+def _scan_url(request: HttpRequest, activity_id: int) -> str:
+    token = checkin.make_token(CHECKIN_KIND, activity_id)
+    return request.build_absolute_uri(reverse("volunteer:scan", args=[token]))
+
+
+class CheckInScreenView(ScopedView):
+    """The organiser's screen: one code for checking in and, later, out (it changes every 30
+    seconds, as for meetings)."""
+
+    permission = perms.MANAGE
+
+    def get(self, request: HttpRequest, activity_id: int) -> HttpResponse:
+        activity = selectors.activity_get(
+            actor=request.user, pk=activity_id, permission=perms.MANAGE
+        )
+        url = _scan_url(request, activity.pk)
+        rows = activity.participations.filter(state=ParticipationState.SIGNED_UP)
+        context = {
+            "activity": activity,
+            "qr": checkin.qr_svg(url),
+            "url": url,
+            "seconds": checkin.SLOT_SECONDS,
+            "checked_in": rows.filter(checked_in_at__isnull=False).count(),
+            "checked_out": rows.filter(checked_out_at__isnull=False).count(),
+            "expected": rows.count(),
+        }
+        template = (
+            "volunteer/_checkin_qr.html"
+            if request.headers.get("HX-Request")
+            else "volunteer/checkin_screen.html"
+        )
+        return render(request, template, context)
+
+
+class ScanView(ScopedView):
+    """Where a member's phone lands after scanning: the first scan checks in, the next out."""
+
+    permission = access.AUTHENTICATED
+
+    def _activity(self, token: str) -> Any:
+        activity = selectors.activity_public(pk=checkin.read_token(token, kind=CHECKIN_KIND))
+        if activity is None:
+            raise DomainError(_("This check-in code is not valid."))
+        return activity
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            activity = self._activity(token)
+        except DomainError as exc:
+            return render(request, "volunteer/scan.html", {"error": " ".join(exc.messages)})
+        member = member_of(request.user)
+        mine = (
+            Participation.objects.filter(activity=activity, member=member).first()
+            if member
+            else None
+        )
+        return render(
+            request, "volunteer/scan.html", {"activity": activity, "token": token, "mine": mine}
+        )
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            activity = self._activity(token)
+            result = services.scan(user=request.user, activity=activity)
+        except DomainError as exc:
+            return render(request, "volunteer/scan.html", {"error": " ".join(exc.messages)})
+        return render(
+            request,
+            "volunteer/scan.html",
+            {"activity": activity, "result": result, "mine": result.participation},
+        )
+
+
+class _ParticipationFormView(ScopedView):
+    """An organiser's form about one participant (times, hours): the form, the service, the
+    message, back to the roster."""
+
+    permission = perms.MANAGE
+    form_class: type[Any]
+    invalid: str
+    done: str
+
+    def act(self, request: HttpRequest, participation: Participation, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def post(self, request: HttpRequest, participation_id: int) -> HttpResponse:
+        participation = access.get_for_actor(
+            Participation.objects.select_related("activity", "activity__org"),
+            request.user,
+            perms.MANAGE,
+            pk=participation_id,
+        )
+        form = self.form_class(request.POST)
+        try:
+            if not form.is_valid():
+                raise DomainError(_(self.invalid))
+            self.act(request, participation, form.cleaned_data)
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _(self.done))
+        return redirect(f"{reverse('volunteer:activity', args=[participation.activity_id])}#roster")
+
+
+class TimesView(_ParticipationFormView):
+    form_class = TimesForm
+    invalid = gettext_noop("Enter the times as date and time.")
+    done = gettext_noop("The times are recorded.")
+
+    def act(self, request: HttpRequest, participation: Participation, data: dict[str, Any]) -> None:
+        services.times_record(
+            actor=request.user,
+            participation=participation,
+            checked_in_at=data["checked_in_at"],
+            checked_out_at=data["checked_out_at"],
+            reason=data["reason"],
+        )
+
+
+class HoursCorrectView(_ParticipationFormView):
+    form_class = HoursCorrectForm
+    invalid = gettext_noop("Enter the hours and the reason.")
+    done = gettext_noop("The hours are corrected.")
+
+    def act(self, request: HttpRequest, participation: Participation, data: dict[str, Any]) -> None:
+        services.hours_correct(
+            actor=request.user,
+            participation=participation,
+            hours=data["hours"],
+            reason=data["reason"],
+        )
+
+
+class HoursConfirmView(ScopedView):
+    permission = perms.MANAGE
+
+    def post(self, request: HttpRequest, activity_id: int) -> HttpResponse:
+        activity = selectors.activity_get(
+            actor=request.user, pk=activity_id, permission=perms.MANAGE
+        )
+        try:
+            services.hours_confirm(actor=request.user, activity=activity)
+        except DomainError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The hours are confirmed."))
+        return redirect(f"{reverse('volunteer:activity', args=[activity.pk])}#roster")

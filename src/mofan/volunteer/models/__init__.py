@@ -16,7 +16,6 @@ from mofan.volunteer.models.certificates import (
     Certificate,
 )
 from mofan.volunteer.models.registration import (
-    TASK_TRANSITIONS,
     CommunityRegistration,
     EvaluationGrade,
     RegistrationEvaluation,
@@ -32,7 +31,6 @@ from mofan.volunteer.models.wishes import (
 )
 
 __all__ = [
-    "TASK_TRANSITIONS",
     "ActivityKind",
     "ActivityPhase",
     "ActivityStatus",

@@ -74,13 +74,7 @@ class TaskState(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")  # withdrawn by the community, with a reason
 
 
-# (state, action) -> new state: the whole life of a community task.
-TASK_TRANSITIONS: dict[tuple[str, str], str] = {
-    (TaskState.ASSIGNED, "report"): TaskState.REPORTED,
-    (TaskState.ASSIGNED, "cancel"): TaskState.CANCELLED,
-    (TaskState.REPORTED, "confirm"): TaskState.CONFIRMED,
-    (TaskState.REPORTED, "return"): TaskState.ASSIGNED,
-}
+# The steps between these states: `volunteer.workflows.TASK`.
 
 
 class RegistrationTask(models.Model):

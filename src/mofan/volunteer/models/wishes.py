@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mofan.core.models import StoredFile
+
 
 class WishStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Awaiting review")  # posted by the community; not public yet
@@ -111,14 +113,12 @@ class WishPhotoRole(models.TextChoices):
     EVIDENCE = "evidence", _("Evidence of fulfilment")
 
 
-class WishPhoto(models.Model):
+class WishPhoto(StoredFile):
     wish = models.ForeignKey(
         Wish, verbose_name=_("micro-wish"), on_delete=models.CASCADE, related_name="photos"
     )
     role = models.CharField(_("role"), max_length=20, choices=WishPhotoRole.choices)
     file = models.FileField(_("file"), upload_to="wishes/%Y/%m/", max_length=200)
-    content_type = models.CharField(_("type"), max_length=50)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     scope_field = "wish__community__org"
 
@@ -126,6 +126,3 @@ class WishPhoto(models.Model):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
         ordering = ["wish", "id"]
-
-    def __str__(self) -> str:
-        return self.file.name or ""

@@ -7,12 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
 
 from mofan.core import access
 from mofan.core.paths import subtree_q
 from mofan.members.models import Member
-from mofan.orgs.models import Organisation
+from mofan.members.selectors import member_of_user
+from mofan.orgs.models import Organisation, PartnerUnit
 from mofan.volunteer import permissions as perms
 from mofan.volunteer import rules
 from mofan.volunteer.models import (
@@ -133,4 +135,87 @@ def certificate_check(*, number: str, code: str) -> Certificate | None:
         Certificate.objects.select_related("member", "org")
         .filter(number=number, check_code=code)
         .first()
+    )
+
+
+def my_participation(
+    *, activity: VolunteerActivity, member: Member | None, with_cancelled: bool = False
+) -> Participation | None:
+    """The member's participation in the activity (None for no member or none yet)."""
+    if member is None:
+        return None
+    qs = Participation.objects.filter(activity=activity, member=member)
+    if not with_cancelled:
+        qs = qs.exclude(state=ParticipationState.CANCELLED)
+    return qs.first()
+
+
+def participation_of_user(*, user: Any, activity_id: int) -> Participation:
+    """The signed-in member's own participation in an activity, 404 when there is none."""
+    member = member_of_user(user)
+    participation = (
+        Participation.objects.filter(activity_id=activity_id, member=member)
+        .select_related("activity")
+        .first()
+        if member
+        else None
+    )
+    if participation is None:
+        raise Http404
+    return participation
+
+
+def participation_get(*, actor: Any, pk: int, permission: str = perms.MANAGE) -> Participation:
+    return access.get_for_actor(
+        Participation.objects.select_related("activity", "activity__org"), actor, permission, pk=pk
+    )
+
+
+@dataclass
+class CheckInCounts:
+    expected: int
+    checked_in: int
+    checked_out: int
+
+
+def check_in_counts(*, activity: VolunteerActivity) -> CheckInCounts:
+    rows = activity.participations.filter(state=ParticipationState.SIGNED_UP)
+    return CheckInCounts(
+        expected=rows.count(),
+        checked_in=rows.filter(checked_in_at__isnull=False).count(),
+        checked_out=rows.filter(checked_out_at__isnull=False).count(),
+    )
+
+
+def participant_member(*, actor: Any, member_id: int) -> Member:
+    """A member who took part in an activity of the actor's organisations (404 else)."""
+    participation = (
+        access.scope(Participation.objects.select_related("member"), actor, perms.MANAGE)
+        .filter(member_id=member_id)
+        .first()
+    )
+    if participation is None:
+        raise Http404
+    return participation.member
+
+
+def certificate_get_for(*, user: Any, pk: int) -> Certificate:
+    """A certificate for its holder, or for staff who see the issuing organisation (404 else)."""
+    certificate = (
+        Certificate.objects.select_related("member", "org")
+        .filter(Q(member__user_id=user.pk) | access.scope_q(user, perms.VIEW, "org"), pk=pk)
+        .first()
+    )
+    if certificate is None:
+        raise Http404
+    return certificate
+
+
+def communities_with_open_activities() -> QuerySet[PartnerUnit]:
+    return (
+        PartnerUnit.objects.filter(
+            archived_at__isnull=True, volunteer_activities__status=ActivityStatus.OPEN
+        )
+        .distinct()
+        .order_by("name")
     )

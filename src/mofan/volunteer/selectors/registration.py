@@ -9,13 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
 from django.utils import timezone
 
 from mofan.core import access
 from mofan.members.models import Member
-from mofan.orgs.models import PartnerUnit
+from mofan.orgs.models import PartnerKind, PartnerUnit
 from mofan.volunteer import permissions as perms
-from mofan.volunteer import rules
+from mofan.volunteer import policies, rules
 from mofan.volunteer.models import (
     CommunityRegistration,
     Participation,
@@ -223,3 +224,104 @@ def community_registration_stats(*, actor: Any, year: int) -> list[CommunityRegi
         .order_by("name")
     )
     return [CommunityRegistrations(c, c.n_registered, c.n_evaluated) for c in rows]
+
+
+RESIDENCE_KINDS = (PartnerKind.COMMUNITY, PartnerKind.SUBDISTRICT)
+
+
+def residences() -> QuerySet[PartnerUnit]:
+    """The communities a member may register with."""
+    return PartnerUnit.objects.filter(archived_at__isnull=True, kind__in=RESIDENCE_KINDS).order_by(
+        "name"
+    )
+
+
+def residence_get(*, pk: int) -> PartnerUnit | None:
+    """The community a member asks to register with (the service checks what it is)."""
+    return PartnerUnit.objects.filter(pk=pk).first()
+
+
+def is_community_contact(*, user: Any) -> bool:
+    return PartnerUnit.objects.filter(contacts__user_id=int(user.pk or 0)).exists()
+
+
+def contact_communities(*, user: Any) -> list[PartnerUnit]:
+    """The communities the user is a contact of, where members register."""
+    return list(
+        PartnerUnit.objects.filter(
+            contacts__user_id=int(user.pk or 0), kind__in=RESIDENCE_KINDS
+        ).order_by("name")
+    )
+
+
+def community_get(*, user: Any, pk: int) -> PartnerUnit:
+    """A community the user acts for (its contact) or looks after (volunteering in scope);
+    404 otherwise."""
+    community = (
+        PartnerUnit.objects.filter(policies.community_roles_q(user), pk=pk)
+        .select_related("org")
+        .first()
+    )
+    if community is None:
+        raise Http404
+    return community
+
+
+def registration_for_community(*, user: Any, pk: int) -> CommunityRegistration:
+    """A registration with a community the user acts for or looks after (404 otherwise)."""
+    registration = (
+        CommunityRegistration.objects.filter(
+            pk=pk,
+            community__in=PartnerUnit.objects.filter(policies.community_roles_q(user)),
+        )
+        .select_related("community", "community__org")
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def registration_to_decide_get(*, user: Any, pk: int) -> CommunityRegistration:
+    """A registration the user may decide: its community's contact, or staff who review that
+    community's wishes (404 otherwise)."""
+    registration = (
+        CommunityRegistration.objects.filter(
+            pk=pk,
+            community__in=PartnerUnit.objects.filter(policies.communities_q(user)),
+        )
+        .select_related("community", "community__org")
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def task_for_member(*, user: Any, pk: int) -> RegistrationTask:
+    """A task given to the signed-in member (404 otherwise)."""
+    task = (
+        RegistrationTask.objects.filter(pk=pk, registration__member__user_id=user.pk)
+        .select_related("registration__community__org", "registration__member")
+        .first()
+    )
+    if task is None:
+        raise Http404
+    return task
+
+
+def task_for_community(*, user: Any, pk: int) -> RegistrationTask:
+    """A task of a community the user acts for or looks after (404 otherwise)."""
+    task = (
+        RegistrationTask.objects.filter(
+            pk=pk,
+            registration__community__in=PartnerUnit.objects.filter(
+                policies.community_roles_q(user)
+            ),
+        )
+        .select_related("registration__community__org", "registration__member")
+        .first()
+    )
+    if task is None:
+        raise Http404
+    return task

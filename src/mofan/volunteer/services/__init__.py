@@ -4,6 +4,7 @@ the state under a lock, is audited and tells the next person.
 The names are re-exported here for callers outside the app (`services.signup(...)`); the
 modules of this package import one another directly, never through this file."""
 
+from mofan.volunteer.policies import wish_offered_to as can_see_wish
 from mofan.volunteer.services.activities import activity_cancel, activity_create
 from mofan.volunteer.services.certificates import certificate_issue, volunteer_number
 from mofan.volunteer.services.common import own_member
@@ -38,7 +39,6 @@ from mofan.volunteer.services.teams import (
 from mofan.volunteer.services.wishes import (
     WISH_MAX_VALUE,
     ClaimRefusedError,
-    can_see_wish,
     wish_claim,
     wish_confirm,
     wish_fulfil,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mofan.core import access
-from mofan.core.audit import audit_record, diff
+from mofan.core.audit import diff
 from mofan.core.errors import DomainError
 from mofan.orgs.models import Organisation, PartnerUnit
 from mofan.volunteer import permissions as perms
@@ -24,6 +24,7 @@ from mofan.volunteer.models import (
     VolunteerTeam,
 )
 from mofan.volunteer.services.common import clean, tell
+from mofan.volunteer.workflows import ACTIVITY
 
 
 @transaction.atomic
@@ -80,11 +81,10 @@ def activity_create(
         presence_threshold=rule.presence_threshold if rule else rules.DEFAULT_THRESHOLD,
         created_by=actor if actor is not None else None,
     )
-    audit_record(
-        actor=actor,
-        action="volunteer.activity.create",
-        target=activity,
-        org=org,
+    ACTIVITY.started(
+        actor,
+        activity,
+        "create",
         changes=diff(
             {},
             {
@@ -113,19 +113,16 @@ def activity_for_update(activity: VolunteerActivity) -> VolunteerActivity:
 @transaction.atomic
 def activity_cancel(*, actor: Any, activity: VolunteerActivity, reason: str) -> VolunteerActivity:
     access.require(actor, perms.MANAGE, activity.org)
-    activity = activity_for_update(activity)
-    if activity.status != ActivityStatus.OPEN or activity.starts_at <= timezone.now():
-        raise DomainError(_("Only an open activity that has not started can be cancelled."))
+    activity = ACTIVITY.begin(actor, activity, "cancel")
+    if activity.starts_at <= timezone.now():
+        raise DomainError(str(ACTIVITY["cancel"].stale))
     reason = clean(reason)
     if not reason:
         raise DomainError({"reason": _("Give the reason.")})
-    activity.status = ActivityStatus.CANCELLED
-    activity.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        action="volunteer.activity.cancel",
-        target=activity,
-        org=activity.org,
+    ACTIVITY.finish(
+        actor,
+        activity,
+        "cancel",
         changes={
             "status": [ActivityStatus.OPEN.label, ActivityStatus.CANCELLED.label],
             "reason": [None, reason],

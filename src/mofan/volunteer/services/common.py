@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from mofan.core.errors import DomainError
 from mofan.core.services import message_send
 from mofan.members.models import Member
+from mofan.members.selectors import member_of_user
 from mofan.orgs.models import PartnerContact, PartnerUnit
 
 
@@ -17,13 +18,9 @@ def clean(text: str) -> str:
 
 
 def own_member(user: Any) -> Member:
-    member = (
-        Member.objects.filter(user_id=user.pk, archived_at__isnull=True)
-        .select_related("org")
-        .first()
-        if getattr(user, "is_authenticated", False)
-        else None
-    )
+    """The member acting, through `members.selectors.member_of_user`; refused as a domain error
+    (the message on the page the member came from), as the volunteer services always were."""
+    member = member_of_user(user)
     if member is None:
         raise DomainError(_("Your login is not linked to a member record."))
     return member

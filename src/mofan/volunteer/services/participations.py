@@ -27,6 +27,7 @@ from mofan.volunteer.models import (
 )
 from mofan.volunteer.services.activities import activity_for_update
 from mofan.volunteer.services.common import clean, own_member, tell
+from mofan.volunteer.workflows import ACTIVITY, PARTICIPATION
 
 CHECK_IN_OPENS_BEFORE = timedelta(minutes=30)
 CHECK_OUT_CLOSES_AFTER = timedelta(hours=2)
@@ -43,41 +44,30 @@ def signup(*, user: Any, activity: VolunteerActivity) -> tuple[Participation, bo
         raise DomainError(_("This activity is not open for sign-up."))
     if now > activity.signup_deadline:
         raise DomainError(_("Sign-up has closed."))
-    participation, changed = _place_or_queue(activity, member, now)
-    if not changed:
-        return participation, False
-    audit_record(
-        actor=user,
-        action="volunteer.signup",
-        target=activity,
-        org=activity.org,
-        target_label=f"{activity} · {member}",
-        changes={"state": [None, ParticipationState(participation.state).label]},
-    )
-    return participation, True
+    return _place_or_queue(user, activity, member, now, "signup")
 
 
 def _place_or_queue(
-    activity: VolunteerActivity, member: Member, now: datetime
+    actor: Any, activity: VolunteerActivity, member: Member, now: datetime, name: str
 ) -> tuple[Participation, bool]:
-    """A place while there is one, otherwise the waiting list; someone already in stays as
-    they are (False). The caller holds the activity's row lock."""
+    """A place while there is one, otherwise the waiting list (step `name`, or
+    `name_waitlisted`); someone already in stays as they are (False). The caller holds the
+    activity's row lock, which serialises every change of its participations."""
     existing = Participation.objects.filter(activity=activity, member=member).first()
     if existing is not None and existing.state != ParticipationState.CANCELLED:
         return existing, False
     taken = activity.participations.filter(state=ParticipationState.SIGNED_UP).count()
-    state = (
-        ParticipationState.SIGNED_UP if taken < activity.capacity else ParticipationState.WAITLISTED
-    )
+    if taken >= activity.capacity:
+        name = f"{name}_waitlisted"
+    state = PARTICIPATION[name].target
+    changes = {"state": [None, ParticipationState(state).label]}
     if existing is None:
-        return (
-            Participation.objects.create(
-                activity=activity, member=member, state=state, signed_up_at=now
-            ),
-            True,
+        participation = Participation.objects.create(
+            activity=activity, member=member, state=state, signed_up_at=now
         )
-    existing.state, existing.signed_up_at = state, now
-    existing.save(update_fields=["state", "signed_up_at"])
+        return PARTICIPATION.started(actor, participation, name, changes=changes), True
+    existing.activity, existing.member, existing.signed_up_at = activity, member, now
+    PARTICIPATION.finish(actor, existing, name, fields=["signed_up_at"], changes=changes)
     return existing, True
 
 
@@ -93,18 +83,7 @@ def participant_add(
         raise DomainError(_("This activity is not open."))
     if member.archived_at is not None:
         raise DomainError(_("This member's record is archived."))
-    participation, changed = _place_or_queue(activity, member, timezone.now())
-    if not changed:
-        return participation, False
-    audit_record(
-        actor=actor,
-        action="volunteer.participant_add",
-        target=activity,
-        org=activity.org,
-        target_label=f"{activity} · {member}",
-        changes={"state": [None, ParticipationState(participation.state).label]},
-    )
-    return participation, True
+    return _place_or_queue(actor, activity, member, timezone.now(), "add")
 
 
 @transaction.atomic
@@ -113,23 +92,20 @@ def signup_cancel(*, user: Any, participation: Participation) -> Participation:
     waiting list moves up and is told."""
     member = own_member(user)
     activity = activity_for_update(participation.activity)
-    participation = Participation.objects.select_for_update().get(pk=participation.pk)
-    if participation.member_id != member.pk:
-        raise DomainError(_("You can only cancel your own sign-up."))
-    if participation.state == ParticipationState.CANCELLED:
-        raise DomainError(_("You have already cancelled."))
+
+    def own_sign_up(locked: Participation) -> None:
+        if locked.member_id != member.pk:
+            raise DomainError(_("You can only cancel your own sign-up."))
+
+    participation = PARTICIPATION.begin(user, participation, "cancel", first=own_sign_up)
     if timezone.now() > activity.cancel_deadline:
         raise DomainError(_("Cancellations have closed; tell the organiser."))
     had_place = participation.state == ParticipationState.SIGNED_UP
     before = participation.state
-    participation.state = ParticipationState.CANCELLED
-    participation.save(update_fields=["state"])
-    audit_record(
-        actor=user,
-        action="volunteer.signup_cancel",
-        target=activity,
-        org=activity.org,
-        target_label=f"{activity} · {member}",
+    PARTICIPATION.finish(
+        user,
+        participation,
+        "cancel",
         changes={"state": [ParticipationState(before).label, ParticipationState.CANCELLED.label]},
     )
     if had_place:
@@ -148,14 +124,12 @@ def _promote(activity: VolunteerActivity) -> Participation | None:
     )
     if nxt is None:
         return None
-    nxt.state = ParticipationState.SIGNED_UP
-    nxt.save(update_fields=["state"])
-    audit_record(
-        actor=None,
-        action="volunteer.promote",
-        target=activity,
-        org=activity.org,
-        target_label=f"{activity} · {nxt.member}",
+    # Locked by the query above, with the activity's row: the system's step needs no begin().
+    nxt.activity = activity
+    PARTICIPATION.finish(
+        None,
+        nxt,
+        "promote",
         changes={
             "state": [ParticipationState.WAITLISTED.label, ParticipationState.SIGNED_UP.label]
         },
@@ -268,10 +242,7 @@ def times_record(
 def hours_confirm(*, actor: Any, activity: VolunteerActivity) -> VolunteerActivity:
     """After the activity, the organiser confirms: each participant is credited the time they
     were present inside the window, if it reaches the threshold. The activity is then closed."""
-    activity = activity_for_update(activity)
-    access.require(actor, perms.MANAGE, activity.org)
-    if activity.status != ActivityStatus.OPEN:
-        raise DomainError(_("The hours of this activity are already confirmed."))
+    activity = ACTIVITY.begin(actor, activity, "close")
     if activity.ends_at > timezone.now():
         raise DomainError(_("Hours are confirmed after the activity has ended."))
     now = timezone.now()
@@ -290,20 +261,16 @@ def hours_confirm(*, actor: Any, activity: VolunteerActivity) -> VolunteerActivi
         )
         row.confirmed_at, row.confirmed_by = now, actor
     Participation.objects.bulk_update(rows, ["hours", "confirmed_at", "confirmed_by"])
-    activity.status = ActivityStatus.CLOSED
-    activity.save(update_fields=["status"])
     credited = [r for r in rows if r.hours > 0]
-    audit_record(
-        actor=actor,
-        action="volunteer.hours_confirm",
-        target=activity,
-        org=activity.org,
+    return ACTIVITY.finish(
+        actor,
+        activity,
+        "close",
         changes={
             "participants": [None, len(credited)],
             "hours": [None, str(sum((r.hours for r in credited), Decimal(0)))],
         },
     )
-    return activity
 
 
 @transaction.atomic

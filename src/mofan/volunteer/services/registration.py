@@ -11,14 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mofan.core import access
 from mofan.core.audit import audit_record
 from mofan.core.errors import DomainError, refuse_duplicates
 from mofan.members.models import Member
 from mofan.orgs.models import PartnerKind, PartnerUnit
-from mofan.volunteer import permissions as perms
 from mofan.volunteer.models import (
-    TASK_TRANSITIONS,
     CommunityRegistration,
     EvaluationGrade,
     RegistrationEvaluation,
@@ -26,8 +23,10 @@ from mofan.volunteer.models import (
     RegistrationTask,
     TaskState,
 )
+from mofan.volunteer.policies import require_acts_for_community
 from mofan.volunteer.selectors.registration import registration_year_hours
 from mofan.volunteer.services.common import clean, contacts_of, own_member, tell
+from mofan.volunteer.workflows import REGISTRATION, TASK
 
 
 @transaction.atomic
@@ -40,21 +39,26 @@ def registration_submit(*, user: Any, community: PartnerUnit) -> CommunityRegist
         raise DomainError({"community": _("Register with a community.")})
     if community.archived_at is not None:
         raise DomainError({"community": _("This community is no longer a partner.")})
-    current = CommunityRegistration.objects.filter(
-        member=member, state__in=[RegistrationState.PENDING, RegistrationState.CONFIRMED]
-    ).first()
+    current = (
+        CommunityRegistration.objects.filter(
+            member=member, state__in=[RegistrationState.PENDING, RegistrationState.CONFIRMED]
+        )
+        .select_related("community")
+        .first()
+    )
     if current is not None and current.community_id == community.pk:
         raise DomainError(_("You have already registered with this community."))
     if current is not None:
-        current.state, current.decided_at = RegistrationState.ENDED, timezone.now()
-        current.save(update_fields=["state", "decided_at"])
+        # The member's row lock above serialises their registrations: no second lock here.
+        current.member = member
+        current.decided_at = timezone.now()
+        REGISTRATION.finish(user, current, "end", fields=["decided_at"])
     with refuse_duplicates(_("You have already registered with this community.")):
         registration = CommunityRegistration.objects.create(member=member, community=community)
-    audit_record(
-        actor=user,
-        action="volunteer.registration.submit",
-        target=registration,
-        org=member.org,
+    REGISTRATION.started(
+        user,
+        registration,
+        "submit",
         changes={"community": [current.community.name if current else None, community.name]},
     )
     tell(
@@ -70,28 +74,22 @@ def registration_decide(
     *, actor: Any, registration: CommunityRegistration, approve: bool, note: str = ""
 ) -> CommunityRegistration:
     """The community (or staff looking after it) confirms the member lives there, or not."""
-    registration = (
-        CommunityRegistration.objects.select_for_update()
-        .select_related("community", "community__org", "member", "member__org")
-        .get(pk=registration.pk)
+    name = "confirm" if approve else "decline"
+    registration = REGISTRATION.begin(
+        actor, registration, name, first=lambda r: require_acts_for_community(actor, r.community)
     )
-    access.require_partner_or(actor, registration.community, perms.REVIEW_WISHES)
-    if registration.state != RegistrationState.PENDING:
-        raise DomainError(_("This registration has already been decided."))
     note = clean(note)[:200]
     if not approve and not note:
         raise DomainError({"note": _("Give the reason.")})
-    registration.state = RegistrationState.CONFIRMED if approve else RegistrationState.DECLINED
     registration.decided_at, registration.decided_by = timezone.now(), actor
     registration.note = note
-    registration.save(update_fields=["state", "decided_at", "decided_by", "note"])
-    audit_record(
-        actor=actor,
-        action="volunteer.registration.confirm" if approve else "volunteer.registration.decline",
-        target=registration,
-        org=registration.member.org,
+    REGISTRATION.finish(
+        actor,
+        registration,
+        name,
+        fields=["decided_at", "decided_by", "note"],
         changes={
-            "state": [None, RegistrationState(registration.state).label],
+            "state": [None, RegistrationState(REGISTRATION[name].target).label],
             "note": [None, note],
         },
     )
@@ -109,32 +107,14 @@ def registration_decide(
 # ---- Community tasks and the yearly evaluation -------------------------------------------------
 
 
-def _require_community(actor: Any, community: PartnerUnit) -> None:
-    """The community's contact, or staff who look after it (review its wishes)."""
-    access.require_partner_or(actor, community, perms.REVIEW_WISHES)
-
-
-def _task_step(task: RegistrationTask, action: str) -> str:
-    target = TASK_TRANSITIONS.get((task.state, action))
-    if target is None:
-        raise DomainError(
-            _("This task is %(state)s; that step is not possible now.")
-            % {"state": TaskState(task.state).label}
-        )
-    return target
-
-
-def _task_for_update(task: RegistrationTask) -> RegistrationTask:
-    return (
-        RegistrationTask.objects.select_for_update()
-        .select_related(
-            "registration",
-            "registration__community",
-            "registration__community__org",
-            "registration__member",
-            "registration__member__org",
-        )
-        .get(pk=task.pk)
+def _task_begin(actor: Any, task: RegistrationTask, name: str) -> RegistrationTask:
+    """Lock the task for a step of the community's: who asks is checked before the state, as
+    it always was."""
+    return TASK.begin(
+        actor,
+        task,
+        name,
+        first=lambda t: require_acts_for_community(actor, t.registration.community),
     )
 
 
@@ -148,12 +128,8 @@ def registration_task_assign(
     due_on: date | None = None,
 ) -> RegistrationTask:
     """The community gives a registered member a task (a post to fill, a service to do)."""
-    registration = (
-        CommunityRegistration.objects.select_for_update()
-        .select_related("community", "community__org", "member", "member__org")
-        .get(pk=registration.pk)
-    )
-    _require_community(actor, registration.community)
+    registration = REGISTRATION.lock(registration)
+    require_acts_for_community(actor, registration.community)
     if registration.state != RegistrationState.CONFIRMED:
         raise DomainError(_("Tasks go to members whose registration the community confirmed."))
     title = clean(title)[:100]
@@ -168,11 +144,10 @@ def registration_task_assign(
         due_on=due_on,
         assigned_by=actor,
     )
-    audit_record(
-        actor=actor,
-        action="volunteer.task.assign",
-        target=task,
-        org=registration.member.org,
+    TASK.started(
+        actor,
+        task,
+        "assign",
         changes={"title": [None, title], "member": [None, registration.member.full_name]},
     )
     if registration.member.user_id:
@@ -192,10 +167,12 @@ def registration_task_report(
 ) -> RegistrationTask:
     """The member reports the task done, with the hours it took."""
     member = own_member(user)
-    task = _task_for_update(task)
-    if task.registration.member_id != member.pk:
-        raise DomainError(_("This task was given to someone else."))
-    task.state = _task_step(task, "report")
+
+    def given_to_member(locked: RegistrationTask) -> None:
+        if locked.registration.member_id != member.pk:
+            raise DomainError(_("This task was given to someone else."))
+
+    task = TASK.begin(user, task, "report", first=given_to_member)
     if not Decimal("0.5") <= hours <= Decimal(24):
         raise DomainError({"hours": _("Between 0.5 and 24 hours.")})
     report = (report or "").strip()[:2000]
@@ -203,12 +180,11 @@ def registration_task_report(
         raise DomainError({"report": _("Say briefly what you did.")})
     task.hours, task.report, task.reported_at = hours, report, timezone.now()
     task.note = ""
-    task.save(update_fields=["state", "hours", "report", "reported_at", "note"])
-    audit_record(
-        actor=user,
-        action="volunteer.task.report",
-        target=task,
-        org=member.org,
+    TASK.finish(
+        user,
+        task,
+        "report",
+        fields=["hours", "report", "reported_at", "note"],
         changes={"hours": [None, str(hours)], "report": [None, report]},
     )
     tell(
@@ -226,21 +202,19 @@ def registration_task_decide(
 ) -> RegistrationTask:
     """The community confirms the reported hours (they count), or returns the task with a
     reason (the member reports again)."""
-    task = _task_for_update(task)
-    _require_community(actor, task.registration.community)
-    task.state = _task_step(task, "confirm" if confirm else "return")
+    name = "confirm" if confirm else "return"
+    task = _task_begin(actor, task, name)
     note = clean(note)[:200]
     if not confirm and not note:
         raise DomainError({"note": _("Give the reason.")})
     task.note = note
     task.confirmed_at = timezone.now() if confirm else None
-    task.save(update_fields=["state", "note", "confirmed_at"])
-    audit_record(
-        actor=actor,
-        action="volunteer.task.confirm" if confirm else "volunteer.task.return",
-        target=task,
-        org=task.registration.member.org,
-        changes={"state": [None, TaskState(task.state).label], "note": [None, note]},
+    TASK.finish(
+        actor,
+        task,
+        name,
+        fields=["note", "confirmed_at"],
+        changes={"state": [None, TaskState(TASK[name].target).label], "note": [None, note]},
     )
     member = task.registration.member
     if member.user_id:
@@ -256,22 +230,18 @@ def registration_task_decide(
 
 @transaction.atomic
 def registration_task_cancel(*, actor: Any, task: RegistrationTask, note: str) -> RegistrationTask:
-    task = _task_for_update(task)
-    _require_community(actor, task.registration.community)
-    task.state = _task_step(task, "cancel")
+    task = _task_begin(actor, task, "cancel")
     note = clean(note)[:200]
     if not note:
         raise DomainError({"note": _("Give the reason.")})
     task.note = note
-    task.save(update_fields=["state", "note"])
-    audit_record(
-        actor=actor,
-        action="volunteer.task.cancel",
-        target=task,
-        org=task.registration.member.org,
+    return TASK.finish(
+        actor,
+        task,
+        "cancel",
+        fields=["note"],
         changes={"state": [None, TaskState.CANCELLED.label], "note": [None, note]},
     )
-    return task
 
 
 @transaction.atomic
@@ -285,12 +255,8 @@ def registration_evaluate(
 ) -> RegistrationEvaluation:
     """The community's evaluation of a registered member for a year (once a year; the hours
     the community saw that year are kept with the grade)."""
-    registration = (
-        CommunityRegistration.objects.select_for_update()
-        .select_related("community", "community__org", "member", "member__org")
-        .get(pk=registration.pk)
-    )
-    _require_community(actor, registration.community)
+    registration = REGISTRATION.lock(registration)
+    require_acts_for_community(actor, registration.community)
     if registration.state != RegistrationState.CONFIRMED:
         raise DomainError(_("Only members registered with the community are evaluated."))
     this_year = timezone.localdate().year

@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mofan.cobuild.selectors import partners_linked_to
 from mofan.core import access
-from mofan.core.audit import audit_record, audit_record_many, diff
+from mofan.core.audit import audit_record_many, diff
 from mofan.core.errors import DomainError
 from mofan.core.uploads import JPEG, PNG, check_upload
 from mofan.members.models import Member
@@ -21,30 +20,29 @@ from mofan.orgs.models import Organisation, PartnerUnit
 from mofan.volunteer import permissions as perms
 from mofan.volunteer import rules
 from mofan.volunteer.models import (
-    CommunityRegistration,
-    RegistrationState,
     Wish,
     WishPhoto,
     WishPhotoRole,
     WishStatus,
 )
+from mofan.volunteer.policies import require_acts_for_community, wish_offered_to
 from mofan.volunteer.services.common import clean, contacts_of, own_member, tell
+from mofan.volunteer.workflows import WISH
 
 WISH_MAX_VALUE = Decimal("2000")  # a micro-wish is small; larger needs go to 实事 or aid
 
 
-def _wish_for_update(wish: Wish) -> Wish:
-    return (
-        Wish.objects.select_for_update()
-        .select_related("community", "community__org")
-        .get(pk=wish.pk)
-    )
-
-
-def _add_photos(wish: Wish, photos: list[Any], role: str) -> None:
+def _add_photos(wish: Wish, photos: list[Any], role: str, actor: Any) -> None:
     for upload in photos:
         checked = check_upload(upload, kinds=(JPEG, PNG))
-        photo = WishPhoto(wish=wish, role=role, content_type=checked.kind.content_type)
+        photo = WishPhoto(
+            wish=wish,
+            role=role,
+            content_type=checked.kind.content_type,
+            name=checked.name,
+            size=checked.size,
+            uploaded_by=actor if actor is not None else None,
+        )
         photo.file.save(checked.stored_name, checked.upload, save=False)
         photo.save()
 
@@ -90,12 +88,11 @@ def wish_post(
         deadline=deadline,
         posted_by=actor if actor is not None else None,
     )
-    _add_photos(wish, photos or [], WishPhotoRole.WISH)
-    audit_record(
-        actor=actor,
-        action="volunteer.wish.post",
-        target=wish,
-        org=community.org,
+    _add_photos(wish, photos or [], WishPhotoRole.WISH, actor)
+    WISH.started(
+        actor,
+        wish,
+        "post",
         changes=diff({}, {"title": title, "value": str(value), "deadline": deadline}),
     )
     reviewers = access.holders(community.org, perms.REVIEW_WISHES)
@@ -109,24 +106,25 @@ def wish_post(
 
 @transaction.atomic
 def wish_review(*, actor: Any, wish: Wish, approve: bool, note: str = "") -> Wish:
-    wish = _wish_for_update(wish)
-    access.require(actor, perms.REVIEW_WISHES, wish.community.org)
-    if wish.status != WishStatus.SUBMITTED:
-        raise DomainError(_("This wish has already been reviewed."))
+    name = "publish" if approve else "reject"
+    wish = WISH.begin(
+        actor,
+        wish,
+        name,
+        first=lambda w: access.require(actor, perms.REVIEW_WISHES, w.community.org),
+    )
     note = clean(note)[:200]
     if not approve and not note:
         raise DomainError({"note": _("Give the reason.")})
-    wish.status = WishStatus.PUBLISHED if approve else WishStatus.REJECTED
     wish.review_note = note
     wish.published_at = timezone.now() if approve else None
-    wish.save(update_fields=["status", "review_note", "published_at"])
-    audit_record(
-        actor=actor,
-        action="volunteer.wish.publish" if approve else "volunteer.wish.reject",
-        target=wish,
-        org=wish.community.org,
+    WISH.finish(
+        actor,
+        wish,
+        name,
+        fields=["review_note", "published_at"],
         changes={
-            "status": [WishStatus.SUBMITTED.label, WishStatus(wish.status).label],
+            "status": [WishStatus.SUBMITTED.label, WishStatus(WISH[name].target).label],
             "note": [None, note],
         },
     )
@@ -138,23 +136,6 @@ def wish_review(*, actor: Any, wish: Wish, approve: bool, note: str = "") -> Wis
         note,
     )
     return wish
-
-
-def can_see_wish(member: Member, wish: Wish) -> bool:
-    """A published wish is offered to the members of the organisations linked to its
-    community: those under the organisation that manages the partnership, and those under a
-    party to an active co-building agreement with the community."""
-    if member.org.path.startswith(wish.community.org.path):
-        return True
-    if CommunityRegistration.objects.filter(
-        member=member, community_id=wish.community_id, state=RegistrationState.CONFIRMED
-    ).exists():
-        return True
-    return (
-        partners_linked_to(member.org.path, member.org.steplen)
-        .filter(partner_id=wish.community_id)
-        .exists()
-    )
 
 
 class ClaimRefusedError(DomainError):
@@ -188,7 +169,7 @@ def wish_claim(*, user: Any, wish: Wish, member: Member | None = None) -> Wish:
     if member is None or member.user_id != user.pk or member.archived_at is not None:
         member = own_member(user)
     wish = Wish.objects.select_related("community", "community__org").get(pk=wish.pk)
-    if not can_see_wish(member, wish):
+    if not wish_offered_to(member, wish):
         raise DomainError(_("This wish is offered to other organisations."))
     if wish.status != WishStatus.PUBLISHED:
         raise _claim_refused(wish.status, own=wish.claimed_by_id == member.pk)
@@ -224,11 +205,11 @@ def _wish_claim_locked(*, user: Any, member: Member, wish: Wish) -> Wish:
         member.org,
         now,
     )
-    audit_record(
-        actor=user,
-        action="volunteer.wish.claim",
-        target=wish,
-        org=wish.community.org,
+    WISH.taken(
+        user,
+        wish,
+        "claim",
+        before=WishStatus.PUBLISHED,
         changes={"claimed_by": [None, member.full_name], "for": [None, member.org.name]},
     )
     tell(
@@ -246,11 +227,12 @@ def wish_fulfil(
     *, user: Any, wish: Wish, fulfilled_on: date, note: str, photos: list[Any] | None = None
 ) -> Wish:
     member = own_member(user)
-    wish = _wish_for_update(wish)
-    if wish.claimed_by_id != member.pk:
-        raise DomainError(_("Only the person who claimed the wish reports its fulfilment."))
-    if wish.status != WishStatus.CLAIMED:
-        raise DomainError(_("This wish is not waiting to be fulfilled."))
+
+    def claimed_by_member(locked: Wish) -> None:
+        if locked.claimed_by_id != member.pk:
+            raise DomainError(_("Only the person who claimed the wish reports its fulfilment."))
+
+    wish = WISH.begin(user, wish, "fulfil", first=claimed_by_member)
     note = (note or "").strip()
     if not note:
         raise DomainError({"note": _("Say how the wish was fulfilled.")})
@@ -258,16 +240,15 @@ def wish_fulfil(
         wish.claimed_at is not None and fulfilled_on < timezone.localdate(wish.claimed_at)
     ):
         raise DomainError({"fulfilled_on": _("The date lies between the claim and today.")})
-    wish.status, wish.fulfilled_on, wish.fulfilment_note = WishStatus.FULFILLED, fulfilled_on, note
-    wish.save(update_fields=["status", "fulfilled_on", "fulfilment_note"])
-    _add_photos(wish, photos or [], WishPhotoRole.EVIDENCE)
-    audit_record(
-        actor=user,
-        action="volunteer.wish.fulfil",
-        target=wish,
-        org=wish.community.org,
+    wish.fulfilled_on, wish.fulfilment_note = fulfilled_on, note
+    WISH.finish(
+        user,
+        wish,
+        "fulfil",
+        fields=["fulfilled_on", "fulfilment_note"],
         changes={"fulfilled_on": [None, fulfilled_on]},
     )
+    _add_photos(wish, photos or [], WishPhotoRole.EVIDENCE, user)
     tell(
         contacts_of(wish.community),
         _("Please confirm: %(title)s") % {"title": wish.title},
@@ -279,24 +260,22 @@ def wish_fulfil(
 @transaction.atomic
 def wish_confirm(*, actor: Any, wish: Wish, approve: bool, reason: str = "") -> Wish:
     """The community confirms the wish came true, or returns it to the claimer with a reason."""
-    wish = _wish_for_update(wish)
-    access.require_partner_or(actor, wish.community, perms.REVIEW_WISHES)
-    if wish.status != WishStatus.FULFILLED:
-        raise DomainError(_("This wish is not waiting for confirmation."))
+    name = "confirm" if approve else "return"
+    wish = WISH.begin(
+        actor, wish, name, first=lambda w: require_acts_for_community(actor, w.community)
+    )
     reason = clean(reason)[:200]
     if not approve and not reason:
         raise DomainError({"reason": _("Give the reason.")})
-    wish.status = WishStatus.CONFIRMED if approve else WishStatus.CLAIMED
     wish.confirmed_at = timezone.now() if approve else None
     wish.return_reason = "" if approve else reason
-    wish.save(update_fields=["status", "confirmed_at", "return_reason"])
-    audit_record(
-        actor=actor,
-        action="volunteer.wish.confirm" if approve else "volunteer.wish.return",
-        target=wish,
-        org=wish.community.org,
+    WISH.finish(
+        actor,
+        wish,
+        name,
+        fields=["confirmed_at", "return_reason"],
         changes={
-            "status": [WishStatus.FULFILLED.label, WishStatus(wish.status).label],
+            "status": [WishStatus.FULFILLED.label, WishStatus(WISH[name].target).label],
             "reason": [None, reason],
         },
     )
@@ -323,9 +302,10 @@ def wishes_expire(today: date | None = None) -> int:
             .filter(status=WishStatus.PUBLISHED, deadline__lt=today)
             .values_list("pk", flat=True)
         )
-        Wish.objects.filter(pk__in=ids, status=WishStatus.PUBLISHED).update(
-            status=WishStatus.EXPIRED
-        )
+        # The step of many at once: one update and one audit step per organisation, where
+        # `finish` would write one of each per wish.
+        expire = WISH["expire"]
+        Wish.objects.filter(pk__in=ids, status__in=expire.sources).update(status=expire.target)
         # One audit step per organisation (the events carry it), not one per wish.
         by_org: dict[int, list[Wish]] = {}
         orgs: dict[int, Organisation] = {}
@@ -336,7 +316,7 @@ def wishes_expire(today: date | None = None) -> int:
         for org_id, wishes in by_org.items():
             audit_record_many(
                 actor=None,
-                action="volunteer.wish.expire",
+                action=WISH.action_of("expire"),
                 targets=wishes,
                 org=orgs[org_id],
                 changes=[change] * len(wishes),

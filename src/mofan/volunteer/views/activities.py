@@ -18,9 +18,11 @@ from mofan.core.exports import local_minutes, wants_xlsx, xlsx_response
 from mofan.core.views import (
     FormPageView,
     ScopedView,
+    act,
     paginate,
     query_without_page,
 )
+from mofan.members.selectors import member_of_user
 from mofan.orgs.selectors import org_get
 from mofan.volunteer import permissions as perms
 from mofan.volunteer import selectors, services
@@ -33,7 +35,8 @@ from mofan.volunteer.models import (
     Participation,
     ParticipationState,
 )
-from mofan.volunteer.views.common import EXPORT_MAX_ROWS, member_of, year_of
+from mofan.volunteer.views.common import EXPORT_MAX_ROWS, year_of
+from mofan.volunteer.workflows import ACTIVITY
 
 CHECKIN_KIND = "volunteer.activity"
 
@@ -135,14 +138,8 @@ class ActivityView(ScopedView):
         activity = selectors.activity_public(pk=activity_id)
         if activity is None:
             raise Http404
-        member = member_of(request.user)
-        mine = (
-            Participation.objects.filter(activity=activity, member=member)
-            .exclude(state=ParticipationState.CANCELLED)
-            .first()
-            if member
-            else None
-        )
+        member = member_of_user(request.user)
+        mine = selectors.my_participation(activity=activity, member=member)
         can_manage = access.can(request.user, perms.MANAGE, activity.org)
         can_view = can_manage or access.can(request.user, perms.VIEW, activity.org)
         return render(
@@ -161,12 +158,15 @@ class ActivityView(ScopedView):
 
 
 class SignupView(ScopedView):
+    # A login without a member record is told why on the activity's page (the service's
+    # refusal), not shown a 403.
     permission = access.AUTHENTICATED
 
     def post(self, request: HttpRequest, activity_id: int) -> HttpResponse:
         activity = selectors.activity_public(pk=activity_id)
         if activity is None:
             raise Http404
+        # Not `act`: the outcome is said at three levels (a place, the waiting list, already in).
         try:
             participation, changed = services.signup(user=request.user, activity=activity)
         except DomainError as exc:
@@ -185,23 +185,13 @@ class SignupCancelView(ScopedView):
     permission = access.AUTHENTICATED
 
     def post(self, request: HttpRequest, activity_id: int) -> HttpResponse:
-        member = member_of(request.user)
-        participation = (
-            Participation.objects.filter(activity_id=activity_id, member=member)
-            .select_related("activity")
-            .first()
-            if member
-            else None
+        participation = selectors.participation_of_user(user=request.user, activity_id=activity_id)
+        return act(
+            request,
+            lambda: services.signup_cancel(user=request.user, participation=participation),
+            done=_("Your sign-up is cancelled."),
+            to=reverse("volunteer:activity", args=[activity_id]),
         )
-        if participation is None:
-            raise Http404
-        try:
-            services.signup_cancel(user=request.user, participation=participation)
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Your sign-up is cancelled."))
-        return redirect("volunteer:activity", activity_id=activity_id)
 
 
 class ActivityCancelView(ScopedView):
@@ -211,15 +201,13 @@ class ActivityCancelView(ScopedView):
         activity = selectors.activity_get(
             actor=request.user, pk=activity_id, permission=perms.MANAGE
         )
-        try:
-            services.activity_cancel(
-                actor=request.user, activity=activity, reason=request.POST.get("reason", "")
-            )
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The activity is cancelled; those signed up are told."))
-        return redirect("volunteer:activity", activity_id=activity.pk)
+        reason = request.POST.get("reason", "")
+        return act(
+            request,
+            lambda: services.activity_cancel(actor=request.user, activity=activity, reason=reason),
+            done=ACTIVITY["cancel"].message,
+            to=reverse("volunteer:activity", args=[activity.pk]),
+        )
 
 
 def _scan_url(request: HttpRequest, activity_id: int) -> str:
@@ -238,15 +226,15 @@ class CheckInScreenView(ScopedView):
             actor=request.user, pk=activity_id, permission=perms.MANAGE
         )
         url = _scan_url(request, activity.pk)
-        rows = activity.participations.filter(state=ParticipationState.SIGNED_UP)
+        counts = selectors.check_in_counts(activity=activity)
         context = {
             "activity": activity,
             "qr": checkin.qr_svg(url),
             "url": url,
             "seconds": checkin.SLOT_SECONDS,
-            "checked_in": rows.filter(checked_in_at__isnull=False).count(),
-            "checked_out": rows.filter(checked_out_at__isnull=False).count(),
-            "expected": rows.count(),
+            "checked_in": counts.checked_in,
+            "checked_out": counts.checked_out,
+            "expected": counts.expected,
         }
         template = (
             "volunteer/_checkin_qr.html"
@@ -272,11 +260,8 @@ class ScanView(ScopedView):
             activity = self._activity(token)
         except DomainError as exc:
             return render(request, "volunteer/scan.html", {"error": " ".join(exc.messages)})
-        member = member_of(request.user)
-        mine = (
-            Participation.objects.filter(activity=activity, member=member).first()
-            if member
-            else None
+        mine = selectors.my_participation(
+            activity=activity, member=member_of_user(request.user), with_cancelled=True
         )
         return render(
             request, "volunteer/scan.html", {"activity": activity, "token": token, "mine": mine}
@@ -304,26 +289,27 @@ class _ParticipationFormView(ScopedView):
     invalid: str
     done: str
 
-    def act(self, request: HttpRequest, participation: Participation, data: dict[str, Any]) -> None:
+    def apply(
+        self, request: HttpRequest, participation: Participation, data: dict[str, Any]
+    ) -> None:
         raise NotImplementedError
 
     def post(self, request: HttpRequest, participation_id: int) -> HttpResponse:
-        participation = access.get_for_actor(
-            Participation.objects.select_related("activity", "activity__org"),
-            request.user,
-            perms.MANAGE,
-            pk=participation_id,
-        )
+        participation = selectors.participation_get(actor=request.user, pk=participation_id)
         form = self.form_class(request.POST)
-        try:
+
+        def call() -> None:
+            # The form sits in a row of the roster: its refusal is said at the top.
             if not form.is_valid():
                 raise DomainError(_(self.invalid))
-            self.act(request, participation, form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _(self.done))
-        return redirect(f"{reverse('volunteer:activity', args=[participation.activity_id])}#roster")
+            self.apply(request, participation, form.cleaned_data)
+
+        return act(
+            request,
+            call,
+            done=_(self.done),
+            to=f"{reverse('volunteer:activity', args=[participation.activity_id])}#roster",
+        )
 
 
 class TimesView(_ParticipationFormView):
@@ -331,7 +317,9 @@ class TimesView(_ParticipationFormView):
     invalid = gettext_noop("Enter the times as date and time.")
     done = gettext_noop("The times are recorded.")
 
-    def act(self, request: HttpRequest, participation: Participation, data: dict[str, Any]) -> None:
+    def apply(
+        self, request: HttpRequest, participation: Participation, data: dict[str, Any]
+    ) -> None:
         services.times_record(
             actor=request.user,
             participation=participation,
@@ -346,7 +334,9 @@ class HoursCorrectView(_ParticipationFormView):
     invalid = gettext_noop("Enter the hours and the reason.")
     done = gettext_noop("The hours are corrected.")
 
-    def act(self, request: HttpRequest, participation: Participation, data: dict[str, Any]) -> None:
+    def apply(
+        self, request: HttpRequest, participation: Participation, data: dict[str, Any]
+    ) -> None:
         services.hours_correct(
             actor=request.user,
             participation=participation,
@@ -362,10 +352,9 @@ class HoursConfirmView(ScopedView):
         activity = selectors.activity_get(
             actor=request.user, pk=activity_id, permission=perms.MANAGE
         )
-        try:
-            services.hours_confirm(actor=request.user, activity=activity)
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The hours are confirmed."))
-        return redirect(f"{reverse('volunteer:activity', args=[activity.pk])}#roster")
+        return act(
+            request,
+            lambda: services.hours_confirm(actor=request.user, activity=activity),
+            done=ACTIVITY["close"].message,
+            to=f"{reverse('volunteer:activity', args=[activity.pk])}#roster",
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,10 +26,6 @@ from mofan.volunteer.forms import (
     CertificateCheckForm,
     CertificateForm,
 )
-from mofan.volunteer.models import (
-    Certificate,
-    Participation,
-)
 
 
 class CertificateCreateView(FormPageView):
@@ -38,14 +34,7 @@ class CertificateCreateView(FormPageView):
 
     def load_subject(self, request: HttpRequest) -> Member:
         """A member who took part in an activity of the actor's organisations (404 else)."""
-        participation = (
-            access.scope(Participation.objects.select_related("member"), request.user, perms.MANAGE)
-            .filter(member_id=self.kwargs["member_id"])
-            .first()
-        )
-        if participation is None:
-            raise Http404
-        return participation.member
+        return selectors.participant_member(actor=request.user, member_id=self.kwargs["member_id"])
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
         self.subject(request)
@@ -78,17 +67,11 @@ class CertificateCreateView(FormPageView):
 class CertificateDocxView(ScopedView):
     """The certificate, for its holder or for staff who may see the issuing organisation."""
 
+    # Its holder (a member, who holds no grant for it) or staff: the selector decides (404).
     permission = access.AUTHENTICATED
 
     def get(self, request: HttpRequest, certificate_id: int) -> HttpResponseBase:
-        certificate = (
-            Certificate.objects.select_related("member", "org").filter(pk=certificate_id).first()
-        )
-        if certificate is None or not (
-            certificate.member.user_id == request.user.pk
-            or access.can(request.user, perms.VIEW, certificate.org)
-        ):
-            raise Http404
+        certificate = selectors.certificate_get_for(user=request.user, pk=certificate_id)
         body = certificate_docx(
             certificate,
             check_url=request.build_absolute_uri(reverse("volunteer:certificate_check")),

@@ -5,8 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,19 +15,15 @@ from mofan.core import access
 from mofan.core.errors import DomainError
 from mofan.core.views import (
     ScopedView,
+    act,
     apply_domain_error,
 )
-from mofan.members.models import Member
 from mofan.orgs.selectors import org_get
 from mofan.volunteer import permissions as perms
 from mofan.volunteer import selectors, services
 from mofan.volunteer.forms import (
     HoursRuleForm,
     TeamForm,
-)
-from mofan.volunteer.models import (
-    ActivityKind,
-    HoursRule,
 )
 
 
@@ -41,7 +38,7 @@ class TeamListView(ScopedView):
                 "teams": selectors.team_list(actor=request.user),
                 "form": form,
                 "can_manage": access.has_permission(request.user, perms.MANAGE),
-                "kinds": ActivityKind.objects.filter(archived_at__isnull=True).order_by("id"),
+                "kinds": selectors.kinds_in_use(),
             },
         )
 
@@ -80,7 +77,7 @@ class TeamView(ScopedView):
             "volunteer/team.html",
             {
                 "team": team,
-                "members": team.members.select_related("org").order_by("name_pinyin"),
+                "members": selectors.team_members(team=team),
                 "candidates": selectors.team_candidates(team=team, q=q) if can_manage else [],
                 "q": q,
                 "can_manage": can_manage,
@@ -91,17 +88,16 @@ class TeamView(ScopedView):
         team = selectors.team_get(actor=request.user, pk=team_id, permission=perms.MANAGE)
         add_ids = [int(v) for v in request.POST.getlist("add") if v.isdigit()]
         remove_ids = [int(v) for v in request.POST.getlist("remove") if v.isdigit()]
-        add = list(
-            Member.objects.filter(pk__in=add_ids, archived_at__isnull=True).select_related("org")
+        add = selectors.members_by_ids(ids=add_ids)
+        remove = selectors.team_members_by_ids(team=team, ids=remove_ids)
+        return act(
+            request,
+            lambda: services.team_members_set(
+                actor=request.user, team=team, add=add, remove=remove
+            ),
+            done=_("The team's members are saved."),
+            to=reverse("volunteer:team", args=[team.pk]),
         )
-        remove = list(team.members.filter(pk__in=remove_ids))
-        try:
-            services.team_members_set(actor=request.user, team=team, add=add, remove=remove)
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The team's members are saved."))
-        return redirect("volunteer:team", team_id=team.pk)
 
 
 class KindView(ScopedView):
@@ -110,19 +106,18 @@ class KindView(ScopedView):
     permission = perms.MANAGE
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        try:
-            if request.POST.get("archive", "").isdigit():
-                kind = ActivityKind.objects.filter(pk=int(request.POST["archive"])).first()
-                if kind is None:
-                    raise Http404
-                services.kind_archive(actor=request.user, kind=kind)
-            else:
-                services.kind_add(actor=request.user, name=request.POST.get("name", ""))
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The list of kinds is saved."))
-        return redirect("volunteer:teams")
+        raw = request.POST.get("archive", "")
+        kind = selectors.kind_get(pk=int(raw)) if raw.isdigit() else None
+        name = request.POST.get("name", "")
+
+        def call() -> object:
+            if kind is not None:
+                return services.kind_archive(actor=request.user, kind=kind)
+            return services.kind_add(actor=request.user, name=name)
+
+        return act(
+            request, call, done=_("The list of kinds is saved."), to=reverse("volunteer:teams")
+        )
 
 
 class HoursRuleView(ScopedView):
@@ -134,7 +129,7 @@ class HoursRuleView(ScopedView):
         return render(
             request,
             "volunteer/rules.html",
-            {"rules": HoursRule.objects.order_by("-effective_from"), "form": form},
+            {"rules": selectors.hours_rules(), "form": form},
         )
 
     def get(self, request: HttpRequest) -> HttpResponse:

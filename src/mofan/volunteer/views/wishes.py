@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,22 +20,23 @@ from mofan.core.uploads import stored_file_response
 from mofan.core.views import (
     FormPageView,
     ScopedView,
+    act,
     paginate,
     query_without_page,
 )
-from mofan.orgs.models import PartnerUnit
+from mofan.members.selectors import member_of_user
 from mofan.volunteer import permissions as perms
-from mofan.volunteer import selectors, services
+from mofan.volunteer import policies, selectors, services
 from mofan.volunteer.forms import (
     FulfilForm,
     WishForm,
 )
 from mofan.volunteer.models import (
     Wish,
-    WishPhoto,
     WishStatus,
 )
-from mofan.volunteer.views.common import EXPORT_MAX_ROWS, member_of
+from mofan.volunteer.views.common import EXPORT_MAX_ROWS
+from mofan.volunteer.workflows import WISH
 
 
 class WishListView(ScopedView):
@@ -94,22 +96,6 @@ def _wishes_xlsx(wishes: Any) -> HttpResponse:
     return xlsx_response(_("Micro-wishes"), header, rows, filename="微心愿台账.xlsx")
 
 
-def _communities_for(user: Any) -> Any:
-    from django.db.models import Q
-
-    from mofan.core.paths import subtree_q
-
-    condition = Q(contacts__user_id=user.pk)
-    for grant in access.grants_of(user):
-        if perms.REVIEW_WISHES in grant.permissions:
-            condition |= (
-                subtree_q(grant.path, "org") if grant.include_subtree else Q(org_id=grant.org_id)
-            )
-    return (
-        PartnerUnit.objects.filter(condition, archived_at__isnull=True).distinct().order_by("name")
-    )
-
-
 class WishCreateView(FormPageView):
     """A community contact posts a wish; staff may post one for a community they look after."""
 
@@ -117,7 +103,7 @@ class WishCreateView(FormPageView):
     template_name = "volunteer/wish_form.html"
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
-        communities = _communities_for(request.user)
+        communities = selectors.communities_for_wishes(user=request.user)
         if not communities.exists():
             raise Http404
         return WishForm(data, files, communities=communities)
@@ -138,13 +124,14 @@ class WishCreateView(FormPageView):
 
 
 class WishView(ScopedView):
+    # Community contacts, members and staff alike: the selector decides per wish (404).
     permission = access.AUTHENTICATED
 
     def get(self, request: HttpRequest, wish_id: int) -> HttpResponse:
-        wish = selectors.wish_get_for(user=request.user, pk=wish_id)
-        member = member_of(request.user)
+        member = member_of_user(request.user)
+        wish = selectors.wish_get_for(user=request.user, pk=wish_id, member=member)
         is_contact = access.is_partner_contact(request.user, wish.community)
-        can_review = access.can(request.user, perms.REVIEW_WISHES, wish.community.org)
+        can_review = policies.reviews_wishes(request.user, wish)
         return render(
             request,
             "volunteer/wish.html",
@@ -154,7 +141,7 @@ class WishView(ScopedView):
                 "is_claimer": member is not None and wish.claimed_by_id == member.pk,
                 "can_claim": member is not None
                 and wish.status == WishStatus.PUBLISHED
-                and services.can_see_wish(member, wish),
+                and policies.wish_offered_to(member, wish),
                 "can_review": can_review,
                 "can_confirm": is_contact or can_review,
                 "fulfil_form": FulfilForm(initial={"fulfilled_on": timezone.localdate()}),
@@ -162,48 +149,61 @@ class WishView(ScopedView):
         )
 
 
+def _fulfil(request: HttpRequest, wish: Wish) -> Any:
+    form = FulfilForm(request.POST, request.FILES)
+    if not form.is_valid():
+        raise DomainError(_("Enter the date and how the wish was fulfilled."))
+    return services.wish_fulfil(
+        user=request.user,
+        wish=wish,
+        fulfilled_on=form.cleaned_data["fulfilled_on"],
+        note=form.cleaned_data["note"],
+        photos=[form.cleaned_data["photo"]] if form.cleaned_data["photo"] else [],
+    )
+
+
+# The steps of `workflows.WISH` a button on the wish's page posts (the claim has its own way).
+_WISH_STEPS: dict[str, Callable[[HttpRequest, Wish, str], Any]] = {
+    "publish": lambda request, wish, text: services.wish_review(
+        actor=request.user, wish=wish, approve=True, note=text
+    ),
+    "reject": lambda request, wish, text: services.wish_review(
+        actor=request.user, wish=wish, approve=False, note=text
+    ),
+    "fulfil": lambda request, wish, text: _fulfil(request, wish),
+    "confirm": lambda request, wish, text: services.wish_confirm(
+        actor=request.user, wish=wish, approve=True, reason=text
+    ),
+    "return": lambda request, wish, text: services.wish_confirm(
+        actor=request.user, wish=wish, approve=False, reason=text
+    ),
+}
+
+
+def _no_step() -> None:
+    raise DomainError(_("Choose what to do."))
+
+
 class WishActionView(ScopedView):
     """Every step of a wish after posting: review, claim, fulfil, confirm or return. The
     services decide who may take which step."""
 
+    # Contacts, members and staff each take their own steps: the service decides.
     permission = access.AUTHENTICATED
 
     def post(self, request: HttpRequest, wish_id: int) -> HttpResponse:
-        step = request.POST.get("step", "")
-        if step == "claim":
+        name = request.POST.get("step", "")
+        if name == "claim":
             return self._claim(request, wish_id)
         wish = selectors.wish_get_for(user=request.user, pk=wish_id)
         text = request.POST.get("text", "")
-        try:
-            if step in {"publish", "reject"}:
-                services.wish_review(
-                    actor=request.user, wish=wish, approve=step == "publish", note=text
-                )
-                done = _("Published.") if step == "publish" else _("Not accepted.")
-            elif step == "fulfil":
-                form = FulfilForm(request.POST, request.FILES)
-                if not form.is_valid():
-                    raise DomainError(_("Enter the date and how the wish was fulfilled."))
-                services.wish_fulfil(
-                    user=request.user,
-                    wish=wish,
-                    fulfilled_on=form.cleaned_data["fulfilled_on"],
-                    note=form.cleaned_data["note"],
-                    photos=[form.cleaned_data["photo"]] if form.cleaned_data["photo"] else [],
-                )
-                done = _("Reported; the community will confirm.")
-            elif step in {"confirm", "return"}:
-                services.wish_confirm(
-                    actor=request.user, wish=wish, approve=step == "confirm", reason=text
-                )
-                done = _("Confirmed.") if step == "confirm" else _("Returned to the claimer.")
-            else:
-                raise DomainError(_("Choose what to do."))
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, done)
-        return redirect("volunteer:wish", wish_id=wish.pk)
+        take = _WISH_STEPS.get(name)
+        return act(
+            request,
+            (lambda: take(request, wish, text)) if take else _no_step,
+            done=WISH[name].message if take else "",
+            to=reverse("volunteer:wish", args=[wish.pk]),
+        )
 
     def _claim(self, request: HttpRequest, wish_id: int) -> HttpResponse:
         """A member claims a wish offered to them. Those refused are told why; when the wish
@@ -219,7 +219,7 @@ class WishActionView(ScopedView):
             still_open = (
                 exc.status == WishStatus.PUBLISHED
                 if isinstance(exc, services.ClaimRefusedError)
-                else Wish.objects.filter(pk=wish.pk, status=WishStatus.PUBLISHED).exists()
+                else selectors.wish_is_open(pk=wish.pk)
             )
             own = isinstance(exc, services.ClaimRefusedError) and exc.own
             if not still_open and not own:
@@ -230,13 +230,11 @@ class WishActionView(ScopedView):
 
 
 class WishPhotoView(ScopedView):
+    # Whoever may see the wish may see its photos: the selector decides (404).
     permission = access.AUTHENTICATED
 
     def get(self, request: HttpRequest, photo_id: int) -> HttpResponseBase:
-        photo = WishPhoto.objects.filter(pk=photo_id).first()
-        if photo is None:
-            raise Http404
-        selectors.wish_get_for(user=request.user, pk=photo.wish_id)  # 404 unless visible
+        photo = selectors.wish_photo_get(user=request.user, pk=photo_id)
         return stored_file_response(photo.file, photo.content_type)
 
 

@@ -316,7 +316,7 @@ def wishes_expire(today: date | None = None) -> int:
         for org_id, wishes in by_org.items():
             audit_record_many(
                 actor=None,
-                action=WISH.action_of("expire"),
+                action="volunteer.wish.expire",
                 targets=wishes,
                 org=orgs[org_id],
                 changes=[change] * len(wishes),

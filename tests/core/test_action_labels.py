@@ -93,10 +93,11 @@ def audit_actions_in_source() -> dict[str, list[str]]:
     """{code: [where]} for every audit_record / audit_record_many call under src/mofan."""
     found: dict[str, list[str]] = {}
     unknown = []
-    # The workflow mechanism writes "<workflow>.<step>" for every declared step.
+    # The workflow mechanism writes "<workflow>.<step>" for every declared step (or the
+    # step's own `action`, a code kept from before the workflow).
     for workflow in registry.workflows():
         for declared in workflow.steps:
-            found.setdefault(f"{workflow.name}.{declared.name}", []).append(workflow.name)
+            found.setdefault(workflow.action_of(declared.name), []).append(workflow.name)
     for path in sorted(SRC.rglob("*.py")):
         if "migrations" in path.parts or path == SRC / "core" / "workflow.py":
             continue

@@ -135,6 +135,7 @@ ACTIONS: dict[str, str | Promise] = {
     "volunteer.registration.submit": _("Community registration submitted"),
     "volunteer.registration.confirm": _("Community registration confirmed"),
     "volunteer.registration.decline": _("Community registration declined"),
+    "volunteer.registration.end": _("Community registration ended"),
     "volunteer.registration.evaluate": _("Community registration evaluated"),
     "volunteer.task.assign": _("Community task assigned"),
     "volunteer.task.report": _("Community task reported"),

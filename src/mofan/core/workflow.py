@@ -59,6 +59,15 @@ class Step:
     form: str = ""  # dotted path of the form the page shows for it ("" when it has none)
     tell: str = ""  # one of the workflow's `audiences`: who is told ("" nobody)
     notice: str | Promise = ""  # the message they get; `{record}` is the record's label
+    # The audit code when it is not "<workflow>.<step>": a code older than the workflow, kept
+    # so that the labels and the audit history stay valid (two steps may share one).
+    action: str = ""
+    stale: str | Promise = (
+        ""  # this step's refusal when the state has moved on (else the workflow's)
+    )
+    # False: the audit entry's changes are the step's own only, without the state pair (the
+    # entries written before the workflow existed had none).
+    audit_state: bool = True
 
 
 def step(
@@ -93,6 +102,10 @@ class Workflow(Generic[M]):
     extra_states: tuple[str, ...] = ()  # states no step leads to (the first one, imported ones)
     describe: Callable[[M], str] = str  # the record in a notification (`{record}`)
     stale: str | Promise = ""  # the refusal when the state has moved on; `{state}` is the state
+    # The audit entry's target and label when it is not the record itself (a participation is
+    # audited on its activity, labelled "activity · member").
+    audit_target: Callable[[M], Any] | None = None
+    audit_label: Callable[[M], str] | None = None
 
     def __post_init__(self) -> None:
         names = [s.name for s in self.steps]
@@ -148,15 +161,20 @@ class Workflow(Generic[M]):
             queryset = queryset.select_related(*self.related)
         return queryset.get(pk=record.pk)
 
-    def begin(self, actor: Any, record: M, name: str) -> M:
+    def begin(
+        self, actor: Any, record: M, name: str, *, first: Callable[[M], Any] | None = None
+    ) -> M:
         """Lock the record and check who asks and the state it is in now. Call inside
-        `transaction.atomic`."""
+        `transaction.atomic`. `first(locked)` runs the service's own checks that must come
+        before these (a refusal the service gave before it was a workflow step)."""
         s = self[name]
         locked = self.lock(record)
+        if first is not None:
+            first(locked)
         if actor is not None and not self.sees(actor, locked):
             raise PermissionDenied(_("You do not have permission to do this here."))
         if self.state_of(locked) not in s.sources:
-            stale = self.stale or _("This step is not possible: it is now “{state}”.")
+            stale = s.stale or self.stale or _("This step is not possible: it is now “{state}”.")
             raise DomainError(
                 str(stale).format(state=getattr(locked, f"get_{self.field}_display")())
             )
@@ -177,10 +195,26 @@ class Workflow(Generic[M]):
     ) -> M:
         """Move the locked record to the step's target and save `fields` with it; then the log
         row, the audit entry and, after commit, the notification."""
-        s = self[name]
         before = self.state_of(record)
-        setattr(record, self.field, s.target)
+        setattr(record, self.field, self[name].target)
         record.save(update_fields=[self.field, *fields])
+        return self.taken(actor, record, name, before=before, changes=changes, note=note, at=at)
+
+    def taken(
+        self,
+        actor: Any,
+        record: M,
+        name: str,
+        *,
+        before: str,
+        changes: Mapping[str, Any] | None = None,
+        note: str = "",
+        at: datetime | None = None,
+    ) -> M:
+        """A step the service wrote itself, as one conditional update that is the check (a
+        claim: exactly one wins), the record holding the new state: what `finish` writes
+        after saving — the log row, the audit entry and the notification."""
+        s = self[name]
         when = at if at is not None else timezone.now()
         if self.event is not None:
             self.event(
@@ -192,13 +226,8 @@ class Workflow(Generic[M]):
                 at=when,
                 note=note,
             )
-        audit_record(
-            actor=actor,
-            action=f"{self.name}.{name}",
-            target=record,
-            org=self.org(record),
-            changes={self.field: [before, s.target], **(changes or {})},
-        )
+        state = {self.field: [before, s.target]} if s.audit_state else {}
+        self._audit(actor, record, s, {**state, **(changes or {})})
         if s.tell:
             after_commit("mofan.core.tasks.workflow_notify", self.name, record.pk, name)
         return record
@@ -228,16 +257,24 @@ class Workflow(Generic[M]):
                 at=when,
                 note=note,
             )
-        audit_record(
-            actor=actor,
-            action=f"{self.name}.{name}",
-            target=record,
-            org=self.org(record),
-            changes=dict(changes or {}),
-        )
+        self._audit(actor, record, s, dict(changes or {}))
         if s.tell:
             after_commit("mofan.core.tasks.workflow_notify", self.name, record.pk, name)
         return record
+
+    def _audit(self, actor: Any, record: M, s: Step, changes: dict[str, Any]) -> None:
+        audit_record(
+            actor=actor,
+            action=s.action or f"{self.name}.{s.name}",
+            target=self.audit_target(record) if self.audit_target else record,
+            org=self.org(record),
+            changes=changes,
+            target_label=self.audit_label(record) if self.audit_label else None,
+        )
+
+    def action_of(self, name: str) -> str:
+        """The audit code step `name` writes."""
+        return self[name].action or f"{self.name}.{name}"
 
     def take(self, actor: Any, record: M, name: str, **finish: Any) -> M:
         """A step with nothing of its own to check or set: `begin` then `finish`."""

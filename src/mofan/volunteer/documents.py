@@ -11,7 +11,7 @@ from docx.shared import Pt
 
 from mofan.orglife.documents import BODY_FONT, TITLE_FONT, _font
 from mofan.volunteer.models import Certificate
-from mofan.volunteer.services import volunteer_number
+from mofan.volunteer.services.certificates import volunteer_number
 
 
 def cn_date(day: object) -> str:

@@ -15,7 +15,7 @@ from huey.contrib.djhuey import db_periodic_task
 from mofan.core.services import message_send
 from mofan.orgs.models import PartnerContact
 from mofan.volunteer.models import CommunityRegistration, RegistrationState
-from mofan.volunteer.services import wishes_expire
+from mofan.volunteer.services.wishes import wishes_expire
 
 
 @db_periodic_task(crontab(hour="0", minute="20"))

@@ -7,9 +7,9 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from mofan.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from mofan.accounts.models import User
 from mofan.core.audit import audit_verify
-from mofan.core.management.commands.demo import DEMO_LOGINS, DEMO_PASSWORD
 from mofan.core.models import Message
 from mofan.members.models import Member
 from mofan.orgs.models import Organisation

@@ -11,10 +11,10 @@ from django.test import Client
 from django.urls import get_resolver
 
 from mofan.accounts import services
+from mofan.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
 from mofan.accounts.models import User
 from mofan.accounts.roles import BUILTIN_ROLES
 from mofan.core import access
-from mofan.core.management.commands.demo import DEMO_LOGINS, DEMO_PASSWORD
 from tests.conftest import Tree, login, make_user
 from tests.test_authorization_walk import _url, mofan_patterns, world  # noqa: F401 - fixture
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from mofan.core.management.commands.demo import DEMO_PASSWORD
+from mofan.accounts.demo import DEMO_PASSWORD
 from mofan.members.models import Member
 from mofan.members.rules import whole_years
 from mofan.study.models import Speech, StudyGroup, StudyKind, StudyPlan, StudySession

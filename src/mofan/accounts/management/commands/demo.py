@@ -1,6 +1,8 @@
 """Load the demo scenario of PRODUCT.md through the services. Running it twice changes nothing.
 
-Each app owns its part in its `demo.py`; `mofan.core.demos.demo_steps` puts them in order."""
+Each app owns its part in its `demo.py`; `mofan.core.demos.demo_steps` puts them in order. The
+command lives in accounts because it prints the demo's logins and their roles; core, below
+every app, only collects the steps."""
 
 from __future__ import annotations
 
@@ -17,8 +19,6 @@ from mofan.core.demos import DemoContext, demo_steps
 from mofan.core.tasks import refresh_planner_statistics
 from mofan.orgs.demo import ROOT_NAME
 from mofan.orgs.models import Organisation
-
-__all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "Command"]  # the logins are printed and tested
 
 
 class Command(BaseCommand):

@@ -59,6 +59,9 @@ class Step:
     form: str = ""  # dotted path of the form the page shows for it ("" when it has none)
     tell: str = ""  # one of the workflow's `audiences`: who is told ("" nobody)
     notice: str | Promise = ""  # the message they get; `{record}` is the record's label
+    # Other states the service may lead the step to instead of `target`, chosen by its inputs
+    # (publishing at a future time schedules): `finish(..., to=...)`.
+    also: frozenset[str] = frozenset()
 
 
 def step(
@@ -93,6 +96,9 @@ class Workflow(Generic[M]):
     extra_states: tuple[str, ...] = ()  # states no step leads to (the first one, imported ones)
     describe: Callable[[M], str] = str  # the record in a notification (`{record}`)
     stale: str | Promise = ""  # the refusal when the state has moved on; `{state}` is the state
+    # Check the actor before the state (a refusal for who asks comes before one for the state),
+    # as services written before this mechanism did.
+    actor_first: bool = False
 
     def __post_init__(self) -> None:
         names = [s.name for s in self.steps]
@@ -116,12 +122,14 @@ class Workflow(Generic[M]):
     def states(self) -> frozenset[str]:
         found = set(self.extra_states)
         for s in self.steps:
-            found |= s.sources | {s.target}
+            found |= s.sources | {s.target} | s.also
         return frozenset(found)
 
     def transitions(self) -> list[tuple[str, str, str]]:
         """Every (from, step, to), sorted: what the tests walk."""
-        return sorted((src, s.name, s.target) for s in self.steps for src in s.sources)
+        return sorted(
+            (src, s.name, to) for s in self.steps for src in s.sources for to in {s.target, *s.also}
+        )
 
     def state_of(self, record: M) -> str:
         return str(getattr(record, self.field))
@@ -155,6 +163,8 @@ class Workflow(Generic[M]):
         locked = self.lock(record)
         if actor is not None and not self.sees(actor, locked):
             raise PermissionDenied(_("You do not have permission to do this here."))
+        if self.actor_first and not self.may_take(actor, locked, name):
+            raise PermissionDenied(_("You do not have permission to do this here."))
         if self.state_of(locked) not in s.sources:
             stale = self.stale or _("This step is not possible: it is now “{state}”.")
             raise DomainError(
@@ -174,12 +184,17 @@ class Workflow(Generic[M]):
         changes: Mapping[str, Any] | None = None,
         note: str = "",
         at: datetime | None = None,
+        to: str = "",
     ) -> M:
-        """Move the locked record to the step's target and save `fields` with it; then the log
-        row, the audit entry and, after commit, the notification."""
+        """Move the locked record to the step's target (or `to`, one of its `also` states) and
+        save `fields` with it; then the log row, the audit entry and, after commit, the
+        notification."""
         s = self[name]
+        target = to or s.target
+        if target != s.target and target not in s.also:
+            raise ValueError(f"{self.name}.{name} does not lead to {target!r}")
         before = self.state_of(record)
-        setattr(record, self.field, s.target)
+        setattr(record, self.field, target)
         record.save(update_fields=[self.field, *fields])
         when = at if at is not None else timezone.now()
         if self.event is not None:
@@ -187,7 +202,7 @@ class Workflow(Generic[M]):
                 record=record,
                 step=name,
                 before=before,
-                after=s.target,
+                after=target,
                 actor=actor,
                 at=when,
                 note=note,
@@ -197,7 +212,7 @@ class Workflow(Generic[M]):
             action=f"{self.name}.{name}",
             target=record,
             org=self.org(record),
-            changes={self.field: [before, s.target], **(changes or {})},
+            changes={self.field: [before, target], **(changes or {})},
         )
         if s.tell:
             after_commit("mofan.core.tasks.workflow_notify", self.name, record.pk, name)

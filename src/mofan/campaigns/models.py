@@ -25,13 +25,7 @@ class CampaignPhase(models.TextChoices):
     DECIDED = "decided", _("decided")  # awards and publication recorded
 
 
-# The one table of allowed phase changes.
-PHASE_TRANSITIONS: dict[str, set[str]] = {
-    CampaignPhase.OPEN: {CampaignPhase.REVIEWING},
-    CampaignPhase.REVIEWING: {CampaignPhase.DECIDING},
-    CampaignPhase.DECIDING: {CampaignPhase.DECIDED, CampaignPhase.REVIEWING},
-    CampaignPhase.DECIDED: set(),
-}
+# The phase changes are declared once, in `campaigns/workflows.py` (`CAMPAIGN`).
 
 
 class Campaign(models.Model):

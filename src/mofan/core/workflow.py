@@ -62,6 +62,7 @@ class Step:
     # Other states the service may lead the step to instead of `target`, chosen by its inputs
     # (publishing at a future time schedules): `finish(..., to=...)`.
     also: frozenset[str] = frozenset()
+    stale: str | Promise = ""  # this step's own refusal when the state does not allow it
 
 
 def step(
@@ -166,7 +167,7 @@ class Workflow(Generic[M]):
         if self.actor_first and not self.may_take(actor, locked, name):
             raise PermissionDenied(_("You do not have permission to do this here."))
         if self.state_of(locked) not in s.sources:
-            stale = self.stale or _("This step is not possible: it is now “{state}”.")
+            stale = s.stale or self.stale or _("This step is not possible: it is now “{state}”.")
             raise DomainError(
                 str(stale).format(state=getattr(locked, f"get_{self.field}_display")())
             )

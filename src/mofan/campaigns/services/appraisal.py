@@ -8,16 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mofan.campaigns import permissions as perms
 from mofan.campaigns.models import (
     Campaign,
-    CampaignPhase,
     Submission,
     SubmissionState,
 )
-from mofan.campaigns.services.phases import move_phase
-from mofan.core import access
-from mofan.core.audit import audit_record, audit_record_many, diff
+from mofan.campaigns.services.phases import phase_change
+from mofan.campaigns.workflows import CAMPAIGN
+from mofan.core.audit import audit_record_many, diff
 from mofan.core.errors import DomainError
 
 
@@ -32,10 +30,7 @@ def campaign_decide(
 ) -> Campaign:
     """Record the committee's decision: each case's award (or none) and which are published.
     The proposal from the ranking is only a proposal; what is recorded here is the decision."""
-    campaign = Campaign.objects.select_for_update().select_related("org").get(pk=campaign.pk)
-    access.require(actor, perms.MANAGE, campaign.org)
-    if campaign.phase != CampaignPhase.DECIDING:
-        raise DomainError(_("Close the review before recording the decision."))
+    campaign = CAMPAIGN.begin(actor, campaign, "decide")
     names = {str(t["name"]) for t in campaign.tiers}
     cases = list(
         Submission.objects.select_for_update()
@@ -61,17 +56,15 @@ def campaign_decide(
         changed.append(case)
         changes.append({"code": [None, case.code], **change})
     Submission.objects.bulk_update(changed, ["tier", "for_publication"])
-    before = move_phase(campaign, CampaignPhase.DECIDED)
     campaign.decided_at = timezone.now()
     campaign.decision_note = (note or "").strip()
-    campaign.save(update_fields=["phase", "decided_at", "decision_note"])
-    audit_record(
-        actor=actor,
-        action="campaigns.campaign.decide",
-        target=campaign,
-        org=campaign.org,
+    CAMPAIGN.finish(
+        actor,
+        campaign,
+        "decide",
+        fields=["decided_at", "decision_note"],
         changes={
-            "phase": [CampaignPhase(before).label, campaign.get_phase_display()],
+            "phase": phase_change(campaign, "decide"),
             "awards": [None, sum(1 for c in changed if c.tier)],
             "publication": [None, sum(1 for c in changed if c.for_publication)],
             "note": [None, campaign.decision_note],

@@ -19,7 +19,6 @@ from mofan.campaigns.models import (
     DEFAULT_SCORE_CATEGORIES,
     DEFAULT_SECTIONS,
     DEFAULT_TIERS,
-    PHASE_TRANSITIONS,
     Campaign,
     CampaignPhase,
     Review,
@@ -28,6 +27,7 @@ from mofan.campaigns.models import (
     Submission,
     SubmissionState,
 )
+from mofan.campaigns.workflows import CAMPAIGN
 from mofan.core import access
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError
@@ -142,17 +142,15 @@ def campaign_open(
             for i, (name, weight) in enumerate(weights)
         ]
     )
-    audit_record(
-        actor=actor,
-        action="campaigns.campaign.open",
-        target=campaign,
-        org=org,
+    return CAMPAIGN.started(
+        actor,
+        campaign,
+        "open",
         changes={
             **diff({}, _settings(campaign)),
             "criteria": [None, "、".join(f"{n} {w}" for n, w in weights)],
         },
     )
-    return campaign
 
 
 def _apply_settings(
@@ -282,15 +280,9 @@ def campaign_update(
 # Phases ---------------------------------------------------------------------------------------
 
 
-def move_phase(campaign: Campaign, to: str) -> str:
-    if to not in PHASE_TRANSITIONS[campaign.phase]:
-        raise DomainError(
-            _("The campaign is %(phase)s; this step is not possible now.")
-            % {"phase": CampaignPhase(campaign.phase).label}
-        )
-    before = campaign.phase
-    campaign.phase = to
-    return before
+def phase_change(campaign: Campaign, name: str) -> list[Any]:
+    """The audit entry's phase change of step `name`, in words (as the log has always shown)."""
+    return [CampaignPhase(campaign.phase).label, CampaignPhase(CAMPAIGN[name].target).label]
 
 
 @transaction.atomic
@@ -299,8 +291,7 @@ def campaign_start_review(
 ) -> Campaign:
     """After the deadline: give every submitted case a random anonymous code (A-01 …) and open
     the scoring."""
-    campaign = Campaign.objects.select_for_update().select_related("org").get(pk=campaign.pk)
-    access.require(actor, perms.MANAGE, campaign.org)
+    campaign = CAMPAIGN.begin(actor, campaign, "start_review")
     if timezone.now() <= campaign.deadline:
         raise DomainError(
             _("Cases may be submitted until %(deadline)s; start the review after that.")
@@ -311,58 +302,27 @@ def campaign_start_review(
     )
     if not cases:
         raise DomainError(_("No case was submitted; there is nothing to review."))
-    before = move_phase(campaign, CampaignPhase.REVIEWING)
     (rng or random.SystemRandom()).shuffle(cases)
     width = max(2, len(str(len(cases))))
     for number, case in enumerate(cases, start=1):
         case.code = f"A-{number:0{width}d}"
     Submission.objects.bulk_update(cases, ["code"])
-    campaign.save(update_fields=["phase"])
-    audit_record(
-        actor=actor,
-        action="campaigns.campaign.start_review",
-        target=campaign,
-        org=campaign.org,
-        changes={
-            "phase": [CampaignPhase(before).label, campaign.get_phase_display()],
-            "cases": [None, len(cases)],
-        },
-    )
-    return campaign
+    changes = {"phase": phase_change(campaign, "start_review"), "cases": [None, len(cases)]}
+    return CAMPAIGN.finish(actor, campaign, "start_review", changes=changes)
 
 
 @transaction.atomic
 def campaign_close_review(*, actor: Any, campaign: Campaign) -> Campaign:
     """Close the scoring and hand the ranking to the committee."""
-    campaign = Campaign.objects.select_for_update().select_related("org").get(pk=campaign.pk)
-    access.require(actor, perms.MANAGE, campaign.org)
-    before = move_phase(campaign, CampaignPhase.DECIDING)
+    campaign = CAMPAIGN.begin(actor, campaign, "close_review")
     if not Review.objects.filter(submission__campaign=campaign, scored_at__isnull=False).exists():
         raise DomainError(_("No case has been scored yet."))
-    campaign.save(update_fields=["phase"])
-    audit_record(
-        actor=actor,
-        action="campaigns.campaign.close_review",
-        target=campaign,
-        org=campaign.org,
-        changes={"phase": [CampaignPhase(before).label, campaign.get_phase_display()]},
-    )
-    return campaign
+    changes = {"phase": phase_change(campaign, "close_review")}
+    return CAMPAIGN.finish(actor, campaign, "close_review", changes=changes)
 
 
 @transaction.atomic
 def campaign_reopen_review(*, actor: Any, campaign: Campaign) -> Campaign:
-    campaign = Campaign.objects.select_for_update().select_related("org").get(pk=campaign.pk)
-    access.require(actor, perms.MANAGE, campaign.org)
-    if campaign.phase != CampaignPhase.DECIDING:
-        raise DomainError(_("Only a closed review can be reopened before the decision."))
-    before = move_phase(campaign, CampaignPhase.REVIEWING)
-    campaign.save(update_fields=["phase"])
-    audit_record(
-        actor=actor,
-        action="campaigns.campaign.reopen_review",
-        target=campaign,
-        org=campaign.org,
-        changes={"phase": [CampaignPhase(before).label, campaign.get_phase_display()]},
-    )
-    return campaign
+    campaign = CAMPAIGN.begin(actor, campaign, "reopen_review")
+    changes = {"phase": phase_change(campaign, "reopen_review")}
+    return CAMPAIGN.finish(actor, campaign, "reopen_review", changes=changes)

@@ -21,6 +21,7 @@ from mofan.campaigns.models import (
     SubmissionVersion,
 )
 from mofan.campaigns.services.phases import clean
+from mofan.campaigns.workflows import CASE
 from mofan.core import access, richtext
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError
@@ -129,14 +130,12 @@ def submission_create(
         author=actor,
     )
     _version(submission, actor, SubmissionVersion.Action.SAVE)
-    audit_record(
-        actor=actor,
-        action="campaigns.submission.create",
-        target=submission,
-        org=org,
+    return CASE.started(
+        actor,
+        submission,
+        "create",
         changes={"title": [None, title], "campaign": [None, campaign.title]},
     )
-    return submission
 
 
 def lock_case(submission: Submission) -> tuple[Submission, Campaign]:
@@ -146,6 +145,25 @@ def lock_case(submission: Submission) -> tuple[Submission, Campaign]:
     locked = Submission.objects.select_for_update().select_related("org").get(pk=submission.pk)
     locked.campaign = campaign
     return locked, campaign
+
+
+def _begin(actor: Any, submission: Submission, name: str) -> tuple[Submission, Campaign]:
+    """Lock the campaign (the quota is counted under its lock), then take step `name` of the
+    case: the refusals come in the order they always had — who asks, the deadline, the case's
+    state (a case's organisation never changes, so the row passed in answers the first)."""
+    campaign = (
+        Campaign.objects.select_for_update().select_related("org").get(pk=submission.campaign_id)
+    )
+    access.require(actor, perms.SUBMIT, submission.org)
+    _require_collecting(campaign)
+    locked = CASE.begin(actor, submission, name)
+    locked.campaign = campaign
+    return locked, campaign
+
+
+def _state_change(submission: Submission, name: str) -> list[Any]:
+    """The audit entry's state change of step `name`, in words (as the log has always shown)."""
+    return [SubmissionState(submission.state).label, SubmissionState(CASE[name].target).label]
 
 
 @transaction.atomic
@@ -193,11 +211,7 @@ def submission_save(
 @transaction.atomic
 def submission_submit(*, actor: Any, submission: Submission) -> Submission:
     """Hand a case in: every section written, within the length, within the quota, in time."""
-    submission, campaign = lock_case(submission)
-    access.require(actor, perms.SUBMIT, submission.org)
-    _require_collecting(campaign)
-    if submission.state == SubmissionState.SUBMITTED:
-        raise DomainError(_("The case has already been submitted."))
+    submission, campaign = _begin(actor, submission, "submit")
     empty = [s["heading"] for s in submission.sections if not richtext.text_length(s["html"])]
     missing = [h for h in campaign.sections if h not in {s["heading"] for s in submission.sections}]
     if empty or missing:
@@ -212,46 +226,32 @@ def submission_submit(*, actor: Any, submission: Submission) -> Submission:
     ).count()
     if submitted >= campaign.quota:
         raise _quota_error(campaign, submission.org)
-    state = submission.state
-    submission.state = SubmissionState.SUBMITTED
     submission.submitted_at = timezone.now()
-    submission.save(update_fields=["state", "submitted_at", "updated_at"])
     version = _version(submission, actor, SubmissionVersion.Action.SUBMIT)
-    audit_record(
-        actor=actor,
-        action="campaigns.submission.submit",
-        target=submission,
-        org=submission.org,
-        changes={
-            "state": [SubmissionState(state).label, SubmissionState.SUBMITTED.label],
-            "version": [None, version.number],
-        },
+    return CASE.finish(
+        actor,
+        submission,
+        "submit",
+        fields=["submitted_at", "updated_at"],
+        changes={"state": _state_change(submission, "submit"), "version": [None, version.number]},
     )
-    return submission
 
 
 @transaction.atomic
 def submission_withdraw(*, actor: Any, submission: Submission) -> Submission:
     """Take a submitted case back before the deadline (to change it, or not to compete)."""
-    submission, campaign = lock_case(submission)
-    access.require(actor, perms.SUBMIT, submission.org)
-    _require_collecting(campaign)
-    if submission.state != SubmissionState.SUBMITTED:
-        raise DomainError(_("Only a submitted case can be withdrawn."))
-    submission.state = SubmissionState.WITHDRAWN
-    submission.save(update_fields=["state", "updated_at"])
+    submission, _campaign = _begin(actor, submission, "withdraw")
     version = _version(submission, actor, SubmissionVersion.Action.WITHDRAW)
-    audit_record(
-        actor=actor,
-        action="campaigns.submission.withdraw",
-        target=submission,
-        org=submission.org,
+    return CASE.finish(
+        actor,
+        submission,
+        "withdraw",
+        fields=["updated_at"],
         changes={
-            "state": [SubmissionState.SUBMITTED.label, SubmissionState.WITHDRAWN.label],
+            "state": _state_change(submission, "withdraw"),
             "version": [None, version.number],
         },
     )
-    return submission
 
 
 @transaction.atomic

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from mofan.campaigns import permissions as perms
 from mofan.core import access
 
@@ -27,3 +29,16 @@ def may_review(actor: Any, campaign: Any) -> bool:
 def scores(actor: Any, review: Any) -> bool:
     """Only the assigned reviewer scores a case, while they still review for the committee."""
     return actor.pk == review.reviewer_id and may_review(actor, review.submission.campaign)
+
+
+def _reviews_somewhere(user: Any) -> bool:
+    return access.has_permission(user, perms.REVIEW)
+
+
+# A reviewer's blind-review pages: the review must also be the user's own and its committee
+# one they still review for (`selectors.review_get_mine`, 404 otherwise).
+REVIEWER = access.Policy(
+    "campaigns.reviewer",
+    _reviews_somewhere,
+    _("These pages are for the reviewers of case campaigns."),
+)

@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from mofan.campaigns import permissions as perms
-from mofan.campaigns import selectors, services
+from mofan.campaigns import policies, selectors, services
 from mofan.campaigns.forms import ArticleForm, CampaignForm, FileForm, ScoreForm, SubmissionForm
-from mofan.campaigns.models import CampaignPhase, SubmissionFile, SubmissionState
-from mofan.core import access
+from mofan.campaigns.models import CampaignPhase, SubmissionState
 from mofan.core.errors import DomainError
 from mofan.core.exports import xlsx_response
 from mofan.core.uploads import stored_file_response
@@ -160,13 +159,9 @@ class SubmissionView(ScopedView):
                 done = _("The file is added.")
             elif step == "remove_file":
                 raw = request.POST.get("file", "")
-                row = (
-                    SubmissionFile.objects.filter(submission=case, pk=int(raw)).first()
-                    if raw.isdigit()
-                    else None
-                )
-                if row is None:
+                if not raw.isdigit():
                     raise Http404
+                row = selectors.file_of_case(submission=case, pk=int(raw))
                 services.submission_file_remove(actor=request.user, file=row)
                 done = _("The file is removed.")
             else:
@@ -364,8 +359,6 @@ class AssignView(ScopedView):
         )
 
     def post(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
-        from mofan.accounts.models import User
-
         campaign = selectors.campaign_get_managed(actor=request.user, pk=campaign_id)
         wanted: set[tuple[int, int]] = set()
         for pair in request.POST.getlist("assign"):
@@ -373,7 +366,7 @@ class AssignView(ScopedView):
             if left.isdigit() and right.isdigit():
                 wanted.add((int(left), int(right)))
         cases = {c.pk: c for c in selectors.submissions_of_campaign(campaign=campaign)}
-        users = {u.pk: u for u in User.objects.filter(pk__in={u for _c, u in wanted})}
+        users = selectors.users_by_pk({u for _c, u in wanted})
         current = selectors.assignments(campaign=campaign)
         errors: list[str] = []
         added = removed = 0
@@ -544,7 +537,7 @@ class ReviewListView(ScopedView):
 class ReviewView(FormPageView):
     """The reviewer's own assignment (self-service: only the assigned reviewer finds it)."""
 
-    permission = access.AUTHENTICATED
+    permission = policies.REVIEWER
     template_name = "campaigns/review.html"
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
@@ -581,7 +574,7 @@ class ReviewView(FormPageView):
 
 
 class ReviewFileView(ScopedView):
-    permission = access.AUTHENTICATED
+    permission = policies.REVIEWER
 
     def get(self, request: HttpRequest, review_id: int, file_id: int) -> HttpResponseBase:
         review = selectors.review_get_mine(actor=request.user, pk=review_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -270,3 +271,13 @@ def require_member_of_user(user: Any, *, related: tuple[str, ...] = ("org",)) ->
         access.require_party_member(user)  # says why
         raise PermissionDenied  # linked a moment ago and archived since
     return member
+
+
+def member_org_paths(user_ids: Iterable[int]) -> dict[int, str]:
+    """`member_of_user` for many logins at once, as the path of each one's organisation (one
+    query): login id → path, for the logins that are party members."""
+    return dict(
+        Member.objects.filter(user_id__in=sorted(set(user_ids)), archived_at__isnull=True)
+        .values_list("user_id", "org__path")
+        .order_by("user_id")
+    )

@@ -25,7 +25,7 @@ from mofan.portal.forms import (
     SearchForm,
     TopicForm,
 )
-from mofan.portal.models import Article, ArticleState, Column
+from mofan.portal.models import Article, ArticleState
 from mofan.portal.text import plain_text
 
 LATEST = 10
@@ -59,7 +59,7 @@ class ColumnView(ScopedView):
 
     def get(self, request: HttpRequest, column_id: int) -> HttpResponse:
         def page() -> HttpResponse:
-            column = Column.objects.filter(pk=column_id).first()
+            column = selectors.column_get(pk=column_id)
             if column is None:
                 raise Http404
             articles = selectors.public_articles().filter(column=column).select_related("topic")
@@ -172,11 +172,7 @@ class ImageView(ScopedView):
 
 
 def _draft_image(request: HttpRequest, image_id: int) -> Any:
-    from mofan.portal.models import ArticleImage
-
-    return access.get_for_actor(
-        ArticleImage.objects.select_related("article"), request.user, perms.EDIT, pk=image_id
-    )
+    return selectors.image_get(actor=request.user, pk=image_id)
 
 
 class SearchView(ScopedView):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mofan.campaigns import permissions as perms
+from mofan.campaigns import policies
 from mofan.campaigns.models import (
     MAX_SCORE,
     Campaign,
@@ -26,24 +27,15 @@ from mofan.campaigns.services.submissions import lock_case
 from mofan.core import access
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError
+from mofan.members.selectors import member_of_user
 
 
 def own_org_paths(user: Any) -> list[str]:
     """The organisations a person belongs to or acts for: their party membership and the
     organisations where they may submit cases."""
-    from mofan.accounts.models import Grant
-    from mofan.members.models import Member
-
-    paths = set(
-        Member.objects.filter(user_id=user.pk, archived_at__isnull=True).values_list(
-            "org__path", flat=True
-        )
-    )
-    for path, codes in Grant.objects.filter(user_id=user.pk, revoked_at__isnull=True).values_list(
-        "org__path", "role__permissions"
-    ):
-        if perms.SUBMIT in (codes or ()):
-            paths.add(path)
+    member = member_of_user(user)
+    paths = {member.org.path} if member is not None else set()
+    paths |= {path for _user, path in access.grant_paths(perms.SUBMIT, user_ids=[user.pk])}
     return sorted(paths)
 
 
@@ -60,9 +52,7 @@ def conflicts(campaign: Campaign, own_paths: Sequence[str], org_path: str) -> bo
 
 
 def _reviewer_eligible(campaign: Campaign, reviewer: Any) -> bool:
-    if not reviewer.is_active:
-        return False
-    return access.can(reviewer, perms.REVIEW, campaign.org)
+    return bool(reviewer.is_active) and policies.may_review(reviewer, campaign)
 
 
 @transaction.atomic
@@ -142,9 +132,7 @@ def review_score(
         .get(pk=review.pk)
     )
     campaign = review.submission.campaign
-    if actor is not None and actor.pk != review.reviewer_id:
-        raise DomainError(_("Only the assigned reviewer scores this case."))
-    if actor is not None and not access.can(actor, perms.REVIEW, campaign.org):
+    if actor is not None and not policies.scores(actor, review):
         raise DomainError(_("Only the assigned reviewer scores this case."))
     if campaign.phase != CampaignPhase.REVIEWING:
         raise DomainError(_("The review is closed; scores can no longer change."))

@@ -15,11 +15,18 @@ from mofan.campaigns import permissions as perms
 from mofan.campaigns import policies, selectors, services
 from mofan.campaigns.forms import ArticleForm, CampaignForm, FileForm, ScoreForm, SubmissionForm
 from mofan.campaigns.models import CampaignPhase, SubmissionState
+from mofan.campaigns.workflows import CAMPAIGN, CASE
 from mofan.core.errors import DomainError
 from mofan.core.exports import xlsx_response
 from mofan.core.uploads import stored_file_response
-from mofan.core.views import FormPageView, ScopedView
+from mofan.core.views import FormPageView, ScopedView, act
 from mofan.orgs.selectors import org_get
+
+
+def _no_step() -> None:
+    """A posted step the page does not offer: said like any refusal."""
+    raise DomainError(_("Choose what to do."))
+
 
 # Submitting organisations ---------------------------------------------------------------------
 
@@ -136,41 +143,53 @@ class SubmissionView(ScopedView):
             },
         )
 
+    # The case's workflow steps (`CASE`), each a button without fields.
+    steps = {"submit": services.submission_submit, "withdraw": services.submission_withdraw}
+
     def post(self, request: HttpRequest, submission_id: int) -> HttpResponse:
         case = selectors.submission_get_own(actor=request.user, pk=submission_id)
         step = request.POST.get("step", "")
-        try:
-            if step == "submit":
-                services.submission_submit(actor=request.user, submission=case)
-                done = _("The case is submitted.")
-            elif step == "withdraw":
-                services.submission_withdraw(actor=request.user, submission=case)
-                done = _("The case is withdrawn; you may change it and submit it again.")
-            elif step == "file":
-                form = FileForm(request.POST, request.FILES)
-                if not form.is_valid():
-                    return self._render(request, case, form)
-                services.submission_file_add(
-                    actor=request.user,
-                    submission=case,
-                    upload=form.cleaned_data["file"],
-                    kind=form.cleaned_data["kind"],
-                )
-                done = _("The file is added.")
-            elif step == "remove_file":
-                raw = request.POST.get("file", "")
-                if not raw.isdigit():
-                    raise Http404
-                row = selectors.file_of_case(submission=case, pk=int(raw))
-                services.submission_file_remove(actor=request.user, file=row)
-                done = _("The file is removed.")
-            else:
-                raise DomainError(_("Choose what to do."))
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, done)
-        return redirect("campaigns:case", submission_id=case.pk)
+        back = reverse("campaigns:case", args=[case.pk])
+        files = {"file": self._add_file, "remove_file": self._remove_file}
+        if step in files:
+            return files[step](request, case, back)
+        if step not in self.steps:
+            return act(request, _no_step, done="", to=back)
+        service = self.steps[step]
+        return act(
+            request,
+            lambda: service(actor=request.user, submission=case),
+            done=CASE[step].message,
+            to=back,
+        )
+
+    def _add_file(self, request: HttpRequest, case: Any, back: str) -> HttpResponse:
+        form = FileForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._render(request, case, form)
+        return act(
+            request,
+            lambda: services.submission_file_add(
+                actor=request.user,
+                submission=case,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+            ),
+            done=_("The file is added."),
+            to=back,
+        )
+
+    def _remove_file(self, request: HttpRequest, case: Any, back: str) -> HttpResponse:
+        raw = request.POST.get("file", "")
+        if not raw.isdigit():
+            raise Http404
+        row = selectors.file_of_case(submission=case, pk=int(raw))
+        return act(
+            request,
+            lambda: services.submission_file_remove(actor=request.user, file=row),
+            done=_("The file is removed."),
+            to=back,
+        )
 
 
 class VersionListView(ScopedView):
@@ -271,27 +290,26 @@ class CampaignManageView(ScopedView):
             },
         )
 
+    # The campaign's phase steps taken from this page (`CAMPAIGN`), buttons without fields.
+    steps = {
+        "start_review": services.campaign_start_review,
+        "close_review": services.campaign_close_review,
+        "reopen_review": services.campaign_reopen_review,
+    }
+
     def post(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
         campaign = selectors.campaign_get_managed(actor=request.user, pk=campaign_id)
         step = request.POST.get("step", "")
-        steps = {
-            "start_review": (services.campaign_start_review, _("The review has started.")),
-            "close_review": (
-                services.campaign_close_review,
-                _("The review is closed; the committee decides on the ranking."),
-            ),
-            "reopen_review": (services.campaign_reopen_review, _("The review is open again.")),
-        }
-        try:
-            if step not in steps:
-                raise DomainError(_("Choose what to do."))
-            action, done = steps[step]
-            action(actor=request.user, campaign=campaign)
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, done)
-        return redirect("campaigns:campaign_manage", campaign_id=campaign.pk)
+        back = reverse("campaigns:campaign_manage", args=[campaign.pk])
+        if step not in self.steps:
+            return act(request, _no_step, done="", to=back)
+        service = self.steps[step]
+        return act(
+            request,
+            lambda: service(actor=request.user, campaign=campaign),
+            done=CAMPAIGN[step].message,
+            to=back,
+        )
 
 
 class ManagedCaseView(ScopedView):
@@ -422,19 +440,18 @@ class RankingView(ScopedView):
             if key.startswith("tier_") and key[5:].isdigit():
                 tiers[int(key[5:])] = request.POST.get(key, "")
         publish = {int(v) for v in request.POST.getlist("publish") if v.isdigit()}
-        try:
-            services.campaign_decide(
+        return act(
+            request,
+            lambda: services.campaign_decide(
                 actor=request.user,
                 campaign=campaign,
                 tiers=tiers,
                 publish=publish,
                 note=request.POST.get("note", ""),
-            )
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The committee's decision is recorded."))
-        return redirect("campaigns:ranking", campaign_id=campaign.pk)
+            ),
+            done=CAMPAIGN["decide"].message,
+            to=reverse("campaigns:ranking", args=[campaign.pk]),
+        )
 
 
 class RankingExportView(ScopedView):

@@ -330,6 +330,8 @@ def article_image_add(
         article=article,
         name=checked.name,
         content_type=checked.kind.content_type,
+        size=checked.size,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         caption=_clean(caption, 200),
     )
     image.file.save(checked.stored_name, checked.upload, save=False)

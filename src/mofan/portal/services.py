@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -16,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from mofan.core import access, richtext
 from mofan.core.audit import audit_record, diff
+from mofan.core.deferred import after_commit
 from mofan.core.errors import DomainError
 from mofan.core.uploads import JPEG, PNG, check_upload
 from mofan.orgs.models import Organisation
 from mofan.portal import permissions as perms
-from mofan.portal import search
+from mofan.portal import search, speech
 from mofan.portal.models import (
     Article,
     ArticleImage,
@@ -30,6 +32,7 @@ from mofan.portal.models import (
     PublicVersion,
     Topic,
 )
+from mofan.portal.text import plain_text
 from mofan.portal.workflows import ARTICLE
 
 S = ArticleState
@@ -350,21 +353,13 @@ def article_image_add(
 
 
 def _audio_later(article: Article) -> None:
-    from mofan.portal.tasks import article_audio_task
-
-    pk = article.pk
-    transaction.on_commit(lambda: article_audio_task(pk))
+    after_commit("mofan.portal.tasks.article_audio_task", article.pk)
 
 
 def article_audio_make(*, article_id: int) -> bool:
     """Generate the read-aloud audio of a published article with the configured offline
     engine (for browsers without a Chinese voice), stored as MP3. False when no engine is
     available."""
-    from django.core.files.base import ContentFile
-
-    from mofan.portal import speech
-    from mofan.portal.text import plain_text
-
     engine = speech.engine()
     if engine is None:
         return False

@@ -18,6 +18,7 @@ from mofan.campaigns.models import (
 from mofan.core import access
 from mofan.core.audit import audit_record_many
 from mofan.core.errors import DomainError
+from mofan.portal import services as portal
 
 # Publication -----------------------------------------------------------------------------------
 
@@ -49,8 +50,6 @@ def campaign_article_create(
 ) -> Any:
     """Turn cases selected for publication into ONE draft portal article (选登) whose sections
     are the cases; each case keeps a link to the article."""
-    from mofan.portal import services as portal
-
     campaign = Campaign.objects.select_for_update().select_related("org").get(pk=campaign.pk)
     access.require(actor, perms.MANAGE, campaign.org)
     if campaign.phase != CampaignPhase.DECIDED:

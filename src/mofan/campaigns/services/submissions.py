@@ -20,6 +20,7 @@ from mofan.campaigns.models import (
     SubmissionState,
     SubmissionVersion,
 )
+from mofan.campaigns.selectors import names_to_hide
 from mofan.campaigns.services.phases import clean
 from mofan.campaigns.workflows import CASE
 from mofan.core import access, richtext
@@ -298,8 +299,6 @@ def submission_file_add(
 def _blind_contents(checked: Checked, submission: Submission, actor: Any) -> bytes:
     """The bytes to store: the file without what its program recorded about its author, after
     making sure its text names neither the organisation nor a person (the review is blind)."""
-    from mofan.campaigns.selectors import names_to_hide
-
     checked.upload.seek(0)
     data = checked.upload.read()
     content_type = checked.kind.content_type

@@ -147,14 +147,18 @@ def _readers(permission: str, tree: Tree, objects: dict[str, Any]) -> list[User 
     holder of the page's code from the top."""
     if permission == access.PUBLIC:
         return [None]
-    if permission == access.AUTHENTICATED:
+    if permission == access.AUTHENTICATED or isinstance(permission, access.Policy):
         role = Role.objects.get(code="work_committee_admin")
         admin = make_user("读者", grants=[(role, tree.root, True)])
         # A party member too, so that the members-only pages (我的档案…) open for them.
         Member.objects.filter(pk=make_members(tree.branch_a1, 1)[0].pk).update(user=admin)
         # The world's notice went out before this reader existed; it reaches them too.
         NoticeReceipt.objects.create(notice=objects["_notice"], user=admin)
-        return [admin, *User.objects.filter(username__in=["expert", "target"]).order_by("pk")]
+        readers = [admin, *User.objects.filter(username__in=["expert", "target"]).order_by("pk")]
+        # A page behind a policy (a reviewer's, a member's) is read by those it lets in.
+        if isinstance(permission, access.Policy):
+            return [r for r in readers if permission.allows(r)]
+        return readers
     role = Role.objects.create(code="page-reader", name="页面读者", permissions=[permission])
     return [make_user("读者", grants=[(role, tree.root, True)])]
 

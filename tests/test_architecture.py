@@ -36,7 +36,6 @@ DOMAIN_BUILDS_ON = {
 OVERSIZE: set[str] = {
     "mofan/cobuild/services.py",
     "mofan/cobuild/views.py",
-    "mofan/campaigns/services.py",
     "mofan/orglife/services.py",
     "mofan/orglife/views.py",
     "mofan/lawedu/services.py",

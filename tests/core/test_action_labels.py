@@ -15,7 +15,7 @@ from mofan.core.actions import ACTIONS, action_label
 from mofan.core.audit import audit_record
 from mofan.lawedu.models import MovementKind, ReservationKind
 from mofan.orglife.models import MeetingStatus, ReviewAction
-from mofan.portal.services import TRANSITIONS as ARTICLE_TRANSITIONS
+from mofan.portal.workflows import ARTICLE
 from tests.conftest import Tree, login, make_user
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "mofan"
@@ -27,7 +27,7 @@ FAMILIES: dict[str, list[str]] = {
     "lawedu.material.": [*MovementKind.values, *ReservationKind.values],
     "orglife.meeting.": list(MeetingStatus.values),
     "orglife.review.": list(ReviewAction.values),
-    "portal.article.": list(ARTICLE_TRANSITIONS),
+    "portal.article.": [s.name for s in ARTICLE.steps],
     "volunteer.check_": ["in", "out"],
 }
 

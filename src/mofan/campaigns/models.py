@@ -11,6 +11,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mofan.core.models import StoredFile
+
 DEFAULT_CATEGORIES = ["调研课题论文", "党建+业务", "共驻共建"]
 DEFAULT_SECTIONS = ["背景与起因", "做法与经过", "成效与反响"]
 DEFAULT_SCORE_CATEGORIES = [("创新性", 30), ("实效性", 30), ("示范性", 20), ("文字质量", 20)]
@@ -25,13 +27,7 @@ class CampaignPhase(models.TextChoices):
     DECIDED = "decided", _("decided")  # awards and publication recorded
 
 
-# The one table of allowed phase changes.
-PHASE_TRANSITIONS: dict[str, set[str]] = {
-    CampaignPhase.OPEN: {CampaignPhase.REVIEWING},
-    CampaignPhase.REVIEWING: {CampaignPhase.DECIDING},
-    CampaignPhase.DECIDING: {CampaignPhase.DECIDED, CampaignPhase.REVIEWING},
-    CampaignPhase.DECIDED: set(),
-}
+# The phase changes are declared once, in `campaigns/workflows.py` (`CAMPAIGN`).
 
 
 class Campaign(models.Model):
@@ -224,7 +220,7 @@ class SubmissionVersion(models.Model):
         return f"{self.submission} v{self.number}"
 
 
-class SubmissionFile(models.Model):
+class SubmissionFile(StoredFile):
     """A photo or an attachment of a case. Reviewers get it under a neutral name."""
 
     class Kind(models.TextChoices):
@@ -236,18 +232,6 @@ class SubmissionFile(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     file = models.FileField(_("file"), upload_to="campaigns/%Y/", max_length=200)
-    name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)  # DOCX: 71 characters
-    size = models.PositiveIntegerField(_("size"), default=0)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
     scope_field = "submission__org"
@@ -256,9 +240,6 @@ class SubmissionFile(models.Model):
         verbose_name = _("case file")
         verbose_name_plural = _("case files")
         ordering = ["submission", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
     @property
     def extension(self) -> str:

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
 TWO = Decimal("0.01")
 
 
@@ -117,8 +119,6 @@ def assign_tiers(
 
 
 def _tie_note(name: str, mean: Decimal, count: int, limit: int) -> str:
-    from django.utils.translation import gettext as _
-
     return _(
         "%(count)d cases tie at %(mean)s across the boundary of %(tier)s (at most %(limit)d "
         "cases up to it); giving all of them %(tier)s would exceed the share, so they are "

@@ -9,7 +9,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from mofan.accounts.models import User
 from mofan.campaigns import permissions as perms
 from mofan.campaigns.models import (
     Campaign,
@@ -23,6 +25,7 @@ from mofan.campaigns.models import (
 )
 from mofan.campaigns.ranking import Ranked, TierSlot, assign_tiers, q2, rank, summarise
 from mofan.core import access
+from mofan.members.selectors import member_org_paths
 from mofan.orgs.models import Organisation
 
 MASK = "■■"
@@ -45,15 +48,13 @@ def campaign_get_managed(*, actor: Any, pk: int) -> Campaign:
 def _called_q(actor: Any) -> Q:
     """Campaigns calling an organisation where the actor may submit: opened by an ancestor of
     it (or, for a subtree grant, by anything inside the grant's subtree, above a submitter)."""
-    condition = Q(pk__in=[])
-    for grant in access.grants_of(actor):
-        if perms.SUBMIT not in grant.permissions:
-            continue
-        steplen = Organisation.steplen
-        ancestors = [grant.path[:i] for i in range(steplen, len(grant.path), steplen)]
-        condition |= Q(org__path__in=ancestors)
-        if grant.include_subtree:
-            condition |= Q(org__path__startswith=grant.path)
+    found = access.path_scope(actor, perms.SUBMIT)
+    tops = [lo for lo, _hi in found.ranges] + [path for _pk, path in found.orgs]
+    steplen = Organisation.steplen
+    ancestors = {path[:i] for path in tops for i in range(steplen, len(path), steplen)}
+    condition = Q(org__path__in=sorted(ancestors)) if ancestors else Q(pk__in=[])
+    for lo, hi in found.ranges:
+        condition |= Q(org__path__gte=lo, org__path__lte=hi)
     return condition
 
 
@@ -110,6 +111,14 @@ def version_get_own(*, actor: Any, pk: int) -> SubmissionVersion:
         perms.SUBMIT,
         pk=pk,
     )
+
+
+def file_of_case(*, submission: Submission, pk: int) -> SubmissionFile:
+    """A file of a case already read in scope (404 when it is not one of the case's)."""
+    row = SubmissionFile.objects.filter(submission=submission, pk=pk).first()
+    if row is None:
+        raise Http404
+    return row
 
 
 def file_get_own(*, actor: Any, pk: int) -> SubmissionFile:
@@ -173,27 +182,22 @@ def cases_to_publish(*, campaign: Campaign) -> list[Submission]:
 
 def eligible_reviewers(*, campaign: Campaign) -> list[Any]:
     """Active users who hold the reviewer's code on the campaign's committee."""
-    from mofan.accounts.models import User
-
     ids = access.holders(campaign.org, perms.REVIEW)
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("full_name", "pk"))
 
 
+def users_by_pk(pks: set[int]) -> dict[int, Any]:
+    """The logins named by a form (whether each may review is the service's question)."""
+    return {u.pk: u for u in User.objects.filter(pk__in=sorted(pks))}
+
+
 def reviewer_own_paths(users: list[Any]) -> dict[int, list[str]]:
     """own_org_paths for several users in two queries."""
-    from mofan.accounts.models import Grant
-    from mofan.members.models import Member
-
     paths: dict[int, set[str]] = {u.pk: set() for u in users}
-    for user_id, path in Member.objects.filter(
-        user_id__in=list(paths), archived_at__isnull=True
-    ).values_list("user_id", "org__path"):
+    for user_id, path in member_org_paths(paths).items():
         paths[user_id].add(path)
-    for user_id, path, codes in Grant.objects.filter(
-        user_id__in=list(paths), revoked_at__isnull=True
-    ).values_list("user_id", "org__path", "role__permissions"):
-        if perms.SUBMIT in (codes or ()):
-            paths[user_id].add(path)
+    for user_id, path in access.grant_paths(perms.SUBMIT, user_ids=paths):
+        paths[user_id].add(path)
     return {k: sorted(v) for k, v in paths.items()}
 
 
@@ -215,12 +219,17 @@ def review_list_mine(*, actor: Any) -> QuerySet[Review]:
 
 
 def review_get_mine(*, actor: Any, pk: int) -> Review:
+    """The actor's own assignment, while they still review for the committee (404 otherwise)."""
     review = (
-        Review.objects.filter(reviewer_id=actor.pk, pk=pk)
+        Review.objects.filter(
+            access.scope_q(actor, perms.REVIEW, "submission__campaign__org"),
+            reviewer_id=actor.pk,
+            pk=pk,
+        )
         .select_related("submission__campaign__org", "submission__org")
         .first()
     )
-    if review is None or not access.can(actor, perms.REVIEW, review.submission.campaign.org):
+    if review is None:
         raise Http404
     return review
 
@@ -229,8 +238,6 @@ def names_to_hide(submission: Submission, *, usernames: bool = True) -> list[str
     """The submitter's organisation (and those between it and the committee), its organ, the
     author and the uploaders: the words a reviewer must not read. Without `usernames` only
     the people's full names (a login name such as "li" would be found in too many texts)."""
-    from mofan.accounts.models import User
-
     campaign_path = submission.campaign.org.path
     org = submission.org
     steplen = Organisation.steplen
@@ -279,8 +286,6 @@ class BlindCase:
 
 
 def blind_file_label(code: str, kind: str, number: int, extension: str) -> str:
-    from django.utils.translation import gettext as _
-
     word = _("photo") if kind == SubmissionFile.Kind.PHOTO else _("attachment")
     return f"{code} {word}{number}{extension}"
 

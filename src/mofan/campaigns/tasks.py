@@ -12,6 +12,7 @@ from huey.contrib.djhuey import db_periodic_task
 
 from mofan.campaigns import permissions as perms
 from mofan.campaigns.models import Campaign, CampaignPhase, Submission, SubmissionState
+from mofan.core import access
 from mofan.core.services import message_send
 from mofan.core.templatetags.mofan import cn_datetime
 
@@ -22,8 +23,6 @@ def remind_deadlines(now: datetime | None = None) -> int:
     """Tell whoever may submit for an organisation in scope that has not submitted yet that
     the deadline is near. Once per campaign: the `reminded_at` mark is set by a conditional
     update, so two runs at once send one reminder."""
-    from mofan.accounts.models import Grant
-
     now = now or timezone.now()
     due = Campaign.objects.filter(
         phase=CampaignPhase.OPEN,
@@ -42,18 +41,11 @@ def remind_deadlines(now: datetime | None = None) -> int:
                 campaign=campaign, state=SubmissionState.SUBMITTED
             ).values_list("org__path", flat=True)
         )
-        users = set()
-        for user_id, path, codes in (
-            Grant.objects.filter(
-                revoked_at__isnull=True,
-                user__is_active=True,
-                org__path__startswith=campaign.org.path,
-            )
-            .exclude(org_id=campaign.org_id)
-            .values_list("user_id", "org__path", "role__permissions")
-        ):
-            if perms.SUBMIT in (codes or ()) and not any(d.startswith(path) for d in done):
-                users.add(user_id)
+        users = {
+            user_id
+            for user_id, path in access.grant_paths(perms.SUBMIT, below=campaign.org.path)
+            if not any(d.startswith(path) for d in done)
+        }
         for user_id in sorted(users):
             message = message_send(
                 user_id=user_id,

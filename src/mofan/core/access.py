@@ -346,3 +346,24 @@ def holders(org: Organisation, permission: str, *, from_above: bool = False) -> 
     grant above it — or, with `from_above`, only through a subtree grant on an ancestor (the
     level above, as `can_from_above`). For telling the right people; one query."""
     return holders_by_org([org], permission, from_above=from_above)[org.pk]
+
+
+def grant_paths(
+    permission: str, *, user_ids: Iterable[int] | None = None, below: str = ""
+) -> list[tuple[int, str]]:
+    """(user id, organisation path) of every standing grant to an active user that carries
+    `permission`: of the users `user_ids`, and/or on the organisations strictly below the path
+    `below`. The organisations people act for themselves (the unit they submit for), not the
+    whole scope a subtree grant covers; one query."""
+    # accounts builds on core: its model is looked up by name, not imported.
+    Grant = django_apps.get_model("accounts", "Grant")
+    rows = Grant.objects.filter(revoked_at__isnull=True, user__is_active=True)
+    if user_ids is not None:
+        rows = rows.filter(user_id__in=sorted(set(user_ids)))
+    if below:
+        rows = rows.filter(org__path__startswith=below).exclude(org__path=below)
+    return [
+        (user_id, path)
+        for user_id, path, codes in rows.values_list("user_id", "org__path", "role__permissions")
+        if permission in (codes or ())
+    ]

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mofan.core.models import StoredFile
+
 
 class Column(models.Model):
     """栏目, e.g. 要闻动态. `org` is the organisation that runs the portal (the 工委)."""
@@ -184,17 +186,14 @@ class ArticleRevision(models.Model):
         return f"{self.article} #{self.number}"
 
 
-class ArticleImage(models.Model):
+class ArticleImage(StoredFile):
     """A photo of an article, checked by `core.uploads`; shown under the body."""
 
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="images"
     )
     file = models.FileField(_("file"), upload_to="portal/images/%Y/", max_length=200)
-    name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=50)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     scope_field = "article__org"
 

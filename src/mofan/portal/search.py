@@ -29,6 +29,7 @@ CANDIDATE_MARGIN = 200  # SQLite: best index matches checked before the full joi
 
 @cache
 def _jieba() -> Any:
+    # Loaded on first use: its dictionary takes a while and most requests never search.
     import jieba
 
     jieba.setLogLevel(logging.WARNING)

@@ -48,6 +48,11 @@ def columns() -> list[Column]:
     return list(Column.objects.order_by("position", "id"))
 
 
+def column_get(*, pk: int) -> Column | None:
+    """A column of the portal (every column is public)."""
+    return Column.objects.filter(pk=pk).first()
+
+
 def topic_path(topic: Topic | None) -> list[Topic]:
     """The topic and its ancestors, from the top (本网专题, 2022, 互联网+普法宣传)."""
     path: list[Topic] = []
@@ -132,6 +137,13 @@ def article_list(*, actor: Any, state: str = "") -> QuerySet[Article]:
 def article_get(*, actor: Any, pk: int, permission: str = perms.EDIT) -> Article:
     return access.get_for_actor(
         Article.objects.select_related("org", "column", "topic"), actor, permission, pk=pk
+    )
+
+
+def image_get(*, actor: Any, pk: int) -> ArticleImage:
+    """A picture of an article in the editor's scope, public or not (404 otherwise)."""
+    return access.get_for_actor(
+        ArticleImage.objects.select_related("article"), actor, perms.EDIT, pk=pk
     )
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -16,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from mofan.core import access, richtext
 from mofan.core.audit import audit_record, diff
+from mofan.core.deferred import after_commit
 from mofan.core.errors import DomainError
 from mofan.core.uploads import JPEG, PNG, check_upload
 from mofan.orgs.models import Organisation
 from mofan.portal import permissions as perms
-from mofan.portal import search
+from mofan.portal import search, speech
 from mofan.portal.models import (
     Article,
     ArticleImage,
@@ -30,27 +32,18 @@ from mofan.portal.models import (
     PublicVersion,
     Topic,
 )
+from mofan.portal.text import plain_text
+from mofan.portal.workflows import ARTICLE
 
 S = ArticleState
 
-# The one transition table: action → (states it starts from, state it leads to, permission).
-# `publish` leads to SCHEDULED instead when its time lies in the future.
-TRANSITIONS: dict[str, tuple[frozenset[str], str, str]] = {
-    "submit": (frozenset({S.DRAFT, S.UNPUBLISHED}), S.REVIEW, perms.EDIT),
-    "return": (frozenset({S.REVIEW}), S.DRAFT, perms.PUBLISH),
-    "publish": (frozenset({S.REVIEW}), S.PUBLISHED, perms.PUBLISH),
-    "unpublish": (frozenset({S.PUBLISHED, S.SCHEDULED}), S.UNPUBLISHED, perms.PUBLISH),
-    "release": (frozenset({S.SCHEDULED}), S.PUBLISHED, perms.PUBLISH),  # its time has come
-}
 PUBLIC_STATES = frozenset({S.PUBLISHED, S.SCHEDULED})  # a change to these is seen outside
 
 
 def allowed_actions(article: Article) -> list[str]:
-    return [
-        name
-        for name, (sources, _target, _perm) in TRANSITIONS.items()
-        if article.state in sources and name != "release"
-    ]
+    """The steps the article's state allows (the page asks separately who may take them);
+    `release` is the periodic task's."""
+    return [s.name for s in ARTICLE.steps if article.state in s.sources and s.name != "release"]
 
 
 def _clean(text: str, limit: int) -> str:
@@ -255,37 +248,23 @@ def article_update(
 def _transition(
     actor: Any, article: Article, action: str, *, at: datetime | None = None, reason: str = ""
 ) -> Article:
-    sources, target, permission = TRANSITIONS[action]
-    article = Article.objects.select_for_update().select_related("org").get(pk=article.pk)
-    access.require(actor, permission, article.org)
-    if article.state not in sources:
-        raise DomainError(
-            _("The article is %(state)s; this step is not possible now.")
-            % {"state": article.get_state_display()}
-        )
+    article = ARTICLE.begin(actor, article, action)
     before = {"state": article.get_state_display(), "published_at": article.published_at}
     was_public = article.state in PUBLIC_STATES
     now = timezone.now()
-    fields = ["state", "updated_at"]
+    fields = ["updated_at"]
+    target = ARTICLE[action].target
     if action == "publish":
         when = at or now
         target = S.SCHEDULED if when > now else S.PUBLISHED
         article.published_at = when
         fields.append("published_at")
-    article.state = target
-    article.save(update_fields=fields)
-    changes = diff(
-        before, {"state": article.get_state_display(), "published_at": article.published_at}
-    )
+    # The audit entry names the states in words, as it always has.
+    after = {"state": str(S(target).label), "published_at": article.published_at}
+    changes = diff(before, after)
     if reason:
         changes["reason"] = [None, reason]
-    audit_record(
-        actor=actor,
-        action=f"portal.article.{action}",
-        target=article,
-        org=article.org,
-        changes=changes,
-    )
+    ARTICLE.finish(actor, article, action, fields=fields, changes=changes, to=target)
     if was_public or article.state in PUBLIC_STATES:
         public_version_bump()
     if article.state == S.PUBLISHED:
@@ -354,6 +333,8 @@ def article_image_add(
         article=article,
         name=checked.name,
         content_type=checked.kind.content_type,
+        size=checked.size,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
         caption=_clean(caption, 200),
     )
     image.file.save(checked.stored_name, checked.upload, save=False)
@@ -372,21 +353,13 @@ def article_image_add(
 
 
 def _audio_later(article: Article) -> None:
-    from mofan.portal.tasks import article_audio_task
-
-    pk = article.pk
-    transaction.on_commit(lambda: article_audio_task(pk))
+    after_commit("mofan.portal.tasks.article_audio_task", article.pk)
 
 
 def article_audio_make(*, article_id: int) -> bool:
     """Generate the read-aloud audio of a published article with the configured offline
     engine (for browsers without a Chinese voice), stored as MP3. False when no engine is
     available."""
-    from django.core.files.base import ContentFile
-
-    from mofan.portal import speech
-    from mofan.portal.text import plain_text
-
     engine = speech.engine()
     if engine is None:
         return False

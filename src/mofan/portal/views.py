@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mofan.core import access
-from mofan.core.errors import DomainError
 from mofan.core.uploads import stored_file_response
-from mofan.core.views import FormPageView, ScopedView, paginate, query_without_page
+from mofan.core.views import FormPageView, ScopedView, act, paginate, query_without_page, submit
 from mofan.portal import feeds, pagecache, search, selectors, services
 from mofan.portal import permissions as perms
 from mofan.portal.forms import (
@@ -25,8 +24,9 @@ from mofan.portal.forms import (
     SearchForm,
     TopicForm,
 )
-from mofan.portal.models import Article, ArticleState, Column
+from mofan.portal.models import Article, ArticleState
 from mofan.portal.text import plain_text
+from mofan.portal.workflows import ARTICLE
 
 LATEST = 10
 PER_PAGE = 15
@@ -59,7 +59,7 @@ class ColumnView(ScopedView):
 
     def get(self, request: HttpRequest, column_id: int) -> HttpResponse:
         def page() -> HttpResponse:
-            column = Column.objects.filter(pk=column_id).first()
+            column = selectors.column_get(pk=column_id)
             if column is None:
                 raise Http404
             articles = selectors.public_articles().filter(column=column).select_related("topic")
@@ -172,11 +172,7 @@ class ImageView(ScopedView):
 
 
 def _draft_image(request: HttpRequest, image_id: int) -> Any:
-    from mofan.portal.models import ArticleImage
-
-    return access.get_for_actor(
-        ArticleImage.objects.select_related("article"), request.user, perms.EDIT, pk=image_id
-    )
+    return selectors.image_get(actor=request.user, pk=image_id)
 
 
 class SearchView(ScopedView):
@@ -320,13 +316,12 @@ class ArticleSubmitView(ScopedView):
 
     def post(self, request: HttpRequest, article_id: int) -> HttpResponse:
         article = selectors.article_get(actor=request.user, pk=article_id)
-        try:
-            services.article_submit(request.user, article)
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The article was submitted for review."))
-        return redirect("portal:article_edit", article_id=article.pk)
+        return act(
+            request,
+            lambda: services.article_submit(request.user, article),
+            done=ARTICLE["submit"].message,
+            to=reverse("portal:article_edit", args=[article.pk]),
+        )
 
 
 class ArticleDecideView(ScopedView):
@@ -341,25 +336,27 @@ class ArticleDecideView(ScopedView):
             messages.error(request, _("Check the entries."))
             return redirect("portal:article_edit", article_id=article.pk)
         data = form.cleaned_data
-        try:
-            if data["action"] == "publish":
-                article = services.article_publish(request.user, article, at=data["at"])
-                done = (
-                    _("The article is scheduled.")
-                    if article.state == ArticleState.SCHEDULED
-                    else _("The article is published.")
-                )
-            elif data["action"] == "return":
-                services.article_return(request.user, article, reason=data["reason"])
-                done = _("The article was returned to its editor.")
-            else:
-                services.article_unpublish(request.user, article, reason=data["reason"])
-                done = _("The article is no longer on the portal.")
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, done)
-        return redirect("portal:article_edit", article_id=article.pk)
+        step = data["action"]
+        steps = {
+            "publish": lambda: services.article_publish(request.user, article, at=data["at"]),
+            "return": lambda: services.article_return(request.user, article, reason=data["reason"]),
+            "unpublish": lambda: services.article_unpublish(
+                request.user, article, reason=data["reason"]
+            ),
+        }
+
+        def done(taken: Article) -> str:
+            # Publishing at a future time schedules the article: the page says which it was.
+            if taken.state == ArticleState.SCHEDULED:
+                return _("The article is scheduled.")
+            return str(ARTICLE[step].message)
+
+        return act(
+            request,
+            steps[step],
+            done=done,
+            to=reverse("portal:article_edit", args=[article.pk]),
+        )
 
 
 class ArticleImageAddView(ScopedView):
@@ -368,21 +365,21 @@ class ArticleImageAddView(ScopedView):
     def post(self, request: HttpRequest, article_id: int) -> HttpResponse:
         article = selectors.article_get(actor=request.user, pk=article_id)
         form = ImageForm(request.POST, request.FILES)
+        back = reverse("portal:article_edit", args=[article.pk])
         if not form.is_valid():
             messages.error(request, _("Choose a file."))
-        else:
-            try:
-                services.article_image_add(
-                    request.user,
-                    article,
-                    upload=form.cleaned_data["file"],
-                    caption=form.cleaned_data["caption"],
-                )
-            except DomainError as exc:
-                messages.error(request, " ".join(exc.messages))
-            else:
-                messages.success(request, _("The picture was added."))
-        return redirect("portal:article_edit", article_id=article.pk)
+            return redirect(back)
+        return act(
+            request,
+            lambda: services.article_image_add(
+                request.user,
+                article,
+                upload=form.cleaned_data["file"],
+                caption=form.cleaned_data["caption"],
+            ),
+            done=_("The picture was added."),
+            to=back,
+        )
 
 
 def _int(value: str | None, default: int) -> int:
@@ -451,21 +448,20 @@ class StructureView(ScopedView):
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        column_form, topic_form = ColumnForm(), TopicForm()
-        try:
-            if "name" in request.POST:
-                column_form = ColumnForm(request.POST)
-                if column_form.is_valid():
-                    services.column_ensure(request.user, column_form.cleaned_data["name"])
-                    messages.success(request, _("The column is ready."))
-                    return redirect("portal:structure")
-            else:
-                topic_form = TopicForm(request.POST)
-                if topic_form.is_valid():
-                    names = topic_form.cleaned_data["path"].split(">")
-                    services.topic_ensure(request.user, names)
-                    messages.success(request, _("The special topic is ready."))
-                    return redirect("portal:structure")
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return self._page(request, column_form, topic_form)
+        if "name" in request.POST:
+            return submit(
+                request,
+                ColumnForm(request.POST),
+                lambda form: services.column_ensure(request.user, form.cleaned_data["name"]),
+                done=_("The column is ready."),
+                to=reverse("portal:structure"),
+                page=lambda form: self._page(request, form, TopicForm()),
+            )
+        return submit(
+            request,
+            TopicForm(request.POST),
+            lambda form: services.topic_ensure(request.user, form.cleaned_data["path"].split(">")),
+            done=_("The special topic is ready."),
+            to=reverse("portal:structure"),
+            page=lambda form: self._page(request, ColumnForm(), form),
+        )

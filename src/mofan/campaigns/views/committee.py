@@ -1,3 +1,6 @@
+"""Pages of the committee that runs a campaign: its settings and phases, the cases, the
+reviewer grid, the ranking and its decision, and the article of the selected cases."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,202 +16,15 @@ from django.utils.translation import pgettext
 
 from mofan.campaigns import permissions as perms
 from mofan.campaigns import selectors, services
-from mofan.campaigns.forms import ArticleForm, CampaignForm, FileForm, ScoreForm, SubmissionForm
-from mofan.campaigns.models import CampaignPhase, SubmissionFile, SubmissionState
-from mofan.core import access
+from mofan.campaigns.forms import ArticleForm, CampaignForm
+from mofan.campaigns.models import CampaignPhase
+from mofan.campaigns.views.cases import no_step
+from mofan.campaigns.workflows import CAMPAIGN
 from mofan.core.errors import DomainError
 from mofan.core.exports import xlsx_response
 from mofan.core.uploads import stored_file_response
-from mofan.core.views import FormPageView, ScopedView
+from mofan.core.views import FormPageView, ScopedView, act
 from mofan.orgs.selectors import org_get
-
-# Submitting organisations ---------------------------------------------------------------------
-
-
-class CalledListView(ScopedView):
-    permission = perms.SUBMIT
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(
-            request,
-            "campaigns/called.html",
-            {
-                "campaigns": selectors.campaign_list_called(actor=request.user)[:100],
-                "now": timezone.now(),
-            },
-        )
-
-
-class CampaignView(ScopedView):
-    permission = perms.SUBMIT
-
-    def get(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
-        campaign = selectors.campaign_get_called(actor=request.user, pk=campaign_id)
-        return render(
-            request,
-            "campaigns/campaign.html",
-            {
-                "campaign": campaign,
-                "cases": selectors.submission_list_own(actor=request.user, campaign=campaign),
-                "collecting": campaign.phase == CampaignPhase.OPEN
-                and timezone.now() <= campaign.deadline,
-            },
-        )
-
-
-class SubmissionCreateView(FormPageView):
-    permission = perms.SUBMIT
-    template_name = "campaigns/case_form.html"
-
-    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
-        campaign = selectors.campaign_get_called(actor=request.user, pk=self.kwargs["campaign_id"])
-        orgs = selectors.submitting_orgs(actor=request.user, campaign=campaign)
-        return SubmissionForm(data, campaign=campaign, orgs=orgs)
-
-    def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
-        return {"campaign": form.campaign}
-
-    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
-        data = form.cleaned_data
-        org = org_get(actor=request.user, pk=data["org"], permission=perms.SUBMIT)
-        case = services.submission_create(
-            actor=request.user,
-            campaign=form.campaign,
-            org=org,
-            category=data["category"],
-            title=data["title"],
-            sections=form.section_texts(),
-        )
-        return (
-            _("The draft is saved (version 1). Submit it when it is ready."),
-            reverse("campaigns:case", args=[case.pk]),
-        )
-
-
-class SubmissionEditView(FormPageView):
-    permission = perms.SUBMIT
-    template_name = "campaigns/case_form.html"
-
-    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
-        case = selectors.submission_get_own(actor=request.user, pk=self.kwargs["submission_id"])
-        initial = {"category": case.category, "title": case.title}
-        by_heading = {s["heading"]: s["html"] for s in case.sections}
-        for i, heading in enumerate(case.campaign.sections):
-            initial[f"section_{i}"] = by_heading.get(heading, "")
-        form = SubmissionForm(data, campaign=case.campaign, initial=initial)
-        form.case = case  # type: ignore[attr-defined]
-        return form
-
-    def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
-        return {"campaign": form.campaign, "case": form.case}
-
-    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
-        case = services.submission_save(
-            actor=request.user,
-            submission=form.case,
-            category=form.cleaned_data["category"],
-            title=form.cleaned_data["title"],
-            sections=form.section_texts(),
-        )
-        return _("A new version is saved."), reverse("campaigns:case", args=[case.pk])
-
-
-class SubmissionView(ScopedView):
-    permission = perms.SUBMIT
-
-    def get(self, request: HttpRequest, submission_id: int) -> HttpResponse:
-        case = selectors.submission_get_own(actor=request.user, pk=submission_id)
-        return self._render(request, case, FileForm())
-
-    def _render(self, request: HttpRequest, case: Any, file_form: FileForm) -> HttpResponse:
-        campaign = case.campaign
-        collecting = campaign.phase == CampaignPhase.OPEN and timezone.now() <= campaign.deadline
-        return render(
-            request,
-            "campaigns/case.html",
-            {
-                "case": case,
-                "campaign": campaign,
-                "files": case.files.filter(removed_at__isnull=True).select_related("uploaded_by"),
-                "file_form": file_form,
-                "collecting": collecting,
-                "editable": collecting and case.state != SubmissionState.SUBMITTED,
-                "versions": case.versions.count(),
-            },
-        )
-
-    def post(self, request: HttpRequest, submission_id: int) -> HttpResponse:
-        case = selectors.submission_get_own(actor=request.user, pk=submission_id)
-        step = request.POST.get("step", "")
-        try:
-            if step == "submit":
-                services.submission_submit(actor=request.user, submission=case)
-                done = _("The case is submitted.")
-            elif step == "withdraw":
-                services.submission_withdraw(actor=request.user, submission=case)
-                done = _("The case is withdrawn; you may change it and submit it again.")
-            elif step == "file":
-                form = FileForm(request.POST, request.FILES)
-                if not form.is_valid():
-                    return self._render(request, case, form)
-                services.submission_file_add(
-                    actor=request.user,
-                    submission=case,
-                    upload=form.cleaned_data["file"],
-                    kind=form.cleaned_data["kind"],
-                )
-                done = _("The file is added.")
-            elif step == "remove_file":
-                raw = request.POST.get("file", "")
-                row = (
-                    SubmissionFile.objects.filter(submission=case, pk=int(raw)).first()
-                    if raw.isdigit()
-                    else None
-                )
-                if row is None:
-                    raise Http404
-                services.submission_file_remove(actor=request.user, file=row)
-                done = _("The file is removed.")
-            else:
-                raise DomainError(_("Choose what to do."))
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, done)
-        return redirect("campaigns:case", submission_id=case.pk)
-
-
-class VersionListView(ScopedView):
-    permission = perms.SUBMIT
-
-    def get(self, request: HttpRequest, submission_id: int) -> HttpResponse:
-        case = selectors.submission_get_own(actor=request.user, pk=submission_id)
-        return render(
-            request,
-            "campaigns/versions.html",
-            {"case": case, "versions": selectors.version_list(submission=case)},
-        )
-
-
-class VersionView(ScopedView):
-    permission = perms.SUBMIT
-
-    def get(self, request: HttpRequest, version_id: int) -> HttpResponse:
-        version = selectors.version_get_own(actor=request.user, pk=version_id)
-        return render(
-            request,
-            "campaigns/version.html",
-            {"version": version, "case": version.submission},
-        )
-
-
-class FileView(ScopedView):
-    permission = perms.SUBMIT
-
-    def get(self, request: HttpRequest, file_id: int) -> HttpResponseBase:
-        row = selectors.file_get_own(actor=request.user, pk=file_id)
-        return stored_file_response(row.file, row.content_type, row.name)
-
 
 # The committee --------------------------------------------------------------------------------
 
@@ -276,27 +92,26 @@ class CampaignManageView(ScopedView):
             },
         )
 
+    # The campaign's phase steps taken from this page (`CAMPAIGN`), buttons without fields.
+    steps = {
+        "start_review": services.campaign_start_review,
+        "close_review": services.campaign_close_review,
+        "reopen_review": services.campaign_reopen_review,
+    }
+
     def post(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
         campaign = selectors.campaign_get_managed(actor=request.user, pk=campaign_id)
         step = request.POST.get("step", "")
-        steps = {
-            "start_review": (services.campaign_start_review, _("The review has started.")),
-            "close_review": (
-                services.campaign_close_review,
-                _("The review is closed; the committee decides on the ranking."),
-            ),
-            "reopen_review": (services.campaign_reopen_review, _("The review is open again.")),
-        }
-        try:
-            if step not in steps:
-                raise DomainError(_("Choose what to do."))
-            action, done = steps[step]
-            action(actor=request.user, campaign=campaign)
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, done)
-        return redirect("campaigns:campaign_manage", campaign_id=campaign.pk)
+        back = reverse("campaigns:campaign_manage", args=[campaign.pk])
+        if step not in self.steps:
+            return act(request, no_step, done="", to=back)
+        service = self.steps[step]
+        return act(
+            request,
+            lambda: service(actor=request.user, campaign=campaign),
+            done=CAMPAIGN[step].message,
+            to=back,
+        )
 
 
 class ManagedCaseView(ScopedView):
@@ -364,8 +179,6 @@ class AssignView(ScopedView):
         )
 
     def post(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
-        from mofan.accounts.models import User
-
         campaign = selectors.campaign_get_managed(actor=request.user, pk=campaign_id)
         wanted: set[tuple[int, int]] = set()
         for pair in request.POST.getlist("assign"):
@@ -373,7 +186,7 @@ class AssignView(ScopedView):
             if left.isdigit() and right.isdigit():
                 wanted.add((int(left), int(right)))
         cases = {c.pk: c for c in selectors.submissions_of_campaign(campaign=campaign)}
-        users = {u.pk: u for u in User.objects.filter(pk__in={u for _c, u in wanted})}
+        users = selectors.users_by_pk({u for _c, u in wanted})
         current = selectors.assignments(campaign=campaign)
         errors: list[str] = []
         added = removed = 0
@@ -429,19 +242,18 @@ class RankingView(ScopedView):
             if key.startswith("tier_") and key[5:].isdigit():
                 tiers[int(key[5:])] = request.POST.get(key, "")
         publish = {int(v) for v in request.POST.getlist("publish") if v.isdigit()}
-        try:
-            services.campaign_decide(
+        return act(
+            request,
+            lambda: services.campaign_decide(
                 actor=request.user,
                 campaign=campaign,
                 tiers=tiers,
                 publish=publish,
                 note=request.POST.get("note", ""),
-            )
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The committee's decision is recorded."))
-        return redirect("campaigns:ranking", campaign_id=campaign.pk)
+            ),
+            done=CAMPAIGN["decide"].message,
+            to=reverse("campaigns:ranking", args=[campaign.pk]),
+        )
 
 
 class RankingExportView(ScopedView):
@@ -525,65 +337,3 @@ class ArticleCreateView(FormPageView):
             _("The draft article is ready; each case links to it."),
             reverse("portal:article_edit", args=[article.pk]),
         )
-
-
-# Reviewers ------------------------------------------------------------------------------------
-
-
-class ReviewListView(ScopedView):
-    permission = perms.REVIEW
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return render(
-            request,
-            "campaigns/reviews.html",
-            {"reviews": selectors.review_list_mine(actor=request.user)[:200]},
-        )
-
-
-class ReviewView(FormPageView):
-    """The reviewer's own assignment (self-service: only the assigned reviewer finds it)."""
-
-    permission = access.AUTHENTICATED
-    template_name = "campaigns/review.html"
-
-    def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
-        review = selectors.review_get_mine(actor=request.user, pk=self.kwargs["review_id"])
-        categories = list(review.submission.campaign.score_categories.all())
-        initial: dict[str, Any] = {"comment": review.comment}
-        for score in review.scores.all():
-            initial[f"score_{score.category_id}"] = score.value
-            initial[f"note_{score.category_id}"] = score.comment
-        form = ScoreForm(data, categories=categories, initial=initial)
-        form.review = review  # type: ignore[attr-defined]
-        return form
-
-    def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
-        review = form.review
-        return {
-            "review": review,
-            "case": selectors.blind_case(submission=review.submission),
-            "campaign": review.submission.campaign,
-            "open": review.submission.campaign.phase == CampaignPhase.REVIEWING,
-        }
-
-    def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
-        review = services.review_score(
-            actor=request.user,
-            review=form.review,
-            scores=form.scores(),
-            comment=form.cleaned_data["comment"],
-        )
-        return (
-            _("Your scores are saved: weighted %(total)s.") % {"total": review.total},
-            reverse("campaigns:reviews"),
-        )
-
-
-class ReviewFileView(ScopedView):
-    permission = access.AUTHENTICATED
-
-    def get(self, request: HttpRequest, review_id: int, file_id: int) -> HttpResponseBase:
-        review = selectors.review_get_mine(actor=request.user, pk=review_id)
-        row, label = selectors.blind_file_get(review=review, pk=file_id)
-        return stored_file_response(row.file, row.content_type, label)

@@ -23,7 +23,7 @@ from mofan.cobuild.models import (
     ProjectMember,
     ServiceProject,
 )
-from mofan.cobuild.services import TOOK_PLACE
+from mofan.cobuild.workflows import TOOK_PLACE
 from mofan.core import access
 from mofan.core.paths import subtree_q
 from mofan.orgs.models import PartnerUnit

@@ -3,15 +3,14 @@ projects with their teams and menus, demands, and orders through one transition 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mofan.cobuild import extensions
 from mofan.cobuild import permissions as perms
 from mofan.cobuild.models import (
     Agreement,
@@ -21,14 +20,13 @@ from mofan.cobuild.models import (
     JointMeeting,
     MenuTopic,
     Order,
-    OrderEvent,
     OrderFormat,
     OrderPhoto,
-    OrderState,
     ProjectKind,
     ProjectMember,
     ServiceProject,
 )
+from mofan.cobuild.workflows import ORDER
 from mofan.core import access, richtext
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError
@@ -632,130 +630,7 @@ def demand_close(*, actor: Any, demand: Demand) -> Demand:
     return demand
 
 
-# ── Orders: 点单 → 派单 → 接单 → 服务 → 评单, one transition table ──
-
-COORDINATOR = "coordinator"  # holds cobuild.coordinate on the project's organisation
-TEAM = "team"  # holds cobuild.serve on the team the order was dispatched to
-PARTNER = "partner"  # a contact of the ordering partner unit
-EITHER = "either"  # the partner's contact or the coordinator
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[str]
-    target: str
-    actor: str
-
-
-S = OrderState
-ORDER_TRANSITIONS: dict[str, Transition] = {
-    "dispatch": Transition(frozenset({S.ORDERED, S.DECLINED}), S.DISPATCHED, COORDINATOR),
-    "accept": Transition(frozenset({S.DISPATCHED}), S.ACCEPTED, TEAM),
-    "decline": Transition(frozenset({S.DISPATCHED}), S.DECLINED, TEAM),
-    "schedule": Transition(frozenset({S.ACCEPTED, S.SCHEDULED}), S.SCHEDULED, TEAM),
-    "prepare": Transition(frozenset({S.SCHEDULED, S.PREPARED}), S.PREPARED, TEAM),
-    "deliver": Transition(frozenset({S.PREPARED}), S.DELIVERED, TEAM),
-    "confirm": Transition(frozenset({S.DELIVERED}), S.CONFIRMED, PARTNER),
-    "cancel": Transition(
-        frozenset({S.ORDERED, S.DISPATCHED, S.DECLINED, S.ACCEPTED, S.SCHEDULED, S.PREPARED}),
-        S.CANCELLED,
-        EITHER,
-    ),
-}
-# The states an order has reached when its session took place.
-TOOK_PLACE = (S.DELIVERED, S.CONFIRMED)
-
-
-def may_take(actor: Any, order: Order, step: str) -> bool:
-    """Whether `actor` is the one who takes `step` on this order (not whether its state
-    allows it). Views use it to show buttons; `_begin` enforces it."""
-    who = ORDER_TRANSITIONS[step].actor
-    if actor is None:
-        return True
-    if who == COORDINATOR:
-        return access.can(actor, perms.COORDINATE, order.project.org)
-    if who == TEAM:
-        return order.team is not None and access.can(actor, perms.SERVE, order.team)
-    if who == PARTNER:
-        return access.is_partner_contact(actor, order.partner)
-    return access.is_partner_contact(actor, order.partner) or access.can(
-        actor, perms.COORDINATE, order.project.org
-    )
-
-
-def sees_order(actor: Any, order: Order) -> bool:
-    """The partner's contacts, the team and the coordinating organisation (and above)."""
-    return (
-        actor is None
-        or access.is_partner_contact(actor, order.partner)
-        or access.can(actor, perms.VIEW, order.project.org)
-        or (order.team is not None and access.can(actor, perms.VIEW, order.team))
-    )
-
-
-def steps_open(actor: Any, order: Order) -> list[str]:
-    """The steps this actor may take on the order now."""
-    return [
-        step
-        for step, t in ORDER_TRANSITIONS.items()
-        if order.state in t.sources and may_take(actor, order, step)
-    ]
-
-
-def _begin(actor: Any, order: Order, step: str) -> Order:
-    """Lock the order's row, then check who asks and the state it is in now (another person
-    may have moved it while this one was looking at the page)."""
-    locked = (
-        Order.objects.select_for_update(of=("self",))
-        .select_related("project__org", "partner__org", "team", "topic")
-        .get(pk=order.pk)
-    )
-    if not sees_order(actor, locked):
-        raise PermissionDenied(_("You do not have permission to do this here."))
-    if locked.state not in ORDER_TRANSITIONS[step].sources:
-        raise DomainError(
-            _("This step is not possible: the order is now “{state}”.").format(
-                state=locked.get_state_display()
-            )
-        )
-    if not may_take(actor, locked, step):
-        raise PermissionDenied(_("You do not have permission to do this here."))
-    return locked
-
-
-def _finish(
-    actor: Any,
-    order: Order,
-    step: str,
-    at: datetime,
-    fields: list[str],
-    changes: dict[str, Any],
-    note: str = "",
-) -> Order:
-    before = order.state
-    order.state = ORDER_TRANSITIONS[step].target
-    order.save(update_fields=["state", *fields])
-    OrderEvent.objects.create(
-        order=order,
-        at=at,
-        actor=actor if actor is not None else None,
-        step=step,
-        from_state=before,
-        to_state=order.state,
-        note=note[:500],
-    )
-    audit_record(
-        actor=actor,
-        action=f"cobuild.order.{step}",
-        target=order,
-        org=order.project.org,
-        changes={"state": [before, order.state], **changes},
-    )
-    from mofan.cobuild.tasks import order_notify
-
-    pk = order.pk
-    transaction.on_commit(lambda: order_notify(pk, step))
-    return order
+# ── Orders: 点单 → 派单 → 接单 → 服务 → 评单, declared once (`workflows.ORDER`) ──
 
 
 def _when(actor: Any, at: datetime | None) -> datetime:
@@ -819,19 +694,11 @@ def order_place(
         ordered_by=actor if actor is not None else None,
         ordered_at=when,
     )
-    OrderEvent.objects.create(
-        order=order,
+    return ORDER.started(
+        actor,
+        order,
+        "place",
         at=when,
-        actor=actor if actor is not None else None,
-        step="place",
-        from_state=OrderState.ORDERED,
-        to_state=OrderState.ORDERED,
-    )
-    audit_record(
-        actor=actor,
-        action="cobuild.order.place",
-        target=order,
-        org=project.org,
         changes=diff(
             {},
             {
@@ -842,10 +709,6 @@ def order_place(
             },
         ),
     )
-    from mofan.cobuild.tasks import order_notify
-
-    transaction.on_commit(lambda: order_notify(order.pk, "place"))
-    return order
 
 
 @transaction.atomic
@@ -854,48 +717,49 @@ def order_dispatch(
 ) -> Order:
     """派单: a coordinator gives the order to one of the project's team organisations. Of two
     coordinators dispatching at once, the second is told the order has moved on."""
-    order = _begin(actor, order, "dispatch")
+    order = ORDER.begin(actor, order, "dispatch")
     if not order.project.team_orgs.filter(pk=team.pk).exists():
         raise DomainError({"team": _("Choose one of the project's team organisations.")})
     before = order.team.name if order.team else None
     order.team, order.dispatched_at = team, _when(actor, at)
     order.decline_reason = ""
-    return _finish(
+    return ORDER.finish(
         actor,
         order,
         "dispatch",
-        order.dispatched_at,
-        ["team", "dispatched_at", "decline_reason"],
-        {"team": [before, team.name]},
+        fields=["team", "dispatched_at", "decline_reason"],
+        changes={"team": [before, team.name]},
         note=_clean(note),
+        at=order.dispatched_at,
     )
 
 
 @transaction.atomic
 def order_accept(*, actor: Any, order: Order, at: datetime | None = None) -> Order:
     """接单: the team takes the order on."""
-    order = _begin(actor, order, "accept")
+    order = ORDER.begin(actor, order, "accept")
     order.accepted_at = _when(actor, at)
-    return _finish(actor, order, "accept", order.accepted_at, ["accepted_at"], {})
+    return ORDER.finish(actor, order, "accept", fields=["accepted_at"], at=order.accepted_at)
 
 
 @transaction.atomic
 def order_decline(*, actor: Any, order: Order, reason: str, at: datetime | None = None) -> Order:
     """The team declines, saying why; the coordinator dispatches it again."""
-    order = _begin(actor, order, "decline")
+    order = ORDER.begin(actor, order, "decline")
     reason = _clean(reason)
     if not reason:
         raise DomainError({"reason": _("Give the reason.")})
     order.decline_reason = reason[:500]
-    _release_handouts(actor, order)
-    return _finish(
+    # What other apps held for the session goes back (lawedu's handouts).
+    extensions.take("decline", actor=actor, order=order)
+    return ORDER.finish(
         actor,
         order,
         "decline",
-        _when(actor, at),
-        ["decline_reason"],
-        {"reason": [None, reason]},
+        fields=["decline_reason"],
+        changes={"reason": [None, reason]},
         note=reason,
+        at=_when(actor, at),
     )
 
 
@@ -904,27 +768,20 @@ def order_schedule(
     *, actor: Any, order: Order, scheduled_at: datetime, at: datetime | None = None
 ) -> Order:
     """The team fixes (or moves) the session's date and time; the partner is told."""
-    order = _begin(actor, order, "schedule")
+    order = ORDER.begin(actor, order, "schedule")
     when = _when(actor, at)
     if scheduled_at <= when:
         raise DomainError({"scheduled_at": _("The session is scheduled in the future.")})
     before = order.scheduled_at
     order.scheduled_at = scheduled_at
-    return _finish(
+    return ORDER.finish(
         actor,
         order,
         "schedule",
-        when,
-        ["scheduled_at"],
-        {"scheduled_at": [before, scheduled_at]},
+        fields=["scheduled_at"],
+        changes={"scheduled_at": [before, scheduled_at]},
+        at=when,
     )
-
-
-def _release_handouts(actor: Any, order: Order) -> None:
-    """Handouts held for the session go back to what is available (cancel, decline)."""
-    from mofan.lawedu.services import handouts_release
-
-    handouts_release(actor=actor, order=order)
 
 
 def _store(field: Any, upload: Any) -> tuple[str, str]:
@@ -944,9 +801,9 @@ def order_prepare(
     at: datetime | None = None,
 ) -> Order:
     """The team uploads the lesson plan (required once) and the slides; uploading again
-    replaces them. `handouts` (handout → copies) reserves handouts of the team's stock for the
-    session, replacing what it held (see `mofan.lawedu.services.handouts_reserve`)."""
-    order = _begin(actor, order, "prepare")
+    replaces them. `handouts` (handout → copies) is given to the apps that join the step
+    (`extensions`: lawedu reserves them of the team's stock, replacing what the session held)."""
+    order = ORDER.begin(actor, order, "prepare")
     if not lesson_plan and not order.lesson_plan:
         raise DomainError({"lesson_plan": _("Upload the lesson plan.")})
     fields, changes = ["prepared_at"], {}
@@ -958,17 +815,11 @@ def order_prepare(
         order.slides_name, order.slides_type = _store(order.slides, slides)
         fields += ["slides", "slides_name", "slides_type"]
         changes["slides"] = [None, order.slides_name]
-    if handouts is not None:
-        from mofan.lawedu.services import handouts_reserve
-
-        reserved = handouts_reserve(actor=actor, order=order, quantities=handouts)
-        if reserved:
-            changes["handouts"] = [
-                None,
-                "、".join(f"{r.material.name} {r.quantity:+d}" for r in reserved),
-            ]
+    changes.update(extensions.take("prepare", actor=actor, order=order, handouts=handouts))
     order.prepared_at = _when(actor, at)
-    return _finish(actor, order, "prepare", order.prepared_at, fields, changes)
+    return ORDER.finish(
+        actor, order, "prepare", fields=fields, changes=changes, at=order.prepared_at
+    )
 
 
 @transaction.atomic
@@ -983,9 +834,10 @@ def order_deliver(
     at: datetime | None = None,
 ) -> Order:
     """服务: the team reports the session: who taught, how many attended, photos, and the
-    handouts given out (`handouts`, handout → copies: the reservation is consumed, what it
-    held beyond that released). The partner is asked to confirm and rate it."""
-    order = _begin(actor, order, "deliver")
+    handouts given out (`handouts`, handout → copies, for the apps that join the step: lawedu
+    consumes the reservation and releases what it held beyond that). The partner is asked to
+    confirm and rate it."""
+    order = ORDER.begin(actor, order, "deliver")
     when = _when(actor, at)
     if not taught_by:
         raise DomainError({"taught_by": _("Say who taught.")})
@@ -996,30 +848,24 @@ def order_deliver(
     if order.scheduled_at is not None and when < order.scheduled_at:
         raise DomainError(_("A session is reported after its scheduled time."))
     checked = [check_upload(p) for p in photos or []]
-    from mofan.lawedu.services import handouts_deliver
-
-    issued = handouts_deliver(actor=actor, order=order, quantities=handouts or {})
+    added = extensions.take("deliver", actor=actor, order=order, handouts=handouts)
     order.delivered_at, order.attendance = when, attendance
     order.taught_by.set(taught_by)
     for c in checked:
         photo = OrderPhoto(order=order, name=c.name, content_type=c.kind.content_type)
         photo.file.save(c.stored_name, c.upload, save=False)
         photo.save()
-    return _finish(
+    return ORDER.finish(
         actor,
         order,
         "deliver",
-        when,
-        ["delivered_at", "attendance"],
-        {
+        fields=["delivered_at", "attendance"],
+        at=when,
+        changes={
             "attendance": [None, attendance],
             "taught_by": [None, "、".join(p.name for p in taught_by)],
             "photos": [None, len(checked)],
-            **(
-                {"handouts": [None, "、".join(f"{m.material.name} {-m.quantity}" for m in issued)]}
-                if issued
-                else {}
-            ),
+            **added,
         },
     )
 
@@ -1029,37 +875,37 @@ def order_confirm(
     *, actor: Any, order: Order, rating: int, comment: str = "", at: datetime | None = None
 ) -> Order:
     """评单: the partner's contact confirms the session took place and rates it 1–5."""
-    order = _begin(actor, order, "confirm")
+    order = ORDER.begin(actor, order, "confirm")
     if rating not in {1, 2, 3, 4, 5}:
         raise DomainError({"rating": _("Rate from 1 to 5.")})
     order.rating, order.comment = rating, (comment or "").strip()[:2000]
     order.confirmed_at = _when(actor, at)
-    return _finish(
+    return ORDER.finish(
         actor,
         order,
         "confirm",
-        order.confirmed_at,
-        ["rating", "comment", "confirmed_at"],
-        {"rating": [None, rating]},
+        fields=["rating", "comment", "confirmed_at"],
+        changes={"rating": [None, rating]},
         note=order.comment,
+        at=order.confirmed_at,
     )
 
 
 @transaction.atomic
 def order_cancel(*, actor: Any, order: Order, reason: str, at: datetime | None = None) -> Order:
     """Either side cancels an order not yet delivered, saying why."""
-    order = _begin(actor, order, "cancel")
+    order = ORDER.begin(actor, order, "cancel")
     reason = _clean(reason)
     if not reason:
         raise DomainError({"reason": _("Give the reason.")})
     order.cancel_reason, order.cancelled_at = reason[:500], _when(actor, at)
-    _release_handouts(actor, order)
-    return _finish(
+    extensions.take("cancel", actor=actor, order=order)
+    return ORDER.finish(
         actor,
         order,
         "cancel",
-        order.cancelled_at,
-        ["cancel_reason", "cancelled_at"],
-        {"reason": [None, reason]},
+        fields=["cancel_reason", "cancelled_at"],
+        changes={"reason": [None, reason]},
         note=reason,
+        at=order.cancelled_at,
     )

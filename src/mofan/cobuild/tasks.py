@@ -1,5 +1,6 @@
 """Background work of co-building: reminding keepers that an agreement is about to end;
-telling the next actor of an order that it is their turn."""
+telling a partner which project answers its demand. (An order's steps tell the next actor
+through their declaration, `workflows.ORDER`.)"""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from mofan.cobuild import permissions as perms
-from mofan.cobuild.models import Agreement, Demand, Order
+from mofan.cobuild.models import Agreement, Demand
 from mofan.cobuild.services import RENEWAL_NOTICE_DAYS
+from mofan.cobuild.workflows import contact_user_ids
 from mofan.core.services import message_send
 from mofan.core.templatetags.mofan import cn_date
 
@@ -66,65 +68,6 @@ def remind_renewals_daily() -> None:
     remind_renewals()
 
 
-def _contact_ids(partner_id: int) -> list[int]:
-    from mofan.orgs.models import PartnerContact
-
-    return sorted(
-        PartnerContact.objects.filter(
-            partner_id=partner_id, user__isnull=False, user__is_active=True
-        ).values_list("user_id", flat=True)
-    )
-
-
-@db_task()
-def order_notify(order_pk: int, step: str) -> int:
-    """Tell whoever acts next on the order (the step has been committed)."""
-    from mofan.core import access
-
-    order = (
-        Order.objects.select_related("project__org", "partner", "team", "topic")
-        .filter(pk=order_pk)
-        .first()
-    )
-    if order is None:
-        return 0
-    coordinators = access.holders(order.project.org, perms.COORDINATE)
-    team = access.holders(order.team, perms.SERVE) if order.team else []
-    contacts = _contact_ids(order.partner_id)
-    label = f"{order.partner} · {order.topic}"
-    titles = {
-        "place": (coordinators, _("New order to dispatch: {order}")),
-        "dispatch": (team, _("An order was dispatched to your team: {order}")),
-        "decline": (coordinators, _("The team declined an order; dispatch it again: {order}")),
-        "accept": (contacts, _("Your order was accepted: {order}")),
-        "schedule": (contacts, _("Your session is scheduled: {order}")),
-        "prepare": (contacts, _("The team has prepared your session: {order}")),
-        "deliver": (contacts, _("Please confirm and rate the session: {order}")),
-        "confirm": (sorted({*coordinators, *team}), _("The partner rated the session: {order}")),
-        "cancel": (
-            sorted({*coordinators, *team, *contacts}),
-            _("The order was cancelled: {order}"),
-        ),
-    }
-    if step not in titles:
-        return 0
-    recipients, title = titles[step]
-    link = reverse("cobuild:order", kwargs={"order_id": order.pk})
-    key = f"order:{order.pk}:{step}:{order.events.count()}"
-    sent = 0
-    for user_id in recipients:
-        sent += (
-            message_send(
-                user_id=user_id,
-                title=title.format(order=label),
-                link=link,
-                dedupe_key=key,
-            )
-            is not None
-        )
-    return sent
-
-
 @db_task()
 def demand_matched_notify(demand_pk: int) -> int:
     """Tell the partner's contacts which project answers their demand."""
@@ -132,7 +75,7 @@ def demand_matched_notify(demand_pk: int) -> int:
     if demand is None or demand.project is None:
         return 0
     sent = 0
-    for user_id in _contact_ids(demand.partner_id):
+    for user_id in contact_user_ids(demand.partner_id):
         sent += (
             message_send(
                 user_id=user_id,

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -19,19 +20,13 @@ from mofan.cobuild import selectors, services
 from mofan.cobuild.forms import (
     AgreementForm,
     ArchiveForm,
-    ConfirmForm,
-    DeliverForm,
     DemandForm,
-    DispatchForm,
     JointMeetingForm,
     OrderForm,
-    PrepareForm,
     ProjectEditForm,
     ProjectForm,
     ProjectMemberForm,
-    ScheduleForm,
     TopicForm,
-    handout_quantities,
 )
 from mofan.cobuild.models import (
     AgreementParty,
@@ -42,6 +37,7 @@ from mofan.cobuild.models import (
     OrderState,
     ServiceProject,
 )
+from mofan.cobuild.workflows import ORDER
 from mofan.core import access
 from mofan.core.errors import DomainError
 from mofan.core.exports import wants_xlsx, xlsx_response
@@ -49,11 +45,13 @@ from mofan.core.uploads import stored_file_response
 from mofan.core.views import (
     FormPageView,
     ScopedView,
+    act,
     apply_domain_error,
     paginate,
     query_without_page,
+    submit,
 )
-from mofan.lawedu import selectors as handouts
+from mofan.core.workflow import Step
 from mofan.orgs.models import Organisation
 from mofan.orgs.selectors import org_get
 
@@ -638,6 +636,34 @@ class OrderCreateView(FormPageView):
         )
 
 
+def _step_form(step: Step, order: Order, data: Any = None, files: Any = None) -> Any:
+    """The form the declaration names for the step (None for a button alone)."""
+    return import_string(step.form)(data, files, order=order) if step.form else None
+
+
+def _order_page(
+    request: HttpRequest, order: Order, failed: tuple[str, Any] | None = None
+) -> HttpResponse:
+    """The order with the steps the person may take now, each with its form (the one just
+    refused, `failed`, as it was typed, with its messages)."""
+    steps = [
+        (s, failed[1] if failed and failed[0] == s.name else _step_form(s, order))
+        for s in ORDER.open_steps(request.user, order)
+    ]
+    return render(
+        request,
+        "cobuild/order.html",
+        {
+            "order": order,
+            "steps": steps,
+            "events": selectors.order_events(order),
+            "taught_by": order.taught_by.all(),
+            "photos": order.photos.all(),
+            "states": OrderState,
+        },
+    )
+
+
 class OrderView(ScopedView):
     """One order: where it stands, its log and waiting times, and the form for each step the
     person may take now."""
@@ -645,119 +671,53 @@ class OrderView(ScopedView):
     permission = access.AUTHENTICATED
 
     def get(self, request: HttpRequest, order_id: int) -> HttpResponse:
-        order = selectors.order_get(actor=request.user, pk=order_id)
-        steps = services.steps_open(request.user, order)
-        forms: dict[str, Any] = {}
-        if "dispatch" in steps:
-            forms["dispatch"] = DispatchForm(order=order)
-        if "schedule" in steps:
-            forms["schedule"] = ScheduleForm(initial={"scheduled_at": order.scheduled_at})
-        if "prepare" in steps or "deliver" in steps:
-            materials, held = handouts.team_stock(order), handouts.held_for(order)
-        if "prepare" in steps:
-            forms["prepare"] = PrepareForm(materials=materials, held=held)
-        if "deliver" in steps:
-            forms["deliver"] = DeliverForm(
-                order=order,
-                materials=materials,
-                held=held,
-                initial={"attendance": order.audience_size},
-            )
-        if "confirm" in steps:
-            forms["confirm"] = ConfirmForm()
-        return render(
-            request,
-            "cobuild/order.html",
-            {
-                "order": order,
-                "steps": steps,
-                "forms": forms,
-                "events": selectors.order_events(order),
-                "taught_by": order.taught_by.all(),
-                "photos": order.photos.all(),
-                "states": OrderState,
-            },
-        )
+        return _order_page(request, selectors.order_get(actor=request.user, pk=order_id))
 
 
 class OrderStepView(ScopedView):
-    """Every step after ordering; the services decide who may take which step."""
+    """Every step after ordering, as declared in `workflows.ORDER`: its form, then its
+    service (`services.order_<step>`), which decides who may take it."""
 
     permission = access.AUTHENTICATED
 
     def post(self, request: HttpRequest, order_id: int) -> HttpResponse:
         order = selectors.order_get(actor=request.user, pk=order_id)
-        step = request.POST.get("step", "")
-        actor = request.user
+        back = reverse("cobuild:order", kwargs={"order_id": order.pk})
+        name = request.POST.get("step", "")
+        step = next((s for s in ORDER.steps if s.name == name and s.sources), None)
+        if step is None:
+            messages.error(request, _("Choose what to do."))
+            return redirect(back)
+        service = getattr(services, f"order_{step.name}")
         try:
-            done = self._take(request, actor, order, step)
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
+            if not step.form:
+                return act(
+                    request,
+                    lambda: service(actor=request.user, order=order),
+                    done=step.message,
+                    to=back,
+                )
+            return submit(
+                request,
+                _step_form(step, order, request.POST, request.FILES),
+                lambda form: service(actor=request.user, order=order, **form.arguments()),
+                done=step.message,
+                to=back,
+                page=lambda form: self._again(request, order.pk, step, form),
+            )
         except PermissionDenied as exc:
             messages.error(request, str(exc) or _("You do not have permission to do this here."))
-        else:
-            messages.success(request, done)
-        return redirect("cobuild:order", order_id=order.pk)
+            return redirect(back)
 
-    def _take(self, request: HttpRequest, actor: Any, order: Order, step: str) -> str:
-        post, files = request.POST, request.FILES
-        if step == "dispatch":
-            form: Any = DispatchForm(post, order=order)
-            if not form.is_valid():
-                raise DomainError(_("Choose the team."))
-            services.order_dispatch(actor=actor, order=order, **form.cleaned_data)
-            return _("Dispatched; the team is told.")
-        if step == "accept":
-            services.order_accept(actor=actor, order=order)
-            return _("Accepted. Schedule the session next.")
-        if step in {"decline", "cancel"}:
-            reason = post.get("reason", "")
-            if step == "decline":
-                services.order_decline(actor=actor, order=order, reason=reason)
-                return _("Declined; the coordinator is told.")
-            services.order_cancel(actor=actor, order=order, reason=reason)
-            return _("The order is cancelled.")
-        if step == "schedule":
-            form = ScheduleForm(post)
-            if not form.is_valid():
-                raise DomainError(_("Enter the date and time of the session."))
-            services.order_schedule(actor=actor, order=order, **form.cleaned_data)
-            return _("Scheduled; the partner is told.")
-        if step == "prepare":
-            materials = handouts.team_stock(order)
-            form = PrepareForm(post, files, materials=materials)
-            if not form.is_valid() and any(k.startswith("hold_") for k in form.errors):
-                raise DomainError(_("Enter the copies to reserve as whole numbers."))
-            services.order_prepare(
-                actor=actor,
-                order=order,
-                lesson_plan=form.cleaned_data.get("lesson_plan"),
-                slides=form.cleaned_data.get("slides"),
-                handouts=handout_quantities(form, "hold", materials) if materials else None,
-            )
-            return _("The lesson plan is uploaded.")
-        if step == "deliver":
-            materials = handouts.team_stock(order)
-            form = DeliverForm(post, files, order=order, materials=materials)
-            if not form.is_valid():
-                raise DomainError(_("Say who taught and how many attended."))
-            data = form.cleaned_data
-            services.order_deliver(
-                actor=actor,
-                order=order,
-                taught_by=list(data["taught_by"]),
-                attendance=data["attendance"],
-                photos=[data["photo"]] if data["photo"] else [],
-                handouts=handout_quantities(form, "issue", materials),
-            )
-            return _("The session is recorded; the partner is asked to confirm it.")
-        if step == "confirm":
-            form = ConfirmForm(post)
-            if not form.is_valid():
-                raise DomainError(_("Rate from 1 to 5."))
-            services.order_confirm(actor=actor, order=order, **form.cleaned_data)
-            return _("Thank you for your rating.")
-        raise DomainError(_("Choose what to do."))
+    def _again(self, request: HttpRequest, order_id: int, step: Step, form: Any) -> HttpResponse:
+        """The page again after a refused step: its form as typed, next to the step, while the
+        step is still open; else (the order has moved on) the reason at the top."""
+        order = selectors.order_get(actor=request.user, pk=order_id)
+        if ORDER.can_take(request.user, order, step.name):
+            return _order_page(request, order, failed=(step.name, form))
+        reasons = [e for errors in form.errors.values() for e in errors]
+        messages.error(request, " ".join(reasons))
+        return redirect("cobuild:order", order_id=order.pk)
 
 
 class OrderFileView(ScopedView):

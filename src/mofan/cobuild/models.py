@@ -350,8 +350,8 @@ class OrderState(models.TextChoices):
 
 
 class Order(models.Model):
-    """One order from a project's menu and its way through the transition table
-    (`mofan.cobuild.services.ORDER_TRANSITIONS`). Seen by the partner's contacts, the team
+    """One order from a project's menu and its way through its declared workflow
+    (`mofan.cobuild.workflows.ORDER`). Seen by the partner's contacts, the team
     it was dispatched to and the coordinating organisation (the project's and above)."""
 
     project = models.ForeignKey(

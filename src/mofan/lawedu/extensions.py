@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mofan.cobuild.extensions import OrderStepExtension, register
 from mofan.cobuild.models import Order
-from mofan.lawedu import services
 from mofan.lawedu.selectors import held_for, team_stock
+from mofan.lawedu.services import stock as services
 
 RESERVE, ISSUE = "hold", "issue"  # the field prefixes of the prepare and deliver forms
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils.safestring import SafeString
 
 
 @dataclass(frozen=True)
@@ -61,3 +62,19 @@ def read(form: forms.Form, step: str, order: Any) -> dict[str, Any]:
         if extension.read is not None:
             given.update(extension.read(form, order))
     return given
+
+
+# What the order page shows of the apps that join it (their links about the order): each
+# panel is (request, order) → HTML rendered from a template ("" for nothing), drawn below the
+# order's details.
+Panel = Callable[[Any, Any], SafeString | str]
+_PANELS: list[Panel] = []
+
+
+def register_panel(panel: Panel) -> None:
+    if panel not in _PANELS:
+        _PANELS.append(panel)
+
+
+def panels(request: Any, order: Any) -> list[SafeString | str]:
+    return [html for panel in _PANELS if (html := panel(request, order))]

@@ -8,10 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from mofan.cobuild.extensions import OrderStepExtension, register
-from mofan.cobuild.models import Order
+from mofan.cobuild.extensions import OrderStepExtension, register, register_panel
+from mofan.cobuild.models import Order, OrderFormat
+from mofan.core import access
+from mofan.lawedu import permissions as perms
 from mofan.lawedu.selectors import held_for, team_stock
 from mofan.lawedu.services import stock as services
 
@@ -89,3 +92,18 @@ EXTENSIONS = (
 )
 
 register(*EXTENSIONS)
+
+
+def order_links(request: Any, order: Order) -> str:
+    """The order's handouts and, for a 模拟法庭 session, its mock trial: for those who hold
+    legal education over the order's project."""
+    if not access.can(request.user, perms.VIEW, order.project.org):
+        return ""
+    return render_to_string(
+        "lawedu/_order_links.html",
+        {"order": order, "is_mock_trial": order.format == OrderFormat.MOCK_TRIAL},
+        request=request,
+    )
+
+
+register_panel(order_links)

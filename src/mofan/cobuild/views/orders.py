@@ -15,8 +15,8 @@ from django.utils.html import format_html_join
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from mofan.cobuild import extensions, selectors, services
 from mofan.cobuild import permissions as perms
-from mofan.cobuild import selectors, services
 from mofan.cobuild.forms import (
     OrderForm,
 )
@@ -159,6 +159,7 @@ def _order_page(
             "taught_by": order.taught_by.all(),
             "photos": order.photos.all(),
             "states": OrderState,
+            "panels": extensions.panels(request, order),
         },
     )
 

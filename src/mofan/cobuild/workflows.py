@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mofan.cobuild import permissions as perms
 from mofan.cobuild import policies
-from mofan.cobuild.models import Order, OrderEvent, OrderState
+from mofan.cobuild.models import Demand, DemandState, Order, OrderEvent, OrderState
 from mofan.core import access
 from mofan.core.workflow import Workflow, step
 from mofan.orgs.models import PartnerContact
@@ -182,4 +182,58 @@ ORDER: Workflow[Order] = Workflow(
     stale=_("This step is not possible: the order is now “{state}”."),
 )
 
-WORKFLOWS = (ORDER,)
+
+def _sees_demand(actor: Any, demand: Demand) -> bool:
+    """The partner's contacts and the holders of `cobuild.view` over its managing organisation
+    (as `selectors.demand_list`)."""
+    return access.is_partner_contact(actor, demand.partner) or access.can(
+        actor, perms.VIEW, demand.partner.org
+    )
+
+
+D = DemandState
+# 需求清单: the partner posts, a coordinator answers it with a project, the partner closes it.
+DEMAND: Workflow[Demand] = Workflow(
+    name="cobuild.demand",
+    model=Demand,
+    steps=(
+        step("post", (), D.OPEN, "partner_side"),
+        step(
+            "match",
+            (D.OPEN,),
+            D.MATCHED,
+            "coordinator",
+            message=_("The demand is matched; the partner is told."),
+            stale=_("Only an open demand can be matched."),
+            tell="contacts",
+            notice=_("Your demand “{demand}” is answered by {project}"),
+        ),
+        step(
+            "close",
+            (D.OPEN, D.MATCHED),
+            D.CLOSED,
+            "partner_side",
+            label=_("Close the demand"),
+            message=_("The demand is closed."),
+            stale=_("The demand is already closed."),
+        ),
+    ),
+    actors={
+        "partner_side": lambda actor, demand: policies.acts_for_partner(actor, demand.partner),
+        # Coordinates some project; the service checks the project it is matched to.
+        "coordinator": lambda actor, demand: access.has_permission(actor, perms.COORDINATE),
+    },
+    org=lambda demand: demand.partner.org,
+    sees=_sees_demand,
+    related=("partner__org",),
+    audiences={"contacts": lambda demand: contact_user_ids(demand.partner_id)},
+    link=lambda demand: reverse("cobuild:demand", kwargs={"demand_id": demand.pk}),
+    dedupe=lambda demand, name: f"demand-matched:{demand.pk}",  # only matching tells anyone
+    describe=lambda demand: demand.title,
+    details=lambda demand: {
+        "demand": demand.title,
+        "project": demand.project.name if demand.project else "",
+    },
+)
+
+WORKFLOWS = (ORDER, DEMAND)

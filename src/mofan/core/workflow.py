@@ -59,6 +59,7 @@ class Step:
     form: str = ""  # dotted path of the form the page shows for it ("" when it has none)
     tell: str = ""  # one of the workflow's `audiences`: who is told ("" nobody)
     notice: str | Promise = ""  # the message they get; `{record}` is the record's label
+    stale: str | Promise = ""  # its refusal when the state has moved on (else the workflow's)
 
 
 def step(
@@ -92,6 +93,7 @@ class Workflow(Generic[M]):
     dedupe: Callable[[M, str], str] | None = None  # a notification's key: sent once
     extra_states: tuple[str, ...] = ()  # states no step leads to (the first one, imported ones)
     describe: Callable[[M], str] = str  # the record in a notification (`{record}`)
+    details: Callable[[M], Mapping[str, str]] | None = None  # more `{names}` for a notice
     stale: str | Promise = ""  # the refusal when the state has moved on; `{state}` is the state
 
     def __post_init__(self) -> None:
@@ -156,7 +158,7 @@ class Workflow(Generic[M]):
         if actor is not None and not self.sees(actor, locked):
             raise PermissionDenied(_("You do not have permission to do this here."))
         if self.state_of(locked) not in s.sources:
-            stale = self.stale or _("This step is not possible: it is now “{state}”.")
+            stale = s.stale or self.stale or _("This step is not possible: it is now “{state}”.")
             raise DomainError(
                 str(stale).format(state=getattr(locked, f"get_{self.field}_display")())
             )
@@ -258,7 +260,8 @@ class Workflow(Generic[M]):
         s = self[name]
         link = self.link(record) if self.link else ""
         key = self.dedupe(record, name) if self.dedupe else f"{self.name}:{pk}:{name}"
-        title = str(s.notice).format(record=self.describe(record))
+        more = self.details(record) if self.details else {}
+        title = str(s.notice).format(**{**more, "record": self.describe(record)})
         sent = 0
         for user_id in self.recipients(record, name):
             sent += (

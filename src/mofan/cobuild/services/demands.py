@@ -12,16 +12,14 @@ from django.utils.translation import gettext as _
 from mofan.cobuild import permissions as perms
 from mofan.cobuild.models import (
     Demand,
-    DemandState,
     ServiceProject,
 )
 from mofan.cobuild.services.common import clean
+from mofan.cobuild.workflows import DEMAND
 from mofan.core import access
-from mofan.core.audit import audit_record, diff
+from mofan.core.audit import diff
 from mofan.core.errors import DomainError
 from mofan.orgs.models import PartnerUnit
-
-# ── Demands (需求清单) ──
 
 
 @transaction.atomic
@@ -51,57 +49,40 @@ def demand_post(
         wanted_by=wanted_by,
         posted_by=actor if actor is not None else None,
     )
-    audit_record(
-        actor=actor,
-        action="cobuild.demand.post",
-        target=demand,
-        org=partner.org,
+    return DEMAND.started(
+        actor,
+        demand,
+        "post",
         changes=diff({}, {"partner": partner.name, "title": title, "wanted_by": wanted_by}),
     )
-    return demand
 
 
 @transaction.atomic
 def demand_match(*, actor: Any, demand: Demand, project: ServiceProject) -> Demand:
     """A coordinator of the project answers an open demand with it; the partner can then
-    order from its menu."""
+    order from its menu and is told."""
     project = ServiceProject.objects.select_related("org").get(pk=project.pk)
+    # Who coordinates the project is asked first, before the demand is looked at.
     access.require(actor, perms.COORDINATE, project.org)
-    demand = Demand.objects.select_for_update().select_related("partner").get(pk=demand.pk)
-    if demand.state != DemandState.OPEN:
-        raise DomainError(_("Only an open demand can be matched."))
+    demand = DEMAND.begin(actor, demand, "match")
     if project.archived_at is not None:
         raise DomainError({"project": _("The project is archived.")})
-    demand.state, demand.project, demand.matched_at = DemandState.MATCHED, project, timezone.now()
-    demand.save(update_fields=["state", "project", "matched_at"])
-    audit_record(
-        actor=actor,
-        action="cobuild.demand.match",
-        target=demand,
-        org=demand.partner.org,
+    demand.project, demand.matched_at = project, timezone.now()
+    return DEMAND.finish(
+        actor,
+        demand,
+        "match",
+        fields=["project", "matched_at"],
         changes={"project": [None, project.name]},
     )
-    from mofan.cobuild.tasks import demand_matched_notify
-
-    transaction.on_commit(lambda: demand_matched_notify(demand.pk))
-    return demand
 
 
 @transaction.atomic
 def demand_close(*, actor: Any, demand: Demand) -> Demand:
     """The partner (or staff for it) closes a demand: met or no longer wanted."""
-    demand = Demand.objects.select_for_update().select_related("partner__org").get(pk=demand.pk)
+    demand = Demand.objects.select_related("partner__org").get(pk=demand.pk)
+    # Who acts for the partner is asked before the state, as it always was.
     access.require_partner_or(actor, demand.partner, perms.MANAGE)
-    if demand.state == DemandState.CLOSED:
-        raise DomainError(_("The demand is already closed."))
-    before = demand.state
-    demand.state, demand.closed_at = DemandState.CLOSED, timezone.now()
-    demand.save(update_fields=["state", "closed_at"])
-    audit_record(
-        actor=actor,
-        action="cobuild.demand.close",
-        target=demand,
-        org=demand.partner.org,
-        changes={"state": [before, demand.state]},
-    )
-    return demand
+    demand = DEMAND.begin(actor, demand, "close")
+    demand.closed_at = timezone.now()
+    return DEMAND.finish(actor, demand, "close", fields=["closed_at"])

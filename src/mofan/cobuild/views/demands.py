@@ -19,11 +19,13 @@ from mofan.cobuild.forms import (
 from mofan.cobuild.models import (
     DemandState,
 )
+from mofan.cobuild.workflows import DEMAND
 from mofan.core import access
 from mofan.core.errors import DomainError
 from mofan.core.views import (
     FormPageView,
     ScopedView,
+    act,
     paginate,
 )
 
@@ -77,37 +79,41 @@ class DemandView(ScopedView):
             {
                 "demand": demand,
                 "projects": coordinated,
-                "can_close": demand.state != DemandState.CLOSED
-                and (
-                    access.is_partner_contact(request.user, demand.partner)
-                    or access.can(request.user, perms.MANAGE, demand.partner.org)
-                ),
+                "can_close": DEMAND.can_take(request.user, demand, "close"),
                 "is_contact": access.is_partner_contact(request.user, demand.partner),
             },
         )
 
     def post(self, request: HttpRequest, demand_id: int) -> HttpResponse:
+        """A step of `workflows.DEMAND` (match, close), taken by its service."""
         demand = selectors.demand_get(actor=request.user, pk=demand_id)
-        step = request.POST.get("step", "")
+        back = reverse("cobuild:demand", kwargs={"demand_id": demand.pk})
+        name = request.POST.get("step", "")
+        step = next((s for s in DEMAND.steps if s.name == name and s.sources), None)
+        if step is None:
+            messages.error(request, _("Choose what to do."))
+            return redirect(back)
+        service = getattr(services, f"demand_{step.name}")
         try:
-            if step == "match":
-                raw = request.POST.get("project", "")
-                if not raw.isdigit():
-                    raise DomainError(_("Choose a project."))
-                project = selectors.project_get(
-                    actor=request.user, pk=int(raw), permission=perms.COORDINATE
-                )
-                services.demand_match(actor=request.user, demand=demand, project=project)
-                done = _("The demand is matched; the partner is told.")
-            elif step == "close":
-                services.demand_close(actor=request.user, demand=demand)
-                done = _("The demand is closed.")
-            else:
-                raise DomainError(_("Choose what to do."))
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
+            return act(
+                request,
+                lambda: service(
+                    actor=request.user, demand=demand, **self._arguments(request, step.name)
+                ),
+                done=step.message,
+                to=back,
+            )
         except PermissionDenied as exc:
             messages.error(request, str(exc))
-        else:
-            messages.success(request, done)
-        return redirect("cobuild:demand", demand_id=demand.pk)
+            return redirect(back)
+
+    def _arguments(self, request: HttpRequest, step: str) -> dict[str, Any]:
+        if step != "match":
+            return {}
+        raw = request.POST.get("project", "")
+        if not raw.isdigit():
+            raise DomainError(_("Choose a project."))
+        project = selectors.project_get(
+            actor=request.user, pk=int(raw), permission=perms.COORDINATE
+        )
+        return {"project": project}

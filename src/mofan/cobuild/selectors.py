@@ -25,8 +25,7 @@ from mofan.cobuild.models import (
 )
 from mofan.cobuild.workflows import TOOK_PLACE
 from mofan.core import access
-from mofan.core.paths import subtree_q
-from mofan.orgs.models import PartnerUnit
+from mofan.orgs.models import PartnerContact, PartnerUnit
 
 AGREEMENT_STATES = ("active", "ended")
 
@@ -72,23 +71,8 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _grants_q(actor: Any, permission: str, field: str) -> Q:
-    """The rows whose organisation (reached through `field`) the actor holds `permission` on."""
-    condition = Q(pk__in=[])
-    for grant in access.grants_of(actor):
-        if permission in grant.permissions:
-            condition |= (
-                subtree_q(grant.path, field)
-                if grant.include_subtree
-                else Q(**{f"{field}_id": grant.org_id})
-            )
-    return condition
-
-
 def contact_partner_ids(actor: Any) -> QuerySet[Any]:
     """The partner units the actor is a contact person of (a subquery)."""
-    from mofan.orgs.models import PartnerContact
-
     user_id: int = actor.pk if getattr(actor, "is_authenticated", False) else 0
     return PartnerContact.objects.filter(user_id=user_id).values("partner_id")
 
@@ -102,8 +86,8 @@ def order_visible_q(actor: Any) -> Q:
     the coordinating organisation (the project's and everything above it) — nobody else."""
     return (
         Q(partner_id__in=contact_partner_ids(actor))
-        | _grants_q(actor, perms.VIEW, "project__org")
-        | _grants_q(actor, perms.VIEW, "team")
+        | access.scope_q(actor, perms.VIEW, "project__org")
+        | access.scope_q(actor, perms.VIEW, "team")
     )
 
 
@@ -132,7 +116,7 @@ def board_filter_choices(*, actor: Any) -> tuple[list[tuple[int, str]], list[tup
         .values_list("pk", "name")
     )
     partners = list(
-        PartnerUnit.objects.filter(_grants_q(actor, perms.VIEW, "org"))
+        PartnerUnit.objects.filter(access.scope_q(actor, perms.VIEW, "org"))
         .order_by("name")
         .values_list("pk", "name")
     )
@@ -224,7 +208,7 @@ def partners_for(actor: Any) -> QuerySet[PartnerUnit]:
     managing organisation it manages co-building for."""
     return (
         PartnerUnit.objects.filter(
-            Q(pk__in=contact_partner_ids(actor)) | _grants_q(actor, perms.MANAGE, "org"),
+            Q(pk__in=contact_partner_ids(actor)) | access.scope_q(actor, perms.MANAGE, "org"),
             archived_at__isnull=True,
         )
         .select_related("org")
@@ -234,7 +218,8 @@ def partners_for(actor: Any) -> QuerySet[PartnerUnit]:
 
 def demand_list(*, actor: Any, state: str = "") -> QuerySet[Demand]:
     qs = Demand.objects.filter(
-        Q(partner_id__in=contact_partner_ids(actor)) | _grants_q(actor, perms.VIEW, "partner__org")
+        Q(partner_id__in=contact_partner_ids(actor))
+        | access.scope_q(actor, perms.VIEW, "partner__org")
     ).select_related("partner", "project")
     if state:
         qs = qs.filter(state=state)

@@ -19,13 +19,14 @@ from mofan.cobuild.models import (
     MenuTopic,
     Order,
     OrderEvent,
+    OrderPhoto,
     OrderState,
     ProjectMember,
     ServiceProject,
 )
 from mofan.cobuild.workflows import TOOK_PLACE
 from mofan.core import access
-from mofan.orgs.models import PartnerContact, PartnerUnit
+from mofan.orgs.models import Organisation, PartnerContact, PartnerUnit
 
 AGREEMENT_STATES = ("active", "ended")
 
@@ -45,6 +46,24 @@ def agreement_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> Agree
     return access.get_for_actor(
         Agreement.objects.select_related("org", "created_by"), actor, permission, pk=pk
     )
+
+
+def organisations(pks: Any) -> list[Organisation]:
+    """The organisations a form chose as parties or teams: the form offered them, and they may
+    lie outside the actor's own scope (a partner's other party, a lawyers' committee)."""
+    return list(Organisation.objects.filter(pk__in=pks))
+
+
+def agreement_party(agreement: Agreement, raw: str) -> AgreementParty:
+    """A party of this agreement, by the id a form sent (404 for anything else)."""
+    party = (
+        AgreementParty.objects.filter(agreement=agreement, pk=int(raw)).first()
+        if raw.isdigit()
+        else None
+    )
+    if party is None:
+        raise Http404
+    return party
 
 
 def active_q(today: date | None = None, prefix: str = "") -> Q:
@@ -159,6 +178,15 @@ def order_get(*, actor: Any, pk: int) -> Order:
     if order is None:
         raise Http404
     return order
+
+
+def order_photo_get(*, actor: Any, pk: int) -> OrderPhoto:
+    """A photo of an order the actor sees (404 for any other)."""
+    photo = OrderPhoto.objects.filter(order__in=Order.objects.filter(order_visible_q(actor)), pk=pk)
+    found = photo.first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def order_events(order: Order) -> QuerySet[OrderEvent]:

@@ -3,11 +3,12 @@ copy."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,9 +22,6 @@ from mofan.cobuild.forms import (
     AgreementForm,
     JointMeetingForm,
 )
-from mofan.cobuild.models import (
-    AgreementParty,
-)
 from mofan.core import access
 from mofan.core.errors import DomainError
 from mofan.core.exports import wants_xlsx, xlsx_response
@@ -31,9 +29,9 @@ from mofan.core.uploads import stored_file_response
 from mofan.core.views import (
     FormPageView,
     ScopedView,
+    act,
     query_without_page,
 )
-from mofan.orgs.models import Organisation
 from mofan.orgs.selectors import org_get
 
 EXPORT_MAX_ROWS = 100_000
@@ -110,7 +108,7 @@ class AgreementCreateView(FormPageView):
             title=data["title"],
             signed_on=data["signed_on"],
             ends_on=data["ends_on"],
-            party_orgs=list(Organisation.objects.filter(pk__in=data["party_orgs"])),
+            party_orgs=selectors.organisations(data["party_orgs"]),
             party_partners=list(data["party_partners"]),
             summary=data["summary"],
             scan=data["scan"],
@@ -144,41 +142,39 @@ class AgreementView(ScopedView):
         agreement = selectors.agreement_get(
             actor=request.user, pk=agreement_id, permission=perms.MANAGE
         )
-        step = request.POST.get("step", "")
-        try:
-            if step == "duties":
-                raw = request.POST.get("party", "")
-                party = (
-                    AgreementParty.objects.filter(agreement=agreement, pk=int(raw)).first()
-                    if raw.isdigit()
-                    else None
-                )
-                if party is None:
-                    raise Http404
-                services.party_duties_save(
-                    actor=request.user, party=party, duties=request.POST.get("duties", "")
-                )
-                done = _("The duties are saved.")
-            elif step == "meeting":
-                form = JointMeetingForm(request.POST)
-                if not form.is_valid():
-                    raise DomainError(_("Enter the date and who took part."))
-                services.joint_meeting_record(
-                    actor=request.user, agreement=agreement, **form.cleaned_data
-                )
-                done = _("The joint meeting is recorded.")
-            elif step == "end":
-                services.agreement_end(
-                    actor=request.user, agreement=agreement, reason=request.POST.get("reason", "")
-                )
-                done = _("The agreement has ended.")
-            else:
-                raise DomainError(_("Choose what to do."))
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, done)
-        return redirect("cobuild:agreement", agreement_id=agreement.pk)
+        actor, post = request.user, request.POST
+
+        def meeting() -> Any:
+            form = JointMeetingForm(post)
+            if not form.is_valid():
+                raise DomainError(_("Enter the date and who took part."))
+            return services.joint_meeting_record(
+                actor=actor, agreement=agreement, **form.cleaned_data
+            )
+
+        steps: dict[str, tuple[Callable[[], Any], str]] = {
+            "duties": (
+                lambda: services.party_duties_save(
+                    actor=actor,
+                    party=selectors.agreement_party(agreement, post.get("party", "")),
+                    duties=post.get("duties", ""),
+                ),
+                _("The duties are saved."),
+            ),
+            "meeting": (meeting, _("The joint meeting is recorded.")),
+            "end": (
+                lambda: services.agreement_end(
+                    actor=actor, agreement=agreement, reason=post.get("reason", "")
+                ),
+                _("The agreement has ended."),
+            ),
+        }
+        back = reverse("cobuild:agreement", kwargs={"agreement_id": agreement.pk})
+        if post.get("step", "") not in steps:
+            messages.error(request, _("Choose what to do."))
+            return redirect(back)
+        call, done = steps[post["step"]]
+        return act(request, call, done=done, to=back)
 
 
 class AgreementScanView(ScopedView):

@@ -22,7 +22,6 @@ from mofan.cobuild.forms import (
 )
 from mofan.cobuild.models import (
     Order,
-    OrderPhoto,
     OrderState,
 )
 from mofan.cobuild.workflows import ORDER
@@ -240,8 +239,5 @@ class OrderPhotoView(ScopedView):
     permission = access.AUTHENTICATED
 
     def get(self, request: HttpRequest, order_photo_id: int) -> HttpResponseBase:
-        photo = OrderPhoto.objects.filter(pk=order_photo_id).first()
-        if photo is None:
-            raise Http404
-        selectors.order_get(actor=request.user, pk=photo.order_id)
+        photo = selectors.order_photo_get(actor=request.user, pk=order_photo_id)
         return stored_file_response(photo.file, photo.content_type, photo.name)

@@ -28,9 +28,9 @@ from mofan.core.errors import DomainError
 from mofan.core.views import (
     FormPageView,
     ScopedView,
+    act,
     apply_domain_error,
 )
-from mofan.orgs.models import Organisation
 from mofan.orgs.selectors import org_get
 
 # ── Service projects ──
@@ -76,7 +76,7 @@ class ProjectCreateView(FormPageView):
             name=data["name"],
             kind=data["kind"],
             formats=data["formats"],
-            team_orgs=list(Organisation.objects.filter(pk__in=data["team_orgs"])),
+            team_orgs=selectors.organisations(data["team_orgs"]),
             summary=data["summary"],
         )
         return (
@@ -127,7 +127,7 @@ class ProjectEditView(FormPageView):
             org=org,
             name=data["name"],
             formats=data["formats"],
-            team_orgs=list(Organisation.objects.filter(pk__in=data["team_orgs"])),
+            team_orgs=selectors.organisations(data["team_orgs"]),
             summary=data["summary"],
         )
         return _("The project is saved."), reverse("cobuild:project", args=[project.pk])
@@ -262,17 +262,22 @@ class ProjectView(ScopedView):
                     )
                     return redirect("cobuild:project", project_id=project.pk)
             return self._render(request, project, archive_form=form)
-        try:
-            if step == "topic_retire":
-                topic = get_object_or_404(project.topics, pk=request.POST.get("topic") or 0)
-                services.topic_retire(actor=request.user, topic=topic)
-                messages.success(request, _("%(title)s is off the menu.") % {"title": topic.title})
-            elif step == "member_end":
-                person = get_object_or_404(project.team, pk=request.POST.get("person") or 0)
-                services.project_member_end(actor=request.user, person=person)
-                messages.success(request, _("%(name)s has left the team.") % {"name": person.name})
-            else:
-                messages.error(request, _("Choose what to do."))
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("cobuild:project", project_id=project.pk)
+        back = reverse("cobuild:project", kwargs={"project_id": project.pk})
+        if step == "topic_retire":
+            topic = get_object_or_404(project.topics, pk=request.POST.get("topic") or 0)
+            return act(
+                request,
+                lambda: services.topic_retire(actor=request.user, topic=topic),
+                done=_("%(title)s is off the menu.") % {"title": topic.title},
+                to=back,
+            )
+        if step == "member_end":
+            person = get_object_or_404(project.team, pk=request.POST.get("person") or 0)
+            return act(
+                request,
+                lambda: services.project_member_end(actor=request.user, person=person),
+                done=_("%(name)s has left the team.") % {"name": person.name},
+                to=back,
+            )
+        messages.error(request, _("Choose what to do."))
+        return redirect(back)

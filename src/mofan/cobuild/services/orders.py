@@ -250,7 +250,13 @@ def order_deliver(
     order.delivered_at, order.attendance = when, attendance
     order.taught_by.set(taught_by)
     for c in checked:
-        photo = OrderPhoto(order=order, name=c.name, content_type=c.kind.content_type)
+        photo = OrderPhoto(
+            order=order,
+            name=c.name,
+            content_type=c.kind.content_type,
+            size=c.size,
+            uploaded_by=actor,
+        )
         photo.file.save(c.stored_name, c.upload, save=False)
         photo.save()
     return ORDER.finish(

@@ -136,6 +136,7 @@ def trial_attach(*, actor: Any, trial: MockTrial, upload: Any) -> TrialAttachmen
         trial=trial,
         name=checked.name,
         content_type=checked.kind.content_type,
+        size=checked.size,
         uploaded_by=actor,
     )
     attachment.file.save(checked.stored_name, checked.upload, save=False)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from mofan.cobuild import selectors, services
 from mofan.cobuild.models import Order, OrderEvent, OrderFormat, OrderState
+from mofan.cobuild.workflows import ORDER
 from mofan.core.errors import DomainError
 from mofan.core.models import AuditEvent, Message
 from tests.cobuild.orders_world import World, advance, build, pdf, place, png
@@ -83,11 +84,11 @@ def _fields(order: Order) -> tuple[Any, ...]:
 
 
 @pytest.mark.parametrize("state", STATES)
-@pytest.mark.parametrize("step", list(services.ORDER_TRANSITIONS))
+@pytest.mark.parametrize("step", [s.name for s in ORDER.steps if s.sources])
 def test_transition_table(w: World, state: str, step: str) -> None:
     order = advance(w, place(w), state)
     assert order.state == state
-    transition = services.ORDER_TRANSITIONS[step]
+    transition = ORDER[step]
     before = _fields(order)
     audits, events = AuditEvent.objects.count(), OrderEvent.objects.count()
     if state in transition.sources:
@@ -115,9 +116,9 @@ def _zh(label: str) -> str:
 
 
 def test_the_table_reaches_every_state_and_ends_in_two() -> None:
-    targets = {t.target for t in services.ORDER_TRANSITIONS.values()}
+    targets = {t.target for t in ORDER.steps}
     assert targets | {OrderState.ORDERED} == set(OrderState.values)
-    sources = set().union(*(t.sources for t in services.ORDER_TRANSITIONS.values()))
+    sources = set().union(*(t.sources for t in ORDER.steps))
     assert set(OrderState.values) - sources == {OrderState.CONFIRMED, OrderState.CANCELLED}
 
 

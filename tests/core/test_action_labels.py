@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from mofan.accounts import services as accounts
-from mofan.cobuild.services import ORDER_TRANSITIONS
+from mofan.cobuild.workflows import ORDER
 from mofan.core import registry
 from mofan.core.actions import ACTIONS, action_label
 from mofan.core.audit import audit_record
@@ -23,7 +23,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "mofan"
 # Actions built from a value: the prefix, and every value the code can put after it. A new
 # f-string action fails below until it is listed here (and its codes get labels).
 FAMILIES: dict[str, list[str]] = {
-    "cobuild.order.": list(ORDER_TRANSITIONS),
+    "cobuild.order.": [s.name for s in ORDER.steps],
     "lawedu.material.": [*MovementKind.values, *ReservationKind.values],
     "orglife.meeting.": list(MeetingStatus.values),
     "orglife.review.": list(ReviewAction.values),

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mofan.cobuild import extensions
 from mofan.cobuild import permissions as perms
 from mofan.cobuild.models import (
     MenuTopic,
@@ -236,51 +237,52 @@ class OrderForm(forms.Form):
         self.fields["topic"].queryset = topics  # type: ignore[attr-defined]
 
 
-class DispatchForm(forms.Form):
+class OrderStepForm(forms.Form):
+    """The form of one order step (`workflows.ORDER`, each step's `form`): made with the order,
+    with the fields the apps joining the step add (`extensions`), and read back as the step
+    service's arguments."""
+
+    step = ""
+
+    def __init__(self, *args: Any, order: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order = order
+        extensions.add_fields(self, self.step, order)
+
+    def arguments(self) -> dict[str, Any]:
+        own = {name: self.cleaned_data.get(name) for name in self.declared_fields}
+        return {**own, **extensions.read(self, self.step, self.order)}
+
+
+class DispatchForm(OrderStepForm):
+    step = "dispatch"
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=Organisation.objects.none(), empty_label=None
     )
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
 
     def __init__(self, *args: Any, order: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, order=order, **kwargs)
         self.fields["team"].queryset = order.project.team_orgs.order_by(  # type: ignore[attr-defined]
             "path"
         )
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(OrderStepForm):
+    step = "schedule"
     scheduled_at = forms.DateTimeField(
         label=_("Date and time of the session"),
         widget=DateTimePicker(),
         input_formats=DATETIME_FORMATS,
     )
 
-
-def add_handout_fields(
-    form: forms.Form, prefix: str, materials: list[Any], held: dict[int, int]
-) -> None:
-    """One whole-number field per handout of the team's stock, showing what is available and
-    what the session holds; `handout_quantities` reads them back."""
-    for m in materials:
-        form.fields[f"{prefix}_{m.pk}"] = forms.IntegerField(
-            label=_("{name} (available {available} {unit}, held for this session {held})").format(
-                name=m.name, available=m.available, unit=m.unit, held=held.get(m.pk, 0)
-            ),
-            required=False,
-            min_value=0,
-            max_value=100000,
-            initial=held.get(m.pk) or None,
-            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        )
+    def __init__(self, *args: Any, order: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"scheduled_at": order.scheduled_at})
+        super().__init__(*args, order=order, **kwargs)
 
 
-def handout_quantities(form: forms.Form, prefix: str, materials: list[Any]) -> dict[Any, int]:
-    data = getattr(form, "cleaned_data", {})
-    return {m: data.get(f"{prefix}_{m.pk}") or 0 for m in materials}
-
-
-class PrepareForm(forms.Form):
+class PrepareForm(OrderStepForm):
+    step = "prepare"
     lesson_plan = forms.FileField(
         label=_("Lesson plan (PDF)"),
         required=False,
@@ -292,18 +294,9 @@ class PrepareForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        materials: list[Any] | None = None,
-        held: dict[int, int] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        add_handout_fields(self, "hold", materials or [], held or {})
 
-
-class DeliverForm(forms.Form):
+class DeliverForm(OrderStepForm):
+    step = "deliver"
     taught_by = forms.ModelMultipleChoiceField(
         label=_("Who taught"),
         queryset=ProjectMember.objects.none(),
@@ -321,22 +314,25 @@ class DeliverForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        order: Any,
-        materials: list[Any] | None = None,
-        held: dict[int, int] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args: Any, order: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"attendance": order.audience_size})
+        super().__init__(*args, order=order, **kwargs)
         self.fields["taught_by"].queryset = order.project.team.filter(  # type: ignore[attr-defined]
             left_at__isnull=True
         )
-        add_handout_fields(self, "issue", materials or [], held or {})
+
+    def arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "taught_by": list(data["taught_by"]),
+            "attendance": data["attendance"],
+            "photos": [data["photo"]] if data["photo"] else [],
+            **extensions.read(self, self.step, self.order),
+        }
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(OrderStepForm):
+    step = "confirm"
     rating = forms.TypedChoiceField(
         label=_("Rating"),
         coerce=int,
@@ -346,6 +342,17 @@ class ConfirmForm(forms.Form):
     comment = forms.CharField(
         label=_("Your comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class DeclineForm(OrderStepForm):
+    # The service asks for the reason, so that its message stands next to the field.
+    step = "decline"
+    reason = forms.CharField(label=_("Reason for declining"), max_length=500, required=False)
+
+
+class CancelForm(OrderStepForm):
+    step = "cancel"
+    reason = forms.CharField(label=_("Reason for cancelling"), max_length=500, required=False)
 
 
 class ReasonForm(forms.Form):

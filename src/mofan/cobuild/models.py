@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mofan.core.models import StoredFile
+
 
 class Agreement(models.Model):
     """共建协议: e.g. the seed's five-party agreement. `org` is the organisation that keeps the
@@ -350,8 +352,8 @@ class OrderState(models.TextChoices):
 
 
 class Order(models.Model):
-    """One order from a project's menu and its way through the transition table
-    (`mofan.cobuild.services.ORDER_TRANSITIONS`). Seen by the partner's contacts, the team
+    """One order from a project's menu and its way through its declared workflow
+    (`mofan.cobuild.workflows.ORDER`). Seen by the partner's contacts, the team
     it was dispatched to and the coordinating organisation (the project's and above)."""
 
     project = models.ForeignKey(
@@ -474,16 +476,13 @@ class Order(models.Model):
         return self.state in (OrderState.DELIVERED, OrderState.CONFIRMED)
 
 
-class OrderPhoto(models.Model):
+class OrderPhoto(StoredFile):
     """A photo of a delivered session."""
 
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="photos"
     )
     file = models.FileField(_("file"), upload_to="orders/%Y/", max_length=200)
-    name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=50)
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     scope_field = "order__project__org"
 
@@ -491,9 +490,6 @@ class OrderPhoto(models.Model):
         verbose_name = _("session photo")
         verbose_name_plural = _("session photos")
         ordering = ["order", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class OrderEvent(models.Model):

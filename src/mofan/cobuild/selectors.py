@@ -19,14 +19,14 @@ from mofan.cobuild.models import (
     MenuTopic,
     Order,
     OrderEvent,
+    OrderPhoto,
     OrderState,
     ProjectMember,
     ServiceProject,
 )
-from mofan.cobuild.services import TOOK_PLACE
+from mofan.cobuild.workflows import TOOK_PLACE
 from mofan.core import access
-from mofan.core.paths import subtree_q
-from mofan.orgs.models import PartnerUnit
+from mofan.orgs.models import Organisation, PartnerContact, PartnerUnit
 
 AGREEMENT_STATES = ("active", "ended")
 
@@ -46,6 +46,24 @@ def agreement_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> Agree
     return access.get_for_actor(
         Agreement.objects.select_related("org", "created_by"), actor, permission, pk=pk
     )
+
+
+def organisations(pks: Any) -> list[Organisation]:
+    """The organisations a form chose as parties or teams: the form offered them, and they may
+    lie outside the actor's own scope (a partner's other party, a lawyers' committee)."""
+    return list(Organisation.objects.filter(pk__in=pks))
+
+
+def agreement_party(agreement: Agreement, raw: str) -> AgreementParty:
+    """A party of this agreement, by the id a form sent (404 for anything else)."""
+    party = (
+        AgreementParty.objects.filter(agreement=agreement, pk=int(raw)).first()
+        if raw.isdigit()
+        else None
+    )
+    if party is None:
+        raise Http404
+    return party
 
 
 def active_q(today: date | None = None, prefix: str = "") -> Q:
@@ -72,23 +90,8 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _grants_q(actor: Any, permission: str, field: str) -> Q:
-    """The rows whose organisation (reached through `field`) the actor holds `permission` on."""
-    condition = Q(pk__in=[])
-    for grant in access.grants_of(actor):
-        if permission in grant.permissions:
-            condition |= (
-                subtree_q(grant.path, field)
-                if grant.include_subtree
-                else Q(**{f"{field}_id": grant.org_id})
-            )
-    return condition
-
-
 def contact_partner_ids(actor: Any) -> QuerySet[Any]:
     """The partner units the actor is a contact person of (a subquery)."""
-    from mofan.orgs.models import PartnerContact
-
     user_id: int = actor.pk if getattr(actor, "is_authenticated", False) else 0
     return PartnerContact.objects.filter(user_id=user_id).values("partner_id")
 
@@ -102,8 +105,8 @@ def order_visible_q(actor: Any) -> Q:
     the coordinating organisation (the project's and everything above it) — nobody else."""
     return (
         Q(partner_id__in=contact_partner_ids(actor))
-        | _grants_q(actor, perms.VIEW, "project__org")
-        | _grants_q(actor, perms.VIEW, "team")
+        | access.scope_q(actor, perms.VIEW, "project__org")
+        | access.scope_q(actor, perms.VIEW, "team")
     )
 
 
@@ -132,7 +135,7 @@ def board_filter_choices(*, actor: Any) -> tuple[list[tuple[int, str]], list[tup
         .values_list("pk", "name")
     )
     partners = list(
-        PartnerUnit.objects.filter(_grants_q(actor, perms.VIEW, "org"))
+        PartnerUnit.objects.filter(access.scope_q(actor, perms.VIEW, "org"))
         .order_by("name")
         .values_list("pk", "name")
     )
@@ -175,6 +178,15 @@ def order_get(*, actor: Any, pk: int) -> Order:
     if order is None:
         raise Http404
     return order
+
+
+def order_photo_get(*, actor: Any, pk: int) -> OrderPhoto:
+    """A photo of an order the actor sees (404 for any other)."""
+    photo = OrderPhoto.objects.filter(order__in=Order.objects.filter(order_visible_q(actor)), pk=pk)
+    found = photo.first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def order_events(order: Order) -> QuerySet[OrderEvent]:
@@ -224,7 +236,7 @@ def partners_for(actor: Any) -> QuerySet[PartnerUnit]:
     managing organisation it manages co-building for."""
     return (
         PartnerUnit.objects.filter(
-            Q(pk__in=contact_partner_ids(actor)) | _grants_q(actor, perms.MANAGE, "org"),
+            Q(pk__in=contact_partner_ids(actor)) | access.scope_q(actor, perms.MANAGE, "org"),
             archived_at__isnull=True,
         )
         .select_related("org")
@@ -234,7 +246,8 @@ def partners_for(actor: Any) -> QuerySet[PartnerUnit]:
 
 def demand_list(*, actor: Any, state: str = "") -> QuerySet[Demand]:
     qs = Demand.objects.filter(
-        Q(partner_id__in=contact_partner_ids(actor)) | _grants_q(actor, perms.VIEW, "partner__org")
+        Q(partner_id__in=contact_partner_ids(actor))
+        | access.scope_q(actor, perms.VIEW, "partner__org")
     ).select_related("partner", "project")
     if state:
         qs = qs.filter(state=state)

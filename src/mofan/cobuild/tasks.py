@@ -1,5 +1,5 @@
 """Background work of co-building: reminding keepers that an agreement is about to end;
-telling the next actor of an order that it is their turn."""
+the steps of orders and demands tell people through their declarations (`workflows`)."""
 
 from __future__ import annotations
 
@@ -9,19 +9,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
 
 from mofan.cobuild import permissions as perms
-from mofan.cobuild.models import Agreement, Demand, Order
+from mofan.cobuild.models import Agreement
 from mofan.cobuild.services import RENEWAL_NOTICE_DAYS
+from mofan.core import access
 from mofan.core.services import message_send
 from mofan.core.templatetags.mofan import cn_date
 
 
 def remind_renewals(today: date | None = None) -> int:
     """Message the keepers of each agreement ending within the notice period (once each)."""
-    from mofan.accounts.models import Grant
-
     today = today or timezone.localdate()
     due = list(
         Agreement.objects.filter(
@@ -32,20 +31,10 @@ def remind_renewals(today: date | None = None) -> int:
     )
     if not due:
         return 0
-    grants = list(
-        Grant.objects.filter(revoked_at__isnull=True, user__is_active=True).values_list(
-            "user_id", "org__path", "include_subtree", "org_id", "role__permissions"
-        )
-    )
+    keepers = access.holders_by_org({a.org_id: a.org for a in due}.values(), perms.MANAGE)
     sent = 0
     for agreement in due:
-        keepers = {
-            user_id
-            for user_id, path, subtree, org_id, codes in grants
-            if perms.MANAGE in (codes or ())
-            and (org_id == agreement.org_id or (subtree and agreement.org.path.startswith(path)))
-        }
-        for user_id in sorted(keepers):
+        for user_id in keepers[agreement.org_id]:
             message = message_send(
                 user_id=user_id,
                 title=_("Agreement ends on %(day)s: %(title)s")
@@ -64,84 +53,3 @@ def remind_renewals(today: date | None = None) -> int:
 @db_periodic_task(crontab(hour="8", minute="30"))
 def remind_renewals_daily() -> None:
     remind_renewals()
-
-
-def _contact_ids(partner_id: int) -> list[int]:
-    from mofan.orgs.models import PartnerContact
-
-    return sorted(
-        PartnerContact.objects.filter(
-            partner_id=partner_id, user__isnull=False, user__is_active=True
-        ).values_list("user_id", flat=True)
-    )
-
-
-@db_task()
-def order_notify(order_pk: int, step: str) -> int:
-    """Tell whoever acts next on the order (the step has been committed)."""
-    from mofan.core import access
-
-    order = (
-        Order.objects.select_related("project__org", "partner", "team", "topic")
-        .filter(pk=order_pk)
-        .first()
-    )
-    if order is None:
-        return 0
-    coordinators = access.holders(order.project.org, perms.COORDINATE)
-    team = access.holders(order.team, perms.SERVE) if order.team else []
-    contacts = _contact_ids(order.partner_id)
-    label = f"{order.partner} · {order.topic}"
-    titles = {
-        "place": (coordinators, _("New order to dispatch: {order}")),
-        "dispatch": (team, _("An order was dispatched to your team: {order}")),
-        "decline": (coordinators, _("The team declined an order; dispatch it again: {order}")),
-        "accept": (contacts, _("Your order was accepted: {order}")),
-        "schedule": (contacts, _("Your session is scheduled: {order}")),
-        "prepare": (contacts, _("The team has prepared your session: {order}")),
-        "deliver": (contacts, _("Please confirm and rate the session: {order}")),
-        "confirm": (sorted({*coordinators, *team}), _("The partner rated the session: {order}")),
-        "cancel": (
-            sorted({*coordinators, *team, *contacts}),
-            _("The order was cancelled: {order}"),
-        ),
-    }
-    if step not in titles:
-        return 0
-    recipients, title = titles[step]
-    link = reverse("cobuild:order", kwargs={"order_id": order.pk})
-    key = f"order:{order.pk}:{step}:{order.events.count()}"
-    sent = 0
-    for user_id in recipients:
-        sent += (
-            message_send(
-                user_id=user_id,
-                title=title.format(order=label),
-                link=link,
-                dedupe_key=key,
-            )
-            is not None
-        )
-    return sent
-
-
-@db_task()
-def demand_matched_notify(demand_pk: int) -> int:
-    """Tell the partner's contacts which project answers their demand."""
-    demand = Demand.objects.select_related("project").filter(pk=demand_pk).first()
-    if demand is None or demand.project is None:
-        return 0
-    sent = 0
-    for user_id in _contact_ids(demand.partner_id):
-        sent += (
-            message_send(
-                user_id=user_id,
-                title=_("Your demand “{demand}” is answered by {project}").format(
-                    demand=demand.title, project=demand.project.name
-                ),
-                link=reverse("cobuild:demand", kwargs={"demand_id": demand.pk}),
-                dedupe_key=f"demand-matched:{demand.pk}",
-            )
-            is not None
-        )
-    return sent

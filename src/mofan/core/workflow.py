@@ -104,6 +104,7 @@ class Workflow(Generic[M]):
     dedupe: Callable[[M, str], str] | None = None  # a notification's key: sent once
     extra_states: tuple[str, ...] = ()  # states no step leads to (the first one, imported ones)
     describe: Callable[[M], str] = str  # the record in a notification (`{record}`)
+    details: Callable[[M], Mapping[str, str]] | None = None  # more `{names}` for a notice
     stale: str | Promise = ""  # the refusal when the state has moved on; `{state}` is the state
     # The audit entry's target and label when it is not the record itself (a participation is
     # audited on its activity, labelled "activity · member").
@@ -311,7 +312,8 @@ class Workflow(Generic[M]):
         s = self[name]
         link = self.link(record) if self.link else ""
         key = self.dedupe(record, name) if self.dedupe else f"{self.name}:{pk}:{name}"
-        title = str(s.notice).format(record=self.describe(record))
+        more = self.details(record) if self.details else {}
+        title = str(s.notice).format(**{**more, "record": self.describe(record)})
         sent = 0
         for user_id in self.recipients(record, name):
             sent += (

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mofan.core.models import StoredFile
+
 
 class Material(models.Model):
     """宣传资料: one kind of handout (a booklet, a card…) kept in stock by an organisation."""
@@ -252,7 +254,7 @@ class TrialSeat(models.Model):
         return f"{self.get_role_display()}: {self.name or self.class_name}"
 
 
-class TrialAttachment(models.Model):
+class TrialAttachment(StoredFile):
     """The script as a file, the judgment, photos: through core.uploads, served after a check."""
 
     trial = models.ForeignKey(
@@ -262,17 +264,6 @@ class TrialAttachment(models.Model):
         related_name="attachments",
     )
     file = models.FileField(_("file"), upload_to="trials/%Y/", max_length=200)
-    name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=50)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
     scope_field = "trial__order__project__org"
@@ -281,9 +272,6 @@ class TrialAttachment(models.Model):
         verbose_name = _("mock-trial attachment")
         verbose_name_plural = _("mock-trial attachments")
         ordering = ["trial", "id"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class CounsellorTitle(models.TextChoices):

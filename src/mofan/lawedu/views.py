@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +16,13 @@ from mofan.core import access
 from mofan.core.errors import DomainError
 from mofan.core.exports import wants_xlsx, xlsx_response
 from mofan.core.uploads import stored_file_response
-from mofan.core.views import FormPageView, ScopedView, apply_domain_error, query_without_page
+from mofan.core.views import (
+    FormPageView,
+    ScopedView,
+    act,
+    apply_domain_error,
+    query_without_page,
+)
 from mofan.lawedu import permissions as perms
 from mofan.lawedu import rules, selectors, services
 from mofan.lawedu.forms import (
@@ -145,42 +152,46 @@ class MaterialView(ScopedView):
         material = selectors.material_get(
             actor=request.user, pk=material_id, permission=perms.MANAGE
         )
-        step = request.POST.get("step", "")
-        try:
-            if step == "receive":
-                services.material_receive(
-                    actor=request.user,
+        actor, post = request.user, request.POST
+
+        def threshold() -> Any:
+            form = ThresholdForm(post)
+            if not form.is_valid():
+                raise DomainError(_("Enter the threshold as a whole number."))
+            return services.material_update(
+                actor=actor,
+                material=material,
+                low_stock_at=form.cleaned_data["low_stock_at"],
+                note=form.cleaned_data["note"],
+            )
+
+        steps: dict[str, tuple[Callable[[], Any], str]] = {
+            "receive": (
+                lambda: services.material_receive(
+                    actor=actor,
                     material=material,
-                    quantity=request.POST.get("quantity"),
-                    note=request.POST.get("note", ""),
-                )
-                done = _("The copies are added to the stock.")
-            elif step == "adjust":
-                services.material_adjust(
-                    actor=request.user,
+                    quantity=post.get("quantity"),
+                    note=post.get("note", ""),
+                ),
+                _("The copies are added to the stock."),
+            ),
+            "adjust": (
+                lambda: services.material_adjust(
+                    actor=actor,
                     material=material,
-                    delta=request.POST.get("delta"),
-                    reason=request.POST.get("reason", ""),
-                )
-                done = _("The stock is corrected.")
-            elif step == "threshold":
-                form = ThresholdForm(request.POST)
-                if not form.is_valid():
-                    raise DomainError(_("Enter the threshold as a whole number."))
-                services.material_update(
-                    actor=request.user,
-                    material=material,
-                    low_stock_at=form.cleaned_data["low_stock_at"],
-                    note=form.cleaned_data["note"],
-                )
-                done = _("Saved.")
-            else:
-                raise DomainError(_("Choose what to do."))
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, done)
-        return redirect("lawedu:material", material_id=material.pk)
+                    delta=post.get("delta"),
+                    reason=post.get("reason", ""),
+                ),
+                _("The stock is corrected."),
+            ),
+            "threshold": (threshold, _("Saved.")),
+        }
+        back = reverse("lawedu:material", kwargs={"material_id": material.pk})
+        if post.get("step", "") not in steps:
+            messages.error(request, _("Choose what to do."))
+            return redirect(back)
+        call, done = steps[post["step"]]
+        return act(request, call, done=done, to=back)
 
 
 class OrderHandoutsView(ScopedView):

@@ -1,4 +1,5 @@
-"""Writes of 模法师: handout stock, mock trials, legal-counsellor appointments.
+"""Handout stock: materials, what is received, adjusted and issued, and what a session holds
+in reserve.
 
 Stock is settled in the database: every change is one conditional UPDATE
 (`stock = stock - n WHERE stock >= n`), so concurrent issues can never take more than there is,
@@ -6,43 +7,29 @@ and a check constraint refuses a negative stock even to code that forgets the co
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
-from django.utils import timezone
+from django.db.models import F
 from django.utils.translation import gettext as _
 
-from mofan.cobuild.models import Order, OrderFormat, OrderState, ProjectMember
+from mofan.cobuild.models import Order, OrderState
 from mofan.core import access
 from mofan.core.audit import audit_record, diff
 from mofan.core.errors import DomainError, refuse_duplicates
-from mofan.core.uploads import check_upload
 from mofan.lawedu import permissions as perms
-from mofan.lawedu import rules
 from mofan.lawedu.models import (
-    Appointment,
-    CounsellorTitle,
     HandoutReservation,
     Material,
     MaterialMovement,
-    MockTrial,
     MovementKind,
-    ParticipantKind,
     ReservationKind,
-    TrialAttachment,
-    TrialRole,
-    TrialSeat,
 )
 from mofan.lawedu.selectors import held_for
-from mofan.orgs.models import Organisation, PartnerUnit
+from mofan.lawedu.services.common import SESSION_STATES, clean
+from mofan.orgs.models import Organisation
 
 MAX_QUANTITY = 100_000  # more than any keeper holds; refuses typing slips
-
-
-def _clean(text: str) -> str:
-    return " ".join((text or "").split())
 
 
 def _quantity(value: Any, field: str = "quantity") -> int:
@@ -70,7 +57,7 @@ def material_create(
     access.require(actor, perms.MANAGE, org)
     if org.archived_at is not None:
         raise DomainError({"org": _("The organisation is archived.")})
-    name = _clean(name)
+    name = clean(name)
     if not name:
         raise DomainError({"name": _("Enter the name.")})
     if low_stock_at < 0:
@@ -83,9 +70,9 @@ def material_create(
         material = Material.objects.create(
             org=org,
             name=name,
-            unit=_clean(unit)[:10] or "本",
+            unit=clean(unit)[:10] or "本",
             low_stock_at=low_stock_at,
-            note=_clean(note)[:200],
+            note=clean(note)[:200],
         )
     audit_record(
         actor=actor,
@@ -231,7 +218,7 @@ def material_receive(
     material = _material_for_change(actor, material)
     n = _quantity(quantity)
     return _move(
-        actor=actor, material=material, kind=MovementKind.RECEIVED, delta=n, reason=_clean(note)
+        actor=actor, material=material, kind=MovementKind.RECEIVED, delta=n, reason=clean(note)
     )
 
 
@@ -240,7 +227,7 @@ def material_adjust(*, actor: Any, material: Material, delta: Any, reason: str) 
     """盘点调整: correct the stock after a count, damage or loss; the reason is required and the
     stock still cannot go below zero."""
     material = _material_for_change(actor, material)
-    reason = _clean(reason)
+    reason = clean(reason)
     if not reason:
         raise DomainError({"reason": _("Give the reason.")})
     try:
@@ -262,7 +249,7 @@ def material_update(
         raise DomainError({"low_stock_at": _("The threshold cannot be negative.")})
     before = {"low_stock_at": material.low_stock_at, "note": material.note}
     material.low_stock_at = low_stock_at
-    material.note = _clean(note)[:200]
+    material.note = clean(note)[:200]
     changes = diff(before, {"low_stock_at": material.low_stock_at, "note": material.note})
     if changes:
         material.save(update_fields=["low_stock_at", "note"])
@@ -274,15 +261,6 @@ def material_update(
             changes=changes,
         )
     return material
-
-
-# States in which a session has a date: handouts can be issued at it, a mock trial recorded.
-SESSION_STATES = (
-    OrderState.SCHEDULED,
-    OrderState.PREPARED,
-    OrderState.DELIVERED,
-    OrderState.CONFIRMED,
-)
 
 
 @transaction.atomic
@@ -442,255 +420,3 @@ def handouts_deliver(
         movements = _issue(actor, order, materials, wanted)
     handouts_release(actor=actor, order=order)
     return movements
-
-
-# ── Mock trials (模拟法庭) ──
-
-
-def _trial_order(actor: Any, order: Order) -> Order:
-    order = (
-        Order.objects.select_for_update(of=("self",))
-        .select_related("project__org", "partner", "topic")
-        .get(pk=order.pk)
-    )
-    access.require(actor, perms.MANAGE, order.project.org)
-    if order.format != OrderFormat.MOCK_TRIAL:
-        raise DomainError(_("This session is not a mock trial."))
-    if order.state not in SESSION_STATES:
-        raise DomainError(_("A mock trial is recorded for a scheduled or delivered session."))
-    return order
-
-
-@transaction.atomic
-def mock_trial_save(
-    *,
-    actor: Any,
-    order: Order,
-    case_title: str,
-    case_summary: str,
-    script: str = "",
-    outcome: str = "",
-) -> MockTrial:
-    """Record the mock trial of a 模拟法庭 session, or change what was recorded."""
-    order = _trial_order(actor, order)
-    case_title = _clean(case_title)[:100]
-    case_summary = (case_summary or "").strip()
-    if not case_title:
-        raise DomainError({"case_title": _("Name the case.")})
-    if not case_summary:
-        raise DomainError({"case_summary": _("Summarise the case.")})
-    after = {
-        "case_title": case_title,
-        "case_summary": case_summary,
-        "script": (script or "").strip(),
-        "outcome": (outcome or "").strip(),
-    }
-    trial = MockTrial.objects.filter(order=order).first()
-    if trial is None:
-        with refuse_duplicates(_("This session already has its mock trial.")):
-            trial = MockTrial.objects.create(order=order, created_by=actor, **after)
-        before: dict[str, Any] = {}
-        action = "lawedu.mock_trial.create"
-    else:
-        before = {key: getattr(trial, key) for key in after}
-        for key, value in after.items():
-            setattr(trial, key, value)
-        action = "lawedu.mock_trial.update"
-    changes = diff(before, after)
-    if changes:
-        if before:
-            trial.save(update_fields=list(after))
-        audit_record(
-            actor=actor, action=action, target=trial, org=order.project.org, changes=changes
-        )
-    return trial
-
-
-@transaction.atomic
-def trial_roles_save(
-    *, actor: Any, trial: MockTrial, seats: dict[str, dict[str, str]]
-) -> list[TrialSeat]:
-    """Assign the nine roles at once: for each role, who plays it (a named pupil or parent, or
-    a class). A role left empty is not filled; the page shows what is missing."""
-    order = _trial_order(actor, trial.order)
-    trial = MockTrial.objects.get(pk=trial.pk)
-    current = {s.role: s for s in trial.seats.all()}
-    before = {role: _seat_label(s.kind, s.name, s.class_name) for role, s in current.items()}
-    after: dict[str, str] = {}
-    rows = []
-    for role in TrialRole.values:
-        given = seats.get(role) or {}
-        name = _clean(given.get("name", ""))[:50]
-        class_name = _clean(given.get("class_name", ""))[:30]
-        kind = given.get("kind") or ParticipantKind.PUPIL
-        if kind not in ParticipantKind.values:
-            raise DomainError(_("Choose a pupil or a parent."))
-        if not name and not class_name:
-            continue
-        after[role] = _seat_label(kind, name, class_name)
-        rows.append(TrialSeat(trial=trial, role=role, kind=kind, name=name, class_name=class_name))
-    changes = diff(before, after)
-    if not changes:
-        return list(current.values())
-    TrialSeat.objects.filter(trial=trial).delete()
-    created = TrialSeat.objects.bulk_create(rows)
-    audit_record(
-        actor=actor,
-        action="lawedu.mock_trial.roles",
-        target=trial,
-        org=order.project.org,
-        changes=changes,
-    )
-    return created
-
-
-def _seat_label(kind: str, name: str, class_name: str) -> str:
-    who = "、".join(part for part in (class_name, name) if part)
-    return f"{who}（{ParticipantKind(kind).label}）"
-
-
-@transaction.atomic
-def trial_attach(*, actor: Any, trial: MockTrial, upload: Any) -> TrialAttachment:
-    order = _trial_order(actor, trial.order)
-    checked = check_upload(upload)
-    attachment = TrialAttachment(
-        trial=trial,
-        name=checked.name,
-        content_type=checked.kind.content_type,
-        uploaded_by=actor,
-    )
-    attachment.file.save(checked.stored_name, checked.upload, save=False)
-    attachment.save()
-    audit_record(
-        actor=actor,
-        action="lawedu.mock_trial.attach",
-        target=trial,
-        org=order.project.org,
-        changes={"attachment": [None, checked.name]},
-    )
-    return attachment
-
-
-@transaction.atomic
-def trial_attachment_remove(*, actor: Any, attachment: TrialAttachment) -> TrialAttachment:
-    attachment = TrialAttachment.objects.select_for_update().get(pk=attachment.pk)
-    order = _trial_order(actor, attachment.trial.order)
-    if attachment.removed_at is not None:
-        return attachment
-    attachment.removed_at = timezone.now()
-    attachment.save(update_fields=["removed_at"])
-    audit_record(
-        actor=actor,
-        action="lawedu.mock_trial.detach",
-        target=attachment.trial,
-        org=order.project.org,
-        changes={"attachment": [attachment.name, None]},
-    )
-    return attachment
-
-
-# ── Legal-counsellor appointments (法治辅导员 / 法治副校长) ──
-
-
-@transaction.atomic
-def appointment_create(
-    *,
-    actor: Any,
-    person: ProjectMember,
-    partner: PartnerUnit,
-    starts_on: date,
-    ends_on: date | None = None,
-    title: str = CounsellorTitle.COUNSELLOR,
-) -> Appointment:
-    """A school (or another partner) appoints a person of a project's team. Without an end,
-    the term is the rule's default (five years). A person may hold one appointment at a time
-    at one school; serving more than two schools is allowed but warned about
-    (`selectors.schools_at_once`)."""
-    # One person's appointments are serialised, so the overlap check holds under concurrency.
-    person = (
-        ProjectMember.objects.select_for_update(of=("self",))
-        .select_related("project__org")
-        .get(pk=person.pk)
-    )
-    access.require(actor, perms.MANAGE, person.project.org)
-    if person.left_at is not None:
-        raise DomainError({"person": _("This person has left the team.")})
-    if partner.archived_at is not None:
-        raise DomainError({"partner": _("This partner unit is archived.")})
-    if title not in CounsellorTitle.values:
-        raise DomainError({"title": _("Choose the title.")})
-    if ends_on is None:
-        ends_on = rules.default_end(starts_on)
-    if ends_on <= starts_on:
-        raise DomainError({"ends_on": _("The term ends after it starts.")})
-    overlapping = (
-        Appointment.objects.filter(person=person, partner=partner, starts_on__lte=ends_on)
-        .filter(Q(ended_on__isnull=True, ends_on__gte=starts_on) | Q(ended_on__gte=starts_on))
-        .exists()
-    )
-    if overlapping:
-        raise DomainError(
-            {"partner": _("This person is already appointed there for part of this term.")}
-        )
-    appointment = Appointment.objects.create(
-        person=person,
-        partner=partner,
-        title=title,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        created_by=actor,
-    )
-    audit_record(
-        actor=actor,
-        action="lawedu.appointment.create",
-        target=appointment,
-        org=person.project.org,
-        changes=diff(
-            {},
-            {
-                "person": person.name,
-                "partner": partner.name,
-                "title": appointment.get_title_display(),
-                "starts_on": starts_on,
-                "ends_on": ends_on,
-            },
-        ),
-    )
-    return appointment
-
-
-@transaction.atomic
-def appointment_end(
-    *, actor: Any, appointment: Appointment, ended_on: date, reason: str
-) -> Appointment:
-    """End an appointment before its term, with the reason (the record stays)."""
-    appointment = (
-        Appointment.objects.select_for_update(of=("self",))
-        .select_related("person__project__org", "partner")
-        .get(pk=appointment.pk)
-    )
-    access.require(actor, perms.MANAGE, appointment.person.project.org)
-    if appointment.ended_on is not None:
-        raise DomainError(_("The appointment has already ended."))
-    reason = _clean(reason)[:200]
-    if not reason:
-        raise DomainError({"reason": _("Give the reason.")})
-    if ended_on < appointment.starts_on:
-        raise DomainError({"ended_on": _("The appointment cannot end before it starts.")})
-    if ended_on >= appointment.ends_on:
-        raise DomainError(
-            {"ended_on": _("That is not early: the term ends on that day or before.")}
-        )
-    if ended_on > timezone.localdate():
-        raise DomainError({"ended_on": _("The date cannot be in the future.")})
-    appointment.ended_on = ended_on
-    appointment.end_reason = reason
-    appointment.save(update_fields=["ended_on", "end_reason"])
-    audit_record(
-        actor=actor,
-        action="lawedu.appointment.end",
-        target=appointment,
-        org=appointment.person.project.org,
-        changes={"ended_on": [None, ended_on], "reason": [None, reason]},
-    )
-    return appointment

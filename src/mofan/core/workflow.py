@@ -59,6 +59,10 @@ class Step:
     form: str = ""  # dotted path of the form the page shows for it ("" when it has none)
     tell: str = ""  # one of the workflow's `audiences`: who is told ("" nobody)
     notice: str | Promise = ""  # the message they get; `{record}` is the record's label
+    # The audit code when it is not "<workflow>.<step>": a code kept from before the workflow
+    # was declared (several steps of one kind of record written under one code, or another
+    # prefix), so that the labels and the audit history stay valid.
+    audit: str = ""
 
 
 def step(
@@ -93,6 +97,16 @@ class Workflow(Generic[M]):
     extra_states: tuple[str, ...] = ()  # states no step leads to (the first one, imported ones)
     describe: Callable[[M], str] = str  # the record in a notification (`{record}`)
     stale: str | Promise = ""  # the refusal when the state has moved on; `{state}` is the state
+    # The refusal written by the app instead of `stale` (record, step) → message: for messages
+    # that name the step's target too, kept as they were before the workflow.
+    refuse: Callable[[M, Step], str] | None = None
+    # The state change as the audit entry keeps it, (step, before, after) → changes; by default
+    # `{field: [before, after]}`. An app whose history kept it under another name, in words, or
+    # not at all (the step's own changes say it) writes it here.
+    audit_state: Callable[[Step, str, str], Mapping[str, Any]] | None = None
+    # The audit entry's target and its label, when the history keeps it on another record
+    # (an attendance is audited on its meeting); by default the record and `str(record)`.
+    audit_target: Callable[[M], tuple[Model, str | None]] | None = None
 
     def __post_init__(self) -> None:
         names = [s.name for s in self.steps]
@@ -123,6 +137,10 @@ class Workflow(Generic[M]):
         """Every (from, step, to), sorted: what the tests walk."""
         return sorted((src, s.name, s.target) for s in self.steps for src in s.sources)
 
+    def action(self, name: str) -> str:
+        """The audit code step `name` writes."""
+        return self[name].audit or f"{self.name}.{name}"
+
     def state_of(self, record: M) -> str:
         return str(getattr(record, self.field))
 
@@ -148,21 +166,24 @@ class Workflow(Generic[M]):
             queryset = queryset.select_related(*self.related)
         return queryset.get(pk=record.pk)
 
-    def begin(self, actor: Any, record: M, name: str) -> M:
+    def begin(self, actor: Any, record: M, name: str, *, locked: bool = False) -> M:
         """Lock the record and check who asks and the state it is in now. Call inside
-        `transaction.atomic`."""
+        `transaction.atomic`. `locked`: the caller already read the row with `lock` (to choose
+        the step, or to tell a repeat apart before it), so only the checks are made."""
         s = self[name]
-        locked = self.lock(record)
-        if actor is not None and not self.sees(actor, locked):
+        row = record if locked else self.lock(record)
+        if actor is not None and not self.sees(actor, row):
             raise PermissionDenied(_("You do not have permission to do this here."))
-        if self.state_of(locked) not in s.sources:
+        if self.state_of(row) not in s.sources:
+            if self.refuse is not None:
+                raise DomainError(self.refuse(row, s))
             stale = self.stale or _("This step is not possible: it is now “{state}”.")
             raise DomainError(
-                str(stale).format(state=getattr(locked, f"get_{self.field}_display")())
+                str(stale).format(state=getattr(row, f"get_{self.field}_display")())
             )
-        if not self.may_take(actor, locked, name):
+        if not self.may_take(actor, row, name):
             raise PermissionDenied(_("You do not have permission to do this here."))
-        return locked
+        return row
 
     def finish(
         self,
@@ -192,13 +213,12 @@ class Workflow(Generic[M]):
                 at=when,
                 note=note,
             )
-        audit_record(
-            actor=actor,
-            action=f"{self.name}.{name}",
-            target=record,
-            org=self.org(record),
-            changes={self.field: [before, s.target], **(changes or {})},
+        state = (
+            self.audit_state(s, before, s.target)
+            if self.audit_state is not None
+            else {self.field: [before, s.target]}
         )
+        self._audit(actor, record, name, {**state, **(changes or {})})
         if s.tell:
             after_commit("mofan.core.tasks.workflow_notify", self.name, record.pk, name)
         return record
@@ -228,16 +248,23 @@ class Workflow(Generic[M]):
                 at=when,
                 note=note,
             )
-        audit_record(
-            actor=actor,
-            action=f"{self.name}.{name}",
-            target=record,
-            org=self.org(record),
-            changes=dict(changes or {}),
-        )
+        self._audit(actor, record, name, dict(changes or {}))
         if s.tell:
             after_commit("mofan.core.tasks.workflow_notify", self.name, record.pk, name)
         return record
+
+    def _audit(self, actor: Any, record: M, name: str, changes: dict[str, Any]) -> None:
+        target, label = (
+            self.audit_target(record) if self.audit_target is not None else (record, None)
+        )
+        audit_record(
+            actor=actor,
+            action=self.action(name),
+            target=target,
+            org=self.org(record),
+            changes=changes,
+            target_label=label,
+        )
 
     def take(self, actor: Any, record: M, name: str, **finish: Any) -> M:
         """A step with nothing of its own to check or set: `begin` then `finish`."""

@@ -8,11 +8,13 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
 from django.utils import timezone
 
 from mofan.core import access
 from mofan.core.paths import subtree_q
 from mofan.members.models import Member
+from mofan.members.selectors import member_of_user
 from mofan.orglife import permissions as perms
 from mofan.orglife.models import (
     Appraisal,
@@ -21,6 +23,7 @@ from mofan.orglife.models import (
     AppraisalState,
     Attendance,
     AttendanceStatus,
+    CalendarFeed,
     FrequencyRule,
     HeartTalk,
     Meeting,
@@ -61,6 +64,54 @@ def meeting_get(*, actor: Any, pk: int, permission: str = perms.VIEW) -> Meeting
         permission,
         pk=pk,
     )
+
+
+def attendee_meeting_get(*, user: Any, pk: int) -> Meeting:
+    """A meeting the signed-in member is expected at (asking for leave): 404 for any other."""
+    member = member_of_user(user, related=())
+    meeting = (
+        Meeting.objects.select_related("org").filter(pk=pk, attendances__member=member).first()
+        if member is not None
+        else None
+    )
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def checkin_meeting(*, pk: int) -> Meeting | None:
+    """The meeting a signed check-in code names (the code is the proof: it is not scoped)."""
+    return Meeting.objects.select_related("org").filter(pk=pk).first()
+
+
+def attendance_get(*, actor: Any, pk: int, permission: str = perms.MANAGE_MEETINGS) -> Attendance:
+    return access.get_for_actor(
+        Attendance.objects.select_related("meeting"), actor, permission, pk=pk
+    )
+
+
+def calendar_feed_of(*, user: Any) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user_id=int(user.pk or 0)).first()
+
+
+def calendar_feed_by_token(*, token: str) -> CalendarFeed | None:
+    """The feed whose secret is `token`, of an active login (the token is the key)."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    return feed if feed is not None and feed.user.is_active else None
+
+
+def branch_people(*, org: Organisation) -> list[tuple[int, str]]:
+    """The current members of a branch, for a form's choices (a heart-to-heart talk)."""
+    return list(
+        Member.objects.filter(org=org, archived_at__isnull=True)
+        .order_by("name_pinyin")
+        .values_list("pk", "full_name")
+    )
+
+
+def members_by_pk(pks: list[int]) -> dict[int, Member]:
+    """The members chosen on a form (host and recorder, a talk's two people), by id."""
+    return Member.objects.select_related("org").in_bulk([pk for pk in pks if pk])
 
 
 def review_queue(*, actor: Any, state: str = ReviewState.SUBMITTED) -> QuerySet[Meeting]:
@@ -438,8 +489,6 @@ class TalkCoverage:
 
 def talk_coverage(*, org: Organisation, year: int, today: date | None = None) -> TalkCoverage:
     """Three queries: the members, the committee, the year's talks."""
-    from mofan.members.models import Member
-
     today = today or timezone.localdate()
     day = min(today, date(year, 12, 31))
     members = dict(
@@ -496,8 +545,6 @@ class DualLifeRow:
 def dual_life(*, actor: Any, under: Organisation | None, year: int) -> list[DualLifeRow]:
     """双重组织生活: each leading cadre in scope and their attendance, this year, at the
     meetings of their own branch and party group. Two queries."""
-    from mofan.members.models import Member
-
     cadres_qs = access.scope(
         Member.objects.filter(is_leading_cadre=True, archived_at__isnull=True).select_related(
             "org", "organ"

@@ -25,7 +25,6 @@ from mofan.orglife.services.calendar import calendar_feed_reset
 from mofan.orglife.services.leave import leave_decide, leave_request, meeting_organisers
 from mofan.orglife.services.meetings import (
     LOCKED_STATES,
-    TRANSITIONS,
     default_attendees,
     meeting_schedule,
     meeting_set_status,
@@ -39,7 +38,6 @@ from mofan.orglife.services.minutes import (
     resolution_record,
 )
 from mofan.orglife.services.review import (
-    REVIEW_TRANSITIONS,
     meeting_acknowledge,
     meeting_review,
     meeting_submit,
@@ -51,8 +49,6 @@ __all__ = [
     "CHECK_IN_OPENS_BEFORE",
     "EXCELLENT_AT_MOST",
     "LOCKED_STATES",
-    "REVIEW_TRANSITIONS",
-    "TRANSITIONS",
     "UNCHANGED",
     "Quorum",
     "_meeting_for_check_in",

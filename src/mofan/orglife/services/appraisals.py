@@ -23,6 +23,8 @@ from mofan.orglife.models import (
     Meeting,
     PeerRating,
 )
+from mofan.orglife.services.meetings import own_member
+from mofan.orglife.workflows import APPRAISAL
 from mofan.orgs.models import Organisation, OrgKind
 
 # ---- 民主评议党员 (DOMAIN_RULES §2) ------------------------------------------------------
@@ -33,17 +35,6 @@ EXCELLENT_AT_MOST = (1, 3)  # 优秀 normally at most a third of the members gra
 def excellent_limit(graded: int) -> int:
     numerator, denominator = EXCELLENT_AT_MOST
     return graded * numerator // denominator
-
-
-def _own_member(user: Any) -> Member:
-    member = (
-        Member.objects.filter(user_id=user.pk, archived_at__isnull=True).first()
-        if getattr(user, "is_authenticated", False)
-        else None
-    )
-    if member is None:
-        raise DomainError(_("Your login is not linked to a member record."))
-    return member
 
 
 def _open_appraisal(appraisal: Appraisal) -> Appraisal:
@@ -87,12 +78,8 @@ def appraisal_open(
             for member in members
         ]
     )
-    audit_record(
-        actor=actor,
-        action="orglife.appraisal.open",
-        target=appraisal,
-        org=org,
-        changes={"year": [None, year], "members": [None, len(members)]},
+    APPRAISAL.started(
+        actor, appraisal, "open", changes={"year": [None, year], "members": [None, len(members)]}
     )
     link = reverse("orglife:my_appraisal")
     for member in members:
@@ -110,7 +97,7 @@ def appraisal_open(
 
 @transaction.atomic
 def self_assessment_save(*, user: Any, entry: AppraisalEntry, text: str) -> AppraisalEntry:
-    member = _own_member(user)
+    member = own_member(user)
     _open_appraisal(entry.appraisal)
     entry = AppraisalEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.member_id != member.pk:
@@ -137,7 +124,7 @@ def self_assessment_save(*, user: Any, entry: AppraisalEntry, text: str) -> Appr
 @transaction.atomic
 def peer_rate(*, user: Any, entry: AppraisalEntry, grade: str) -> PeerRating:
     """互评: a member taking part assesses another (again, to change their mind, while open)."""
-    rater = _own_member(user)
+    rater = own_member(user)
     appraisal = _open_appraisal(entry.appraisal)
     entry = AppraisalEntry.objects.select_related("member").get(pk=entry.pk)
     if not appraisal.entries.filter(member=rater).exists():
@@ -191,7 +178,7 @@ def appraisal_conclude(*, actor: Any, appraisal: Appraisal, grades: dict[int, st
     """Decide the grades (entry id → grade) and conclude. Every full member is graded,
     probationary members are not, and 优秀 stays within a third of those graded."""
     access.require(actor, perms.MANAGE_MEETINGS, appraisal.org)
-    appraisal = _open_appraisal(appraisal)
+    appraisal = APPRAISAL.begin(actor, appraisal, "conclude")
     entries = list(appraisal.entries.select_for_update().select_related("member"))
     missing = [
         e.member.full_name
@@ -218,17 +205,15 @@ def appraisal_conclude(*, actor: Any, appraisal: Appraisal, grades: dict[int, st
     for entry in graded:
         entry.grade = grades[entry.pk]
     AppraisalEntry.objects.bulk_update(graded, ["grade"])
-    appraisal.state, appraisal.closed_at = AppraisalState.CLOSED, timezone.now()
-    appraisal.save(update_fields=["state", "closed_at"])
+    appraisal.closed_at = timezone.now()
     tally = {
         str(AppraisalGrade(g).label): sum(1 for e in graded if e.grade == g)
         for g in AppraisalGrade.values
     }
-    audit_record(
-        actor=actor,
-        action="orglife.appraisal.conclude",
-        target=appraisal,
-        org=appraisal.org,
+    return APPRAISAL.finish(
+        actor,
+        appraisal,
+        "conclude",
+        fields=["closed_at"],
         changes={label: [None, n] for label, n in tally.items()},
     )
-    return appraisal

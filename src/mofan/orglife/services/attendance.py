@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mofan.core import access
-from mofan.core.audit import audit_record
 from mofan.core.errors import DomainError
 from mofan.members.models import Member
 from mofan.orglife import permissions as perms
@@ -23,7 +22,9 @@ from mofan.orglife.models import (
 from mofan.orglife.services.meetings import (
     _meeting_for_update,
     _require_editable,
+    own_member,
 )
+from mofan.orglife.workflows import ATTENDANCE
 
 
 @transaction.atomic
@@ -42,27 +43,22 @@ def attendance_record(
     leave_reason = " ".join((leave_reason or "").split())
     if status == AttendanceStatus.LEAVE and not leave_reason:
         raise DomainError({"leave_reason": _("Give the reason for the leave.")})
-    attendance = (
-        Attendance.objects.select_for_update().filter(meeting=meeting, member=member).first()
-    )
-    if attendance is None:
+    found = Attendance.objects.filter(meeting=meeting, member=member).order_by("pk").first()
+    if found is None:
         raise DomainError(_("This member is not among the meeting's attendees."))
+    attendance = ATTENDANCE.lock(found)
     if attendance.status == status and attendance.leave_reason == leave_reason:
         return attendance, False
-    before = attendance.status
-    attendance.status = status
+    attendance = ATTENDANCE.begin(actor, attendance, status, locked=True)
     attendance.leave_reason = leave_reason if status == AttendanceStatus.LEAVE else ""
     attendance.checked_in_at = timezone.now() if status == AttendanceStatus.PRESENT else None
-    attendance.save(update_fields=["status", "leave_reason", "checked_in_at"])
-    audit_record(
-        actor=actor,
-        action="orglife.attendance.record",
-        target=meeting,
-        org=meeting.org,
-        target_label=f"{meeting} · {member}",
+    ATTENDANCE.finish(
+        actor,
+        attendance,
+        status,
+        fields=["leave_reason", "checked_in_at"],
         changes={
             "member": [None, member.full_name],
-            "status": [AttendanceStatus(before).label, AttendanceStatus(status).label],
             "leave_reason": [None, attendance.leave_reason],
         },
     )
@@ -79,13 +75,7 @@ def attendance_self_check_in(*, user: Any, meeting: Meeting) -> tuple[Attendance
     Everything that only reads happens before the write transaction, so a burst of phones
     holds SQLite's single writer lock (and PostgreSQL's share lock on the meeting) as briefly
     as it can; a repeated scan takes no write lock at all."""
-    member = (
-        Member.objects.filter(user_id=user.pk, archived_at__isnull=True).first()
-        if getattr(user, "is_authenticated", False)
-        else None
-    )
-    if member is None:
-        raise DomainError(_("Your login is not linked to a member record."))
+    member = own_member(user)
     _check_in_open(meeting)
     attendance = Attendance.objects.filter(meeting=meeting, member=member).order_by("pk").first()
     if attendance is None:
@@ -109,32 +99,18 @@ def _record_check_in(
 ) -> tuple[Attendance, bool]:
     meeting = _meeting_for_check_in(meeting)
     _check_in_open(meeting)  # again, under the lock: it may have been cancelled meanwhile
-    # Only the attendance row is locked: the default ordering would join (and lock) the
-    # meeting, which the check-ins share.
-    attendance = (
-        Attendance.objects.select_for_update(of=("self",)).filter(pk=pk).order_by("pk").first()
-    )
-    if attendance is None:
-        raise DomainError(_("You are not among this meeting's attendees."))
+    # Only the attendance row is locked (`ATTENDANCE.lock`): the check-ins share the meeting.
+    attendance = ATTENDANCE.lock(Attendance(pk=pk))
     if attendance.status == AttendanceStatus.PRESENT:
         return attendance, False
-    before = attendance.status
-    attendance.status, attendance.checked_in_at, attendance.leave_reason = (
-        AttendanceStatus.PRESENT,
-        timezone.now(),
-        "",
-    )
-    attendance.save(update_fields=["status", "checked_in_at", "leave_reason"])
-    audit_record(
-        actor=user,
-        action="orglife.attendance.check_in",
-        target=meeting,
-        org=meeting.org,
-        target_label=f"{meeting} · {member}",
-        changes={
-            "member": [None, member.full_name],
-            "status": [AttendanceStatus(before).label, AttendanceStatus.PRESENT.label],
-        },
+    attendance = ATTENDANCE.begin(user, attendance, "check_in", locked=True)
+    attendance.checked_in_at, attendance.leave_reason = timezone.now(), ""
+    ATTENDANCE.finish(
+        user,
+        attendance,
+        "check_in",
+        fields=["checked_in_at", "leave_reason"],
+        changes={"member": [None, member.full_name]},
     )
     return attendance, True
 

@@ -10,41 +10,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mofan.core import access
-from mofan.core.audit import audit_record
 from mofan.core.errors import DomainError
 from mofan.core.services import message_send
-from mofan.members.models import Member
 from mofan.orglife import permissions as perms
 from mofan.orglife.models import (
     Attendance,
-    AttendanceStatus,
     Meeting,
     MeetingStatus,
 )
 from mofan.orglife.services.meetings import (
     _local_time,
     _meeting_for_update,
+    own_member,
 )
+from mofan.orglife.workflows import ATTENDANCE
 from mofan.orgs.models import OrgKind
 
 
 def _own_attendance(user: Any, meeting: Meeting) -> Attendance:
-    member = (
-        Member.objects.filter(user_id=user.pk, archived_at__isnull=True).first()
-        if getattr(user, "is_authenticated", False)
-        else None
-    )
-    if member is None:
-        raise DomainError(_("Your login is not linked to a member record."))
-    attendance = (
-        Attendance.objects.select_for_update()
-        .select_related("member")
-        .filter(meeting=meeting, member=member)
-        .first()
-    )
-    if attendance is None:
+    member = own_member(user)
+    found = Attendance.objects.filter(meeting=meeting, member=member).order_by("pk").first()
+    if found is None:
         raise DomainError(_("You are not among this meeting's attendees."))
-    return attendance
+    return ATTENDANCE.lock(found)
 
 
 @transaction.atomic
@@ -57,19 +45,13 @@ def leave_request(*, user: Any, meeting: Meeting, reason: str) -> Attendance:
     reason = " ".join((reason or "").split())
     if not reason:
         raise DomainError({"reason": _("Give the reason for the leave.")})
-    if attendance.status not in {AttendanceStatus.EXPECTED, AttendanceStatus.LEAVE_REQUESTED}:
-        raise DomainError(
-            _("Your attendance is already recorded as %(status)s.")
-            % {"status": AttendanceStatus(attendance.status).label}
-        )
-    attendance.status, attendance.leave_reason = AttendanceStatus.LEAVE_REQUESTED, reason
-    attendance.save(update_fields=["status", "leave_reason"])
-    audit_record(
-        actor=user,
-        action="orglife.leave.request",
-        target=meeting,
-        org=meeting.org,
-        target_label=f"{meeting} · {attendance.member}",
+    attendance = ATTENDANCE.begin(user, attendance, "leave_request", locked=True)
+    attendance.leave_reason = reason
+    ATTENDANCE.finish(
+        user,
+        attendance,
+        "leave_request",
+        fields=["leave_reason"],
         changes={"leave_reason": [None, reason]},
     )
     link = reverse("orglife:detail", kwargs={"meeting_id": meeting.pk})
@@ -103,17 +85,11 @@ def meeting_organisers(meeting: Meeting) -> list[int]:
 @transaction.atomic
 def leave_decide(*, actor: Any, attendance: Attendance, approve: bool) -> Attendance:
     access.require(actor, perms.MANAGE_MEETINGS, attendance.meeting.org)
-    attendance = (
-        Attendance.objects.select_for_update()
-        .select_related("meeting", "member")
-        .get(pk=attendance.pk)
-    )
-    if attendance.status != AttendanceStatus.LEAVE_REQUESTED:
-        raise DomainError(_("There is no leave request to decide."))
-    attendance.status = AttendanceStatus.LEAVE if approve else AttendanceStatus.EXPECTED
+    name = "leave_approve" if approve else "leave_refuse"
+    attendance = ATTENDANCE.begin(actor, attendance, name)
     if not approve:
         attendance.leave_reason = ""
-    attendance.save(update_fields=["status", "leave_reason"])
+    ATTENDANCE.finish(actor, attendance, name, fields=["leave_reason"])
     if attendance.member.user_id:
         title = (
             _("Leave approved: %(topic)s") if approve else _("Leave not approved: %(topic)s")
@@ -130,17 +106,4 @@ def leave_decide(*, actor: Any, attendance: Attendance, approve: bool) -> Attend
             body=body,
             link=reverse("orglife:mine"),
         )
-    audit_record(
-        actor=actor,
-        action="orglife.leave.approve" if approve else "orglife.leave.refuse",
-        target=attendance.meeting,
-        org=attendance.meeting.org,
-        target_label=f"{attendance.meeting} · {attendance.member}",
-        changes={
-            "status": [
-                AttendanceStatus.LEAVE_REQUESTED.label,
-                AttendanceStatus(attendance.status).label,
-            ]
-        },
-    )
     return attendance

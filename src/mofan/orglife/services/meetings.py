@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mofan.core import access
-from mofan.core.audit import audit_record, diff
+from mofan.core.audit import diff
+from mofan.core.deferred import after_commit
 from mofan.core.errors import DomainError
 from mofan.members.models import Member
+from mofan.members.selectors import member_of_user
 from mofan.orglife import permissions as perms
 from mofan.orglife.models import (
     Attendance,
@@ -22,15 +24,9 @@ from mofan.orglife.models import (
     ReviewState,
 )
 from mofan.orglife.rules import HELD_BY
+from mofan.orglife.workflows import LOCKED_STATES, MEETING, meeting_refusal
 from mofan.orgs.models import Organisation
 from mofan.orgs.selectors import seat_list
-
-# The one table of allowed status changes.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    MeetingStatus.SCHEDULED: frozenset({MeetingStatus.HELD, MeetingStatus.CANCELLED}),
-    MeetingStatus.HELD: frozenset(),
-    MeetingStatus.CANCELLED: frozenset(),
-}
 
 
 def default_attendees(*, org: Organisation, kind: str) -> list[Member]:
@@ -101,14 +97,11 @@ def meeting_schedule(
         ]
     )
     if meeting.status == MeetingStatus.SCHEDULED:
-        from mofan.orglife.tasks import notify_attendees_task
-
-        transaction.on_commit(lambda: notify_attendees_task(meeting.pk))
-    audit_record(
-        actor=actor,
-        action="orglife.meeting.schedule",
-        target=meeting,
-        org=org,
+        after_commit("mofan.orglife.tasks.notify_attendees_task", meeting.pk)
+    MEETING.started(
+        actor,
+        meeting,
+        "schedule",
         changes=diff(
             {},
             {
@@ -129,11 +122,17 @@ def _local_time(moment: datetime) -> str:
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 
+def own_member(user: Any) -> Member:
+    """The member record of the login that acts as a member (checking in, asking for leave,
+    writing a self-assessment); refused with the reason for a login that has none."""
+    member = member_of_user(user, related=())
+    if member is None:
+        raise DomainError(_("Your login is not linked to a member record."))
+    return member
+
+
 def _meeting_for_update(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update().select_related("org").get(pk=meeting.pk)
-
-
-LOCKED_STATES = frozenset({ReviewState.SUBMITTED, ReviewState.ACKNOWLEDGED, ReviewState.APPROVED})
 
 
 def _require_editable(meeting: Meeting) -> None:
@@ -146,26 +145,14 @@ def _require_editable(meeting: Meeting) -> None:
 
 @transaction.atomic
 def meeting_set_status(*, actor: Any, meeting: Meeting, status: str) -> Meeting:
+    """Mark a scheduled meeting held (once it has started) or cancelled."""
     access.require(actor, perms.MANAGE_MEETINGS, meeting.org)
-    meeting = _meeting_for_update(meeting)
-    if status not in TRANSITIONS[meeting.status]:
-        raise DomainError(
-            _("A %(now)s meeting cannot become %(then)s.")
-            % {"now": MeetingStatus(meeting.status).label, "then": MeetingStatus(status).label}
-        )
+    if status not in {s.name for s in MEETING.steps if s.sources}:
+        raise DomainError(meeting_refusal(MEETING.lock(meeting), status))
+    meeting = MEETING.begin(actor, meeting, status)
     if status == MeetingStatus.HELD and timezone.now() < meeting.starts_at:
         raise DomainError(
             _("The meeting starts at %(start)s; it can be marked as held once it has started.")
             % {"start": _local_time(meeting.starts_at)}
         )
-    before = meeting.status
-    meeting.status = status
-    meeting.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        action=f"orglife.meeting.{status}",
-        target=meeting,
-        org=meeting.org,
-        changes={"status": [MeetingStatus(before).label, MeetingStatus(status).label]},
-    )
-    return meeting
+    return MEETING.finish(actor, meeting, status)

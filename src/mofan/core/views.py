@@ -71,13 +71,16 @@ def act(
 ) -> HttpResponse:
     """A button that posts no fields: call the service; when it succeeds say `done` (or
     `done(result)`) and go to `to`; when it refuses (`DomainError`), say why at the top of the
-    page the button was on (`back`, else `to`) — the service changed nothing."""
+    page the button was on (`back`, else `to`) — the service changed nothing. An empty `done`
+    says nothing: the page it goes to shows what changed."""
     try:
         result = call()
     except DomainError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(back or to)
-    messages.success(request, done(result) if callable(done) else str(done))
+    text = done(result) if callable(done) else str(done)
+    if text:
+        messages.success(request, text)
     return redirect(to)
 
 

@@ -178,9 +178,7 @@ class Workflow(Generic[M]):
             if self.refuse is not None:
                 raise DomainError(self.refuse(row, s))
             stale = self.stale or _("This step is not possible: it is now “{state}”.")
-            raise DomainError(
-                str(stale).format(state=getattr(row, f"get_{self.field}_display")())
-            )
+            raise DomainError(str(stale).format(state=getattr(row, f"get_{self.field}_display")()))
         if not self.may_take(actor, row, name):
             raise PermissionDenied(_("You do not have permission to do this here."))
         return row

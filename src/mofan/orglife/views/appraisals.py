@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from mofan.core import access
-from mofan.core.errors import DomainError
 from mofan.core.views import (
     ScopedView,
-    apply_domain_error,
+    act,
+    submit,
 )
 from mofan.orglife import permissions as perms
-from mofan.orglife import selectors, services
+from mofan.orglife import policies, selectors, services
 from mofan.orglife.forms import (
     AppraisalOpenForm,
     SelfAssessmentForm,
@@ -56,17 +58,22 @@ class AppraisalOpenView(ScopedView):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = AppraisalOpenForm(request.POST, actor=request.user)
         year = year_filter(request)
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def open_(valid: AppraisalOpenForm) -> Any:
+            data = valid.cleaned_data
             org = org_get(actor=request.user, pk=data["org"], permission=perms.MANAGE_MEETINGS)
-            try:
-                appraisal = services.appraisal_open(actor=request.user, org=org, year=data["year"])
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("The appraisal is open; members have been told."))
-                return redirect("orglife:appraisal", appraisal_id=appraisal.pk)
-        return AppraisalListView()._render(request, year, form)
+            return services.appraisal_open(actor=request.user, org=org, year=data["year"])
+
+        return submit(
+            request,
+            form,
+            open_,
+            done=_("The appraisal is open; members have been told."),
+            to=lambda appraisal: reverse(
+                "orglife:appraisal", kwargs={"appraisal_id": appraisal.pk}
+            ),
+            page=lambda invalid: AppraisalListView()._render(request, year, invalid),
+        )
 
 
 class AppraisalDetailView(ScopedView):
@@ -85,7 +92,7 @@ class AppraisalDetailView(ScopedView):
                 "grades": AppraisalGrade.choices,
                 "excellent_limit": services.excellent_limit(len(graded)),
                 "graded": len(graded),
-                "can_manage": access.can(request.user, perms.MANAGE_MEETINGS, appraisal.org),
+                "can_manage": policies.manages(request.user, appraisal),
                 "tab": "appraisals",
             },
         )
@@ -106,39 +113,48 @@ class AppraisalGradesView(ScopedView):
             for e in entries
             if request.POST.get(f"grade-{e.pk}", "") in {"", *AppraisalGrade.values}
         }
-        try:
-            if request.POST.get("action") == "conclude":
-                services.appraisal_conclude(
-                    actor=request.user,
-                    appraisal=appraisal,
-                    grades={pk: grade for pk, grade in chosen.items() if grade},
-                )
-                messages.success(request, _("The grades are decided and the appraisal concluded."))
-            else:
-                changed = 0
-                for entry in entries:
-                    if entry.probationary or entry.pk not in chosen:
-                        continue
-                    if chosen[entry.pk] != entry.proposed_grade:
-                        services.appraisal_propose(
-                            actor=request.user, entry=entry, grade=chosen[entry.pk]
-                        )
-                        changed += 1
-                messages.success(
-                    request, _("%(n)d proposals of the committee saved.") % {"n": changed}
-                )
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("orglife:appraisal", appraisal_id=appraisal.pk)
+
+        def conclude() -> Any:
+            return services.appraisal_conclude(
+                actor=request.user,
+                appraisal=appraisal,
+                grades={pk: grade for pk, grade in chosen.items() if grade},
+            )
+
+        def propose() -> int:
+            changed = 0
+            for entry in entries:
+                if entry.probationary or entry.pk not in chosen:
+                    continue
+                if chosen[entry.pk] != entry.proposed_grade:
+                    services.appraisal_propose(
+                        actor=request.user, entry=entry, grade=chosen[entry.pk]
+                    )
+                    changed += 1
+            return changed
+
+        to = reverse("orglife:appraisal", kwargs={"appraisal_id": appraisal.pk})
+        if request.POST.get("action") == "conclude":
+            return act(
+                request,
+                conclude,
+                done=_("The grades are decided and the appraisal concluded."),
+                to=to,
+            )
+        return act(
+            request,
+            propose,
+            done=lambda changed: _("%(n)d proposals of the committee saved.") % {"n": changed},
+            to=to,
+        )
 
 
 class MyAppraisalView(ScopedView):
     """The member's side: self-assessment and assessing the others (self-service)."""
 
-    permission = access.AUTHENTICATED
+    permission = access.PARTY_MEMBER
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        access.require_party_member(request.user)
         mine = selectors.my_appraisals(user=request.user)
         forms_ = [
             (item, SelfAssessmentForm(initial={"text": item.entry.self_assessment}))
@@ -156,23 +172,28 @@ class MyAppraisalView(ScopedView):
         item = mine.get(int(raw)) if raw.isdigit() else None
         if item is None:
             raise Http404
-        try:
-            if request.POST.get("action") == "self":
-                form = SelfAssessmentForm(request.POST)
-                services.self_assessment_save(
-                    user=request.user,
-                    entry=item.entry,
-                    text=form.data.get("text", ""),
-                )
-                messages.success(request, _("Your self-assessment is saved."))
-            else:
-                saved = 0
-                for peer, given in item.peers:
-                    grade = request.POST.get(f"peer-{peer.pk}", "")
-                    if grade and grade != given:
-                        services.peer_rate(user=request.user, entry=peer, grade=grade)
-                        saved += 1
-                messages.success(request, _("%(n)d assessments saved.") % {"n": saved})
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("orglife:my_appraisal")
+
+        def write_self() -> Any:
+            form = SelfAssessmentForm(request.POST)
+            return services.self_assessment_save(
+                user=request.user, entry=item.entry, text=form.data.get("text", "")
+            )
+
+        def rate_peers() -> int:
+            saved = 0
+            for peer, given in item.peers:
+                grade = request.POST.get(f"peer-{peer.pk}", "")
+                if grade and grade != given:
+                    services.peer_rate(user=request.user, entry=peer, grade=grade)
+                    saved += 1
+            return saved
+
+        to = reverse("orglife:my_appraisal")
+        if request.POST.get("action") == "self":
+            return act(request, write_self, done=_("Your self-assessment is saved."), to=to)
+        return act(
+            request,
+            rate_peers,
+            done=lambda saved: _("%(n)d assessments saved.") % {"n": saved},
+            to=to,
+        )

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from mofan.core.errors import DomainError
 from mofan.core.uploads import stored_file_response
 from mofan.core.views import (
     ScopedView,
+    act,
 )
 from mofan.orglife import permissions as perms
 from mofan.orglife import selectors, services
@@ -29,18 +27,17 @@ class AttachmentUploadView(ScopedView):
             actor=request.user, pk=meeting_id, permission=perms.MANAGE_MEETINGS
         )
         form = AttachmentForm(request.POST, request.FILES)
-        try:
-            services.attachment_add(
+        return act(
+            request,
+            lambda: services.attachment_add(
                 actor=request.user,
                 meeting=meeting,
                 upload=request.FILES.get("file"),
                 caption=form.data.get("caption", ""),
-            )
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Attachment kept."))
-        return redirect(f"{reverse('orglife:detail', args=[meeting.pk])}#attachments")
+            ),
+            done=_("Attachment kept."),
+            to=f"{reverse('orglife:detail', args=[meeting.pk])}#attachments",
+        )
 
 
 class AttachmentFileView(ScopedView):
@@ -61,8 +58,9 @@ class AttachmentRemoveView(ScopedView):
         attachment = selectors.attachment_get(
             actor=request.user, pk=attachment_id, permission=perms.MANAGE_MEETINGS
         )
-        try:
-            services.attachment_remove(actor=request.user, attachment=attachment)
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect(f"{reverse('orglife:detail', args=[attachment.meeting_id])}#attachments")
+        return act(
+            request,
+            lambda: services.attachment_remove(actor=request.user, attachment=attachment),
+            done="",  # the file is gone from the list
+            to=f"{reverse('orglife:detail', args=[attachment.meeting_id])}#attachments",
+        )

@@ -12,9 +12,7 @@ from django.utils.translation import gettext as _
 
 from mofan.core import access, checkin
 from mofan.core.errors import DomainError
-from mofan.core.views import (
-    ScopedView,
-)
+from mofan.core.views import ScopedView, act
 from mofan.orglife import permissions as perms
 from mofan.orglife import selectors, services
 from mofan.orglife.forms import (
@@ -37,22 +35,27 @@ class AttendanceView(ScopedView):
         row = meeting.attendances.select_related("member").filter(member_id=data["member"]).first()
         if row is None:
             raise Http404
-        try:
-            _attendance, changed = services.attendance_record(
+
+        def recorded(result: tuple[Any, bool]) -> str:
+            # A new record needs no words (the row shows it); a repeat is said, as a note.
+            if not result[1]:
+                messages.info(
+                    request, _("%(name)s: already recorded.") % {"name": row.member.full_name}
+                )
+            return ""
+
+        return act(
+            request,
+            lambda: services.attendance_record(
                 actor=request.user,
                 meeting=meeting,
                 member=row.member,
                 status=data["status"],
                 leave_reason=data["leave_reason"],
-            )
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            if not changed:
-                messages.info(
-                    request, _("%(name)s: already recorded.") % {"name": row.member.full_name}
-                )
-        return redirect("orglife:detail", meeting_id=meeting.pk)
+            ),
+            done=recorded,
+            to=reverse("orglife:detail", kwargs={"meeting_id": meeting.pk}),
+        )
 
 
 CHECKIN_KIND = "orglife.meeting"
@@ -92,13 +95,10 @@ class CheckInScreenView(ScopedView):
 class CheckInView(ScopedView):
     """Where a member's phone lands after scanning: confirm, and the check-in is recorded."""
 
-    permission = access.AUTHENTICATED
+    permission = access.PARTY_MEMBER
 
     def _meeting(self, token: str) -> Any:
-        meeting_id = checkin.read_token(token, kind=CHECKIN_KIND)
-        from mofan.orglife.models import Meeting
-
-        meeting = Meeting.objects.select_related("org").filter(pk=meeting_id).first()
+        meeting = selectors.checkin_meeting(pk=checkin.read_token(token, kind=CHECKIN_KIND))
         if meeting is None:
             raise DomainError(_("This check-in code is not valid."))
         return meeting

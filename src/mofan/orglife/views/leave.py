@@ -2,58 +2,45 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 from mofan.core import access
-from mofan.core.errors import DomainError
-from mofan.core.views import (
-    ScopedView,
-)
+from mofan.core.views import ScopedView, act
 from mofan.orglife import permissions as perms
-from mofan.orglife import services
+from mofan.orglife import selectors, services
+from mofan.orglife.workflows import ATTENDANCE
 
 
 class LeaveRequestView(ScopedView):
-    permission = access.AUTHENTICATED
+    """A member asks for leave from a meeting they are expected at (404 for any other)."""
+
+    permission = access.PARTY_MEMBER
 
     def post(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
-        from mofan.orglife.models import Meeting
-
-        meeting = Meeting.objects.filter(pk=meeting_id).first()
-        if meeting is None:
-            raise Http404
-        try:
-            services.leave_request(
+        meeting = selectors.attendee_meeting_get(user=request.user, pk=meeting_id)
+        return act(
+            request,
+            lambda: services.leave_request(
                 user=request.user, meeting=meeting, reason=request.POST.get("reason", "")
-            )
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Your leave request was sent to the organiser."))
-        return redirect("orglife:mine")
+            ),
+            done=ATTENDANCE["leave_request"].message,
+            to=reverse("orglife:mine"),
+        )
 
 
 class LeaveDecideView(ScopedView):
     permission = perms.MANAGE_MEETINGS
 
     def post(self, request: HttpRequest, attendance_id: int) -> HttpResponse:
-        from mofan.orglife.models import Attendance
-
-        attendance = access.get_for_actor(
-            Attendance.objects.select_related("meeting"),
-            request.user,
-            perms.MANAGE_MEETINGS,
-            pk=attendance_id,
-        )
-        try:
-            services.leave_decide(
+        attendance = selectors.attendance_get(actor=request.user, pk=attendance_id)
+        return act(
+            request,
+            lambda: services.leave_decide(
                 actor=request.user,
                 attendance=attendance,
                 approve=request.POST.get("approve") == "1",
-            )
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("orglife:detail", meeting_id=attendance.meeting_id)
+            ),
+            done="",  # the attendance list shows the decision
+            to=reverse("orglife:detail", kwargs={"meeting_id": attendance.meeting_id}),
+        )

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,14 +13,9 @@ from django.utils.translation import gettext as _
 from mofan.core import access
 from mofan.core.errors import DomainError
 from mofan.core.exports import xlsx_response
-from mofan.core.views import (
-    FormPageView,
-    ScopedView,
-    paginate,
-    query_without_page,
-)
+from mofan.core.views import FormPageView, ScopedView, act, paginate, query_without_page
 from mofan.orglife import permissions as perms
-from mofan.orglife import selectors, services
+from mofan.orglife import policies, selectors, services
 from mofan.orglife.forms import (
     AttachmentForm,
     MeetingForm,
@@ -30,6 +24,7 @@ from mofan.orglife.forms import (
 )
 from mofan.orglife.models import MeetingKind, MeetingStatus
 from mofan.orglife.views.filters import meeting_filters, wall_clock
+from mofan.orglife.workflows import LOCKED_STATES
 from mofan.orgs.selectors import org_get
 
 
@@ -161,12 +156,10 @@ class MeetingDetailView(ScopedView):
                 "meeting": meeting,
                 "attendances": attendances,
                 "counts": counts,
-                "can_manage": access.can(request.user, perms.MANAGE_MEETINGS, meeting.org),
-                "editable": meeting.review_state not in services.LOCKED_STATES,
+                "can_manage": policies.manages(request.user, meeting),
+                "editable": meeting.review_state not in LOCKED_STATES,
                 "is_over": meeting.ends_at < timezone.now(),
-                "can_review": access.can_from_above(
-                    request.user, perms.REVIEW_MEETINGS, meeting.org
-                ),
+                "can_review": policies.reviews_from_above(request.user, meeting),
                 "review_steps": selectors.review_steps(meeting=meeting),
                 "review_form": ReviewForm(),
                 "attachments": selectors.attachment_list(meeting=meeting),
@@ -176,6 +169,8 @@ class MeetingDetailView(ScopedView):
 
 
 class MeetingStatusView(ScopedView):
+    """The organiser's buttons: held or cancelled (the steps of `workflows.MEETING`)."""
+
     permission = perms.MANAGE_MEETINGS
 
     def post(self, request: HttpRequest, meeting_id: int) -> HttpResponse:
@@ -183,10 +178,15 @@ class MeetingStatusView(ScopedView):
             actor=request.user, pk=meeting_id, permission=perms.MANAGE_MEETINGS
         )
         status = request.POST.get("status", "")
-        try:
+
+        def change() -> Any:
             if status not in MeetingStatus.values:
                 raise DomainError(_("Choose held or cancelled."))
-            services.meeting_set_status(actor=request.user, meeting=meeting, status=status)
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        return redirect("orglife:detail", meeting_id=meeting.pk)
+            return services.meeting_set_status(actor=request.user, meeting=meeting, status=status)
+
+        return act(
+            request,
+            change,
+            done="",  # the page shows the new status
+            to=reverse("orglife:detail", kwargs={"meeting_id": meeting.pk}),
+        )

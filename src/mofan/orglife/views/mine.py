@@ -14,19 +14,17 @@ from mofan.core.views import (
     ScopedView,
 )
 from mofan.orglife import selectors, services
+from mofan.orglife.calendar import ics
 
 
 class MyMeetingsView(ScopedView):
     """我的待办: a member's meetings, with leave requests and how to check in."""
 
-    permission = access.AUTHENTICATED
+    permission = access.PARTY_MEMBER
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        from mofan.orglife.models import CalendarFeed
-
-        access.require_party_member(request.user)
         rows = selectors.my_meetings(user=request.user)
-        feed = CalendarFeed.objects.filter(user_id=int(request.user.pk or 0)).first()
+        feed = selectors.calendar_feed_of(user=request.user)
         feed_url = (
             request.build_absolute_uri(reverse("orglife:calendar_feed", args=[feed.token]))
             if feed
@@ -45,7 +43,9 @@ class MyMeetingsView(ScopedView):
 
 
 class CalendarResetView(ScopedView):
-    permission = access.AUTHENTICATED
+    """The member's calendar address, renewed (the feed holds their own meetings)."""
+
+    permission = access.PARTY_MEMBER
 
     def post(self, request: HttpRequest) -> HttpResponse:
         services.calendar_feed_reset(user=request.user)
@@ -61,11 +61,8 @@ class CalendarFeedView(ScopedView):
     permission = access.PUBLIC
 
     def get(self, request: HttpRequest, feed_token: str) -> HttpResponse:
-        from mofan.orglife.calendar import ics
-        from mofan.orglife.models import CalendarFeed
-
-        feed = CalendarFeed.objects.select_related("user").filter(token=feed_token).first()
-        if feed is None or not feed.user.is_active:
+        feed = selectors.calendar_feed_by_token(token=feed_token)
+        if feed is None:
             raise Http404
         meetings = [row.meeting for row in selectors.my_meetings(user=feed.user)]
         return HttpResponse(

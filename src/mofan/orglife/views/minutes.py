@@ -15,6 +15,7 @@ from mofan.core.errors import DomainError
 from mofan.core.views import (
     FormPageView,
     ScopedView,
+    act,
 )
 from mofan.orglife import permissions as perms
 from mofan.orglife import selectors, services
@@ -50,12 +51,8 @@ class MinutesView(FormPageView):
         return {"meeting": self.subject(request)}
 
     def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
-        from mofan.members.models import Member
-
         meeting, data = self.subject(request), form.cleaned_data
-        chosen = Member.objects.select_related("org").in_bulk(
-            [pk for pk in (data["host"], data["recorder"]) if pk]
-        )
+        chosen = selectors.members_by_pk([data["host"], data["recorder"]])
         for field in ("host", "recorder"):
             if data[field] and data[field] not in chosen:
                 raise DomainError({field: _("Choose someone from the list.")})
@@ -82,20 +79,18 @@ class ResolutionView(ScopedView):
         if not form.is_valid():
             messages.error(request, _("Enter the resolution and the votes."))
             return redirect("orglife:detail", meeting_id=meeting.pk)
-        try:
-            resolution = services.resolution_record(
+        return act(
+            request,
+            lambda: services.resolution_record(
                 actor=request.user, meeting=meeting, **form.cleaned_data
-            )
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
+            ),
+            done=lambda resolution: (
                 _("The resolution was passed.")
                 if resolution.passed
-                else _("The resolution was not passed."),
-            )
-        return redirect("orglife:detail", meeting_id=meeting.pk)
+                else _("The resolution was not passed.")
+            ),
+            to=reverse("orglife:detail", kwargs={"meeting_id": meeting.pk}),
+        )
 
 
 class MinutesDocxView(ScopedView):

@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from collections.abc import Callable
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from mofan.core import access
 from mofan.core.errors import DomainError
-from mofan.core.views import (
-    ScopedView,
-    paginate,
-    query_without_page,
-)
+from mofan.core.views import ScopedView, act, paginate, query_without_page
 from mofan.orglife import permissions as perms
-from mofan.orglife import selectors, services
+from mofan.orglife import policies, selectors, services
 from mofan.orglife.forms import (
     ReviewForm,
 )
 from mofan.orglife.models import ReviewState
+from mofan.orglife.workflows import MEETING_REVIEW
 
 
 class MeetingSubmitView(ScopedView):
@@ -32,13 +30,26 @@ class MeetingSubmitView(ScopedView):
         meeting = selectors.meeting_get(
             actor=request.user, pk=meeting_id, permission=perms.MANAGE_MEETINGS
         )
-        try:
-            services.meeting_submit(actor=request.user, meeting=meeting)
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Submitted to the level above."))
-        return redirect("orglife:detail", meeting_id=meeting.pk)
+        return act(
+            request,
+            lambda: services.meeting_submit(actor=request.user, meeting=meeting),
+            done=MEETING_REVIEW["submit"].message,
+            to=reverse("orglife:detail", kwargs={"meeting_id": meeting.pk}),
+        )
+
+
+# The level above's steps (`workflows.MEETING_REVIEW`), by the button's `decision`.
+DECISIONS: dict[str, Callable[..., Any]] = {
+    "acknowledge": lambda actor, meeting, comment: services.meeting_acknowledge(
+        actor=actor, meeting=meeting, comment=comment
+    ),
+    "approve": lambda actor, meeting, comment: services.meeting_review(
+        actor=actor, meeting=meeting, approve=True, comment=comment
+    ),
+    "return": lambda actor, meeting, comment: services.meeting_review(
+        actor=actor, meeting=meeting, approve=False, comment=comment
+    ),
+}
 
 
 class MeetingReviewView(ScopedView):
@@ -50,29 +61,24 @@ class MeetingReviewView(ScopedView):
         meeting = selectors.meeting_get(
             actor=request.user, pk=meeting_id, permission=perms.REVIEW_MEETINGS
         )
-        if not access.can_from_above(request.user, perms.REVIEW_MEETINGS, meeting.org):
+        if not policies.reviews_from_above(request.user, meeting):
             raise Http404
         form = ReviewForm(request.POST)
         comment = form.cleaned_data["comment"] if form.is_valid() else ""
         decision = request.POST.get("decision", "")
-        try:
-            if decision == "acknowledge":
-                services.meeting_acknowledge(actor=request.user, meeting=meeting, comment=comment)
-            elif decision in {"approve", "return"}:
-                services.meeting_review(
-                    actor=request.user,
-                    meeting=meeting,
-                    approve=decision == "approve",
-                    comment=comment,
-                )
-            else:
+
+        def decide() -> Any:
+            if decision not in DECISIONS:
                 raise DomainError(_("Choose acknowledge, approve or return."))
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Recorded."))
-            return redirect(f"{reverse('orglife:reviews')}")
-        return redirect("orglife:detail", meeting_id=meeting.pk)
+            return DECISIONS[decision](request.user, meeting, comment)
+
+        return act(
+            request,
+            decide,
+            done=lambda _meeting: str(MEETING_REVIEW[decision].message),
+            to=reverse("orglife:reviews"),
+            back=reverse("orglife:detail", kwargs={"meeting_id": meeting.pk}),
+        )
 
 
 class ReviewQueueView(ScopedView):

@@ -75,23 +75,15 @@ class HeartTalkCreateView(FormPageView):
         )
 
     def make_form(self, request: HttpRequest, data: Any = None, files: Any = None) -> Any:
-        from mofan.members.models import Member
-
-        people = list(
-            Member.objects.filter(org=self.subject(request), archived_at__isnull=True)
-            .order_by("name_pinyin")
-            .values_list("pk", "full_name")
-        )
+        people = selectors.branch_people(org=self.subject(request))
         return HeartTalkForm(data, people=people, initial={"talked_on": timezone.localdate()})
 
     def context(self, request: HttpRequest, form: Any) -> dict[str, Any]:
         return {"org": self.subject(request)}
 
     def save(self, request: HttpRequest, form: Any) -> tuple[str, str]:
-        from mofan.members.models import Member
-
         org, data = self.subject(request), form.cleaned_data
-        people = Member.objects.in_bulk([data["initiator"], data["counterpart"]])
+        people = selectors.members_by_pk([data["initiator"], data["counterpart"]])
         services.heart_talk_record(
             actor=request.user,
             org=org,

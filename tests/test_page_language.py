@@ -140,14 +140,17 @@ def test_the_check_sees_english_in_every_framed_element() -> None:
     ]
 
 
-def _readers(permission: str, tree: Tree, objects: dict[str, Any]) -> list[User | None]:
+def _readers(
+    permission: str | access.Policy, tree: Tree, objects: dict[str, Any]
+) -> list[User | None]:
     """Who opens the page, as in the walk's last step: anonymous for public pages; for pages a
     signed-in user opens on their own records, an administrator of the whole tree (the fullest
     menu), else the world's reviewer or member (a review, a notice are theirs); otherwise a
     holder of the page's code from the top."""
     if permission == access.PUBLIC:
         return [None]
-    if permission == access.AUTHENTICATED:
+    # A policy (a party member's own pages): the same reader, who is a party member too.
+    if permission == access.AUTHENTICATED or isinstance(permission, access.Policy):
         role = Role.objects.get(code="work_committee_admin")
         admin = make_user("读者", grants=[(role, tree.root, True)])
         # A party member too, so that the members-only pages (我的档案…) open for them.

@@ -37,7 +37,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _audited(workflow: Workflow[Any], name: str) -> int:
-    return AuditEvent.objects.filter(action=workflow.action_of(name)).count()
+    return AuditEvent.objects.filter(action=workflow.action(name)).count()
 
 
 def _refused(take: Callable[[], Any], record: Any, workflow: Workflow[Any]) -> None:

@@ -106,13 +106,20 @@ class Workflow(Generic[M]):
     describe: Callable[[M], str] = str  # the record in a notification (`{record}`)
     details: Callable[[M], Mapping[str, str]] | None = None  # more `{names}` for a notice
     stale: str | Promise = ""  # the refusal when the state has moved on; `{state}` is the state
-    # The audit entry's target and label when it is not the record itself (a participation is
-    # audited on its activity, labelled "activity · member").
-    audit_target: Callable[[M], Any] | None = None
-    audit_label: Callable[[M], str] | None = None
     # Check the actor before the state (a refusal for who asks comes before one for the state),
     # as services written before this mechanism did.
     actor_first: bool = False
+    # The refusal written by the app instead of `stale` (record, step) → message: for messages
+    # that name the step's target too, kept as they were before the workflow.
+    refuse: Callable[[M, Step], str] | None = None
+    # The state change as the audit entry keeps it, (step, before, after) → changes; by default
+    # `{field: [before, after]}`. An app whose history kept it under another name, in words, or
+    # not at all (the step's own changes say it) writes it here; a step with `audit_state=False`
+    # keeps none.
+    state_changes: Callable[[Step, str, str], Mapping[str, Any]] | None = None
+    # The audit entry's target and its label, when the history keeps it on another record
+    # (an attendance is audited on its meeting); by default the record and `str(record)`.
+    audit_target: Callable[[M], tuple[Model, str | None]] | None = None
 
     def __post_init__(self) -> None:
         names = [s.name for s in self.steps]
@@ -145,6 +152,10 @@ class Workflow(Generic[M]):
             (src, s.name, to) for s in self.steps for src in s.sources for to in {s.target, *s.also}
         )
 
+    def action(self, name: str) -> str:
+        """The audit code step `name` writes."""
+        return self[name].action or f"{self.name}.{name}"
+
     def state_of(self, record: M) -> str:
         return str(getattr(record, self.field))
 
@@ -171,27 +182,35 @@ class Workflow(Generic[M]):
         return queryset.get(pk=record.pk)
 
     def begin(
-        self, actor: Any, record: M, name: str, *, first: Callable[[M], Any] | None = None
+        self,
+        actor: Any,
+        record: M,
+        name: str,
+        *,
+        first: Callable[[M], Any] | None = None,
+        locked: bool = False,
     ) -> M:
         """Lock the record and check who asks and the state it is in now. Call inside
-        `transaction.atomic`. `first(locked)` runs the service's own checks that must come
-        before these (a refusal the service gave before it was a workflow step)."""
+        `transaction.atomic`. `first(row)` runs the service's own checks that must come before
+        these (a refusal the service gave before it was a workflow step). `locked`: the caller
+        already read the row with `lock` (to choose the step, or to tell a repeat apart before
+        it), so only the checks are made."""
         s = self[name]
-        locked = self.lock(record)
+        row = record if locked else self.lock(record)
         if first is not None:
-            first(locked)
-        if actor is not None and not self.sees(actor, locked):
+            first(row)
+        if actor is not None and not self.sees(actor, row):
             raise PermissionDenied(_("You do not have permission to do this here."))
-        if self.actor_first and not self.may_take(actor, locked, name):
+        if self.actor_first and not self.may_take(actor, row, name):
             raise PermissionDenied(_("You do not have permission to do this here."))
-        if self.state_of(locked) not in s.sources:
+        if self.state_of(row) not in s.sources:
+            if self.refuse is not None and not s.stale:
+                raise DomainError(self.refuse(row, s))
             stale = s.stale or self.stale or _("This step is not possible: it is now “{state}”.")
-            raise DomainError(
-                str(stale).format(state=getattr(locked, f"get_{self.field}_display")())
-            )
-        if not self.may_take(actor, locked, name):
+            raise DomainError(str(stale).format(state=getattr(row, f"get_{self.field}_display")()))
+        if not self.may_take(actor, row, name):
             raise PermissionDenied(_("You do not have permission to do this here."))
-        return locked
+        return row
 
     def finish(
         self,
@@ -243,8 +262,14 @@ class Workflow(Generic[M]):
                 at=when,
                 note=note,
             )
-        state = {self.field: [before, self.state_of(record)]} if s.audit_state else {}
-        self._audit(actor, record, s, {**state, **(changes or {})})
+        after = self.state_of(record)
+        if not s.audit_state:
+            state: Mapping[str, Any] = {}
+        elif self.state_changes is not None:
+            state = self.state_changes(s, before, after)
+        else:
+            state = {self.field: [before, after]}
+        self._audit(actor, record, name, {**state, **(changes or {})})
         if s.tell:
             after_commit("mofan.core.tasks.workflow_notify", self.name, record.pk, name)
         return record
@@ -274,24 +299,23 @@ class Workflow(Generic[M]):
                 at=when,
                 note=note,
             )
-        self._audit(actor, record, s, dict(changes or {}))
+        self._audit(actor, record, name, dict(changes or {}))
         if s.tell:
             after_commit("mofan.core.tasks.workflow_notify", self.name, record.pk, name)
         return record
 
-    def _audit(self, actor: Any, record: M, s: Step, changes: dict[str, Any]) -> None:
+    def _audit(self, actor: Any, record: M, name: str, changes: dict[str, Any]) -> None:
+        target, label = (
+            self.audit_target(record) if self.audit_target is not None else (record, None)
+        )
         audit_record(
             actor=actor,
-            action=s.action or f"{self.name}.{s.name}",
-            target=self.audit_target(record) if self.audit_target else record,
+            action=self.action(name),
+            target=target,
             org=self.org(record),
             changes=changes,
-            target_label=self.audit_label(record) if self.audit_label else None,
+            target_label=label,
         )
-
-    def action_of(self, name: str) -> str:
-        """The audit code step `name` writes."""
-        return self[name].action or f"{self.name}.{name}"
 
     def take(self, actor: Any, record: M, name: str, **finish: Any) -> M:
         """A step with nothing of its own to check or set: `begin` then `finish`."""

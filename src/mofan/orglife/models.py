@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mofan.core.models import StoredFile
+
 
 class MeetingKind(models.TextChoices):
     GENERAL_ASSEMBLY = "general_assembly", _("Branch general assembly")  # 支部党员大会
@@ -190,26 +192,14 @@ def attachment_path(instance: "MeetingAttachment", filename: str) -> str:
     return f"meetings/{instance.meeting_id}/{filename}"
 
 
-class MeetingAttachment(models.Model):
+class MeetingAttachment(StoredFile):
     """A photo, PDF or scanned sign-in sheet kept with a meeting's minutes."""
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attachments"
     )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
-    name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=50)
-    size = models.PositiveIntegerField(_("size"))
     caption = models.CharField(_("caption"), max_length=100, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
 
     scope_field = "meeting__org"
@@ -218,13 +208,6 @@ class MeetingAttachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["meeting", "uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
 
 
 class FrequencyRule(models.Model):

@@ -10,10 +10,21 @@ from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from mofan.accounts.models import Grant
+from mofan.core import access
 from mofan.core.services import message_send
+from mofan.orglife import permissions as perms
 from mofan.orglife import selectors
-from mofan.orglife.models import MeetingKind
+from mofan.orglife.models import Attendance, Meeting, MeetingKind
+from mofan.orgs.models import Organisation
+
+
+def branch_managers(org_ids: set[int]) -> dict[int, list[int]]:
+    """Who is told of an organisation's overdue meetings: those who manage its meetings through
+    a grant on the organisation itself (its secretary and committee), not the levels above."""
+    orgs = list(Organisation.objects.filter(pk__in=sorted(org_ids)))
+    every = access.holders_by_org(orgs, perms.MANAGE_MEETINGS)
+    above = access.holders_by_org(orgs, perms.MANAGE_MEETINGS, from_above=True)
+    return {pk: sorted(set(users) - set(above[pk])) for pk, users in every.items()}
 
 
 def alert_overdue(today: date | None = None) -> int:
@@ -22,31 +33,30 @@ def alert_overdue(today: date | None = None) -> int:
     today = today or timezone.localdate()
     closed = today - timedelta(days=1)
     rows = selectors.compliance(actor=None, under=None, year=closed.year, today=today)
-    grants: dict[int, set[int]] = {}
-    for grant in Grant.objects.filter(
-        revoked_at__isnull=True, role__code="branch_secretary"
-    ).values("org_id", "user_id"):
-        grants.setdefault(grant["org_id"], set()).add(grant["user_id"])
+    due = [
+        (row, kind, cell)
+        for row in rows
+        for kind, cells in row.cells.items()
+        for cell in cells
+        if cell.window.ends == today and cell.status(today) == "overdue"
+    ]
+    secretaries = branch_managers({row.org.pk for row, _kind, _cell in due})
     sent = 0
-    for row in rows:
-        for kind, cells in row.cells.items():
-            for cell in cells:
-                if cell.window.ends != today or cell.status(today) != "overdue":
-                    continue
-                for user_id in sorted(grants.get(row.org.pk, ())):
-                    message = message_send(
-                        user_id=user_id,
-                        title=_("%(org)s: no %(kind)s in %(period)s")
-                        % {
-                            "org": row.org.name,
-                            "kind": MeetingKind(kind).label,
-                            "period": cell.window.label,
-                        },
-                        body=_("The period has closed with fewer meetings than the rules ask."),
-                        link=reverse("orglife:compliance"),
-                        dedupe_key=f"overdue:{row.org.pk}:{kind}:{cell.window.starts}",
-                    )
-                    sent += message is not None
+    for row, kind, cell in due:
+        for user_id in secretaries.get(row.org.pk, ()):
+            message = message_send(
+                user_id=user_id,
+                title=_("%(org)s: no %(kind)s in %(period)s")
+                % {
+                    "org": row.org.name,
+                    "kind": MeetingKind(kind).label,
+                    "period": cell.window.label,
+                },
+                body=_("The period has closed with fewer meetings than the rules ask."),
+                link=reverse("orglife:compliance"),
+                dedupe_key=f"overdue:{row.org.pk}:{kind}:{cell.window.starts}",
+            )
+            sent += message is not None
     return sent
 
 
@@ -57,8 +67,6 @@ def alert_overdue_daily() -> None:
 
 def notify_attendees(meeting_id: int, *, reminder: bool = False) -> int:
     """In-app messages to the attendees who have a login (at scheduling, and the day before)."""
-    from mofan.orglife.models import Attendance, Meeting
-
     meeting = Meeting.objects.select_related("org").filter(pk=meeting_id).first()
     if meeting is None or meeting.status == "cancelled":
         return 0
@@ -84,8 +92,6 @@ def notify_attendees(meeting_id: int, *, reminder: bool = False) -> int:
 
 
 def remind_tomorrow(today: date | None = None) -> int:
-    from mofan.orglife.models import Meeting
-
     today = today or timezone.localdate()
     tomorrow = today + timedelta(days=1)
     zone = timezone.get_current_timezone()

@@ -38,6 +38,11 @@ def hours_of(duration: timedelta | None) -> Decimal:
     return (seconds / 3600).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def groups_of(*, pks: list[int]) -> QuerySet[StudyGroup]:
+    """The groups already fetched in scope, as a queryset (the hours ledger of one group)."""
+    return StudyGroup.objects.filter(pk__in=pks)
+
+
 def group_list(
     *, actor: Any, org: Organisation | None = None, year: int | None = None
 ) -> QuerySet[StudyGroup]:

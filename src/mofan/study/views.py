@@ -15,11 +15,12 @@ from mofan.core.exports import xlsx_response
 from mofan.core.views import (
     FormPageView,
     ScopedView,
+    act,
     apply_domain_error,
     paginate,
     query_without_page,
 )
-from mofan.members.selectors import own_record
+from mofan.members.selectors import member_of_user
 from mofan.orglife import permissions as orglife_perms
 from mofan.orglife.models import AttendanceStatus
 from mofan.orglife.selectors import attendance_list
@@ -71,7 +72,7 @@ class HoursExportView(ScopedView):
         year = _year(request)
         if request.GET.get("group", "").isdigit():
             group = selectors.group_get(actor=request.user, pk=int(request.GET["group"]))
-            groups = StudyGroup.objects.filter(pk=group.pk)
+            groups = selectors.groups_of(pks=[group.pk])
             label = group.name
         else:
             org = None
@@ -206,18 +207,14 @@ class GroupMemberRemoveView(ScopedView):
         )
         if membership is None:
             raise Http404
-        try:
-            services.study_group_remove_member(
+        return act(
+            request,
+            lambda: services.study_group_remove_member(
                 actor=request.user, group=group, member=membership.member
-            )
-        except DomainError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("%(name)s left the study group.") % {"name": membership.member.full_name},
-            )
-        return redirect("study:group_detail", group_id=group.pk)
+            ),
+            done=_("%(name)s left the study group.") % {"name": membership.member.full_name},
+            to=reverse("study:group_detail", kwargs={"group_id": group.pk}),
+        )
 
 
 class SessionCreateView(FormPageView):
@@ -401,12 +398,11 @@ def _record_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
 class MyStudyView(ScopedView):
     """A member's own study record (self-service): hours per kind and sessions this year."""
 
-    permission = access.AUTHENTICATED
+    permission = access.PARTY_MEMBER
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        access.require_party_member(request.user)
         year = _year(request)
-        member = own_record(actor=request.user)
+        member = member_of_user(request.user, related=("org", "group", "organ"))
         record = selectors.study_record(member=member, year=year) if member else None
         return _record_page(request, {"record": record, "year": year, "mine": True})
 

@@ -78,8 +78,7 @@ PARTICIPATION: Workflow[Participation] = Workflow(
     field="state",
     related=("activity", "activity__org", "member"),
     org=lambda p: p.activity.org,
-    audit_target=lambda p: p.activity,
-    audit_label=lambda p: f"{p.activity} · {p.member}",
+    audit_target=lambda p: (p.activity, f"{p.activity} · {p.member}"),
     actors={
         "member": lambda actor, p: _own_member(actor, p.member_id),
         "organiser": lambda actor, p: policies.manages(actor, p.activity.org),

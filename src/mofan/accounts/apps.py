@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        # The roles module reads the models, which are not loaded before `ready`.
         from mofan.accounts.roles import builtin_roles_follow_declarations
 
         # Sent once per app after each `migrate` (and `flush`); only accounts' own sending

@@ -16,6 +16,7 @@ from mofan.campaigns import services
 from mofan.campaigns.models import Campaign, Review, Submission, SubmissionVersion
 from mofan.core.demos import DemoContext, DemoStep
 from mofan.orgs.models import Organisation
+from mofan.portal import services as portal
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 ARTICLE_TITLE = "提高党建质量 建设“模范机关”——市直机关党建工作优秀案例选登"
@@ -197,7 +198,6 @@ def load_campaigns(ctx: DemoContext) -> None:
         note="参评案例不足十件，按比例不设奖；经工委会议研究，三件案例均评为优秀并选登。",
     )
     Campaign.objects.filter(pk=campaign.pk).update(decided_at=_at(2022, 3, 18, 11))
-    from mofan.portal import services as portal
 
     article = services.campaign_article_create(
         actor=boss,

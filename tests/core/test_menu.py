@@ -142,7 +142,8 @@ def test_a_group_of_one_item_is_drawn_as_that_item(tree: Tree, roles: dict[str, 
 
 
 def test_scan_page_draws_no_menu(tree: Tree) -> None:
-    user = make_user("phone")
+    # Check-in is a party member's own page (a login without a member record gets the 403).
+    user = _party_member(make_user("phone"), tree.branch_a1)
     page = login(Client(), user).get("/orglife/check-in/not-a-token/").content.decode()
     assert "nav-link" not in page and "mofan-tabs" not in page
     assert "返回首页" in page

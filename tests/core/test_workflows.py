@@ -27,7 +27,10 @@ def state_fields() -> set[tuple[str, str]]:
     return found
 
 
-@pytest.mark.xfail(strict=True, reason="issue 24: accounts requests, the import job and the member status are not declared yet")
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 24: accounts requests, the import job and the member status are not declared",
+)
 def test_every_state_field_has_a_workflow() -> None:
     missing = sorted(state_fields() - _declared())
     assert missing == []
